@@ -1,0 +1,17 @@
+#!/usr/bin/env -S deno run -P=cli
+/**
+ * The `fabricate` command line. Thin: it picks the subcommand and imports it
+ * lazily, so `--help` and `--version` answer at once.
+ *
+ * @example
+ * ```sh
+ * deno run -P=cli cli.ts gen quickstart --format csv
+ * ```
+ *
+ * @module
+ */
+import { runCli } from "./cli/run_cli.ts";
+
+if (import.meta.main) {
+  Deno.exit(await runCli(Deno.args));
+}

@@ -1,0 +1,138 @@
+/**
+ * `fabricate gen <scenario>`: generate data into files (or stdout).
+ *
+ * @module
+ */
+import { UsageError } from "../core/errors.ts";
+import { gen, prepare } from "../core/gen.ts";
+import type { PlanOptions } from "../core/compile.ts";
+import { flagsHelp, parseFlags, type FlagSpec } from "./parse_flags.ts";
+import { progressReporter } from "./progress.ts";
+import { printDryRun, printPreview, printSummary } from "./report.ts";
+
+const FLAGS: Record<string, FlagSpec> = {
+  seed: { type: "string", value: "N", help: "Seed (replaces the scenario's)" },
+  count: { type: "string", multiple: true, value: "ENTITY=N", help: "Row count of an entity" },
+  multiplier: { type: "string", value: "X", help: "Multiply every other count by X" },
+  format: { type: "string", short: "f", multiple: true, value: "F", help: "Output format (json, jsonl, csv, …)" },
+  out: { type: "string", short: "o", value: "DIR", help: "Output folder, or - for stdout (default ./out/<scenario>-<UTC time>)" },
+  layout: { type: "string", value: "L", help: "per-entity (default), single (one document) or split (one file per record)" },
+  only: { type: "string", multiple: true, value: "ENTITY", help: "Write only this entity" },
+  "batch-size": { type: "string", value: "N", help: "Rows per batch (default 10000; output is the same)" },
+  preview: { type: "string", value: "N", help: "Print the first N rows of each entity; write nothing" },
+  "dry-run": { type: "boolean", help: "Check and plan; print what would be written" },
+  strict: { type: "boolean", help: "Fail the run when a validator reports a failure" },
+  force: { type: "boolean", help: "Replace an existing output folder" },
+  quiet: { type: "boolean", short: "q", help: "No progress and no summary" },
+  help: { type: "boolean", short: "h", help: "Show this help" },
+};
+
+const HELP = `Usage: fabricate gen <scenario> [options]
+
+Generate data from a scenario file or a built-in scenario (see fabricate scenarios).
+
+Options:
+${flagsHelp(FLAGS)}
+
+Examples:
+  fabricate gen quickstart
+  fabricate gen shop.yaml --seed 7 --count orders=100000 --format csv --out data/
+  fabricate gen quickstart --format jsonl --only customers --out -
+`;
+
+/**
+ * Runs `gen`.
+ *
+ * @param args The arguments after `gen`.
+ * @returns The exit code.
+ * @example
+ * ```ts ignore
+ * await genCommand(["quickstart", "--preview", "3"]);
+ * ```
+ */
+export default async function genCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parseFlags(args, FLAGS);
+  if (values.help) {
+    console.log(HELP);
+    return 0;
+  }
+  const scenario = positionals[0];
+  if (!scenario) throw new UsageError("Missing <scenario>", "fabricate gen <file or built-in name>; see fabricate scenarios");
+  if (positionals.length > 1) throw new UsageError(`Unexpected argument "${positionals[1]}"`, "gen takes one scenario");
+
+  const plan: PlanOptions = {};
+  if (values.seed !== undefined) plan.seed = parseSeed(values.seed as string);
+  if (values.count) plan.counts = parseCounts(values.count as string[]);
+  if (values.multiplier !== undefined) plan.multiplier = positiveNumber("--multiplier", values.multiplier as string);
+  if (values.format) plan.formats = (values.format as string[]).flatMap((f) => f.split(",")).filter(Boolean);
+  if (values.layout !== undefined) plan.layout = parseLayout(values.layout as string);
+  if (values["batch-size"] !== undefined) plan.batchSize = wholeNumber("--batch-size", values["batch-size"] as string, 1);
+  const quiet = values.quiet === true;
+
+  if (values.preview !== undefined) {
+    const n = wholeNumber("--preview", values.preview as string, 1);
+    const p = await prepare(scenario, plan);
+    printPreview(p, n, values.only as string[] | undefined);
+    return 0;
+  }
+  if (values["dry-run"]) {
+    const p = await prepare(scenario, plan);
+    printDryRun(p, values.out as string | undefined);
+    return 0;
+  }
+
+  const controller = new AbortController();
+  const onSignal = () => controller.abort();
+  Deno.addSignalListener("SIGINT", onSignal);
+  const progress = quiet ? undefined : progressReporter(Deno.stderr);
+  try {
+    const result = await gen(scenario, {
+      ...plan,
+      ...(values.out !== undefined ? { out: values.out as string } : {}),
+      ...(values.force ? { force: true } : {}),
+      ...(values.strict ? { strict: true } : {}),
+      ...(values.only ? { only: values.only as string[] } : {}),
+      ...(progress ? { progress } : {}),
+      signal: controller.signal,
+    });
+    progress?.done();
+    if (!quiet) printSummary(result);
+    return 0;
+  } finally {
+    progress?.done();
+    Deno.removeSignalListener("SIGINT", onSignal);
+  }
+}
+
+function parseSeed(s: string): number | string {
+  return /^-?\d+$/.test(s) && Number.isSafeInteger(Number(s)) ? Number(s) : s;
+}
+
+function parseCounts(list: string[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const item of list) {
+    const m = item.match(/^([A-Za-z_][A-Za-z0-9_-]*)=(.+)$/);
+    if (!m) throw new UsageError(`Cannot read --count "${item}"`, "write it as ENTITY=N, e.g. --count orders=5000");
+    out[m[1]!] = wholeNumber(`--count ${m[1]}`, m[2]!.replaceAll("_", ""), 0);
+  }
+  return out;
+}
+
+function wholeNumber(flag: string, s: string, min: number): number {
+  const n = Number(s);
+  if (!/^-?\d+$/.test(s) || !Number.isSafeInteger(n) || n < min) {
+    throw new UsageError(`Expected a whole number ≥ ${min} for ${flag}, got "${s}"`);
+  }
+  return n;
+}
+
+function positiveNumber(flag: string, s: string): number {
+  const n = Number(s);
+  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`Expected a number > 0 for ${flag}, got "${s}"`);
+  return n;
+}
+
+function parseLayout(s: string): "per-entity" | "single" | "split" {
+  if (s === "per-entity" || s === "single" || s === "split") return s;
+  throw new UsageError(`Unknown layout "${s}"`, "use per-entity, single or split");
+}

@@ -1,0 +1,84 @@
+/**
+ * Streams an entity's rows as columnar batches: the full batch (every
+ * field, for validators) and the output view (written fields only, in
+ * scenario order, for formatters and library users).
+ *
+ * @module
+ */
+import type { EntityEngine } from "./engine.ts";
+import type { Batch, ColumnInfo, EntitySchema } from "./types.ts";
+import type { CompiledEntity } from "./compile.ts";
+
+/** One batch in its two views. */
+export interface BatchPair {
+  /** Every field, in generation order. */
+  readonly full: Batch;
+  /** Output fields only, in scenario order. */
+  readonly out: Batch;
+}
+
+/**
+ * Generates an entity's rows `[from, to)` batch by batch.
+ *
+ * @param engine The entity's engine.
+ * @param batchSize Rows per batch.
+ * @param from The first row (default 0).
+ * @param to One past the last row (default the entity's count).
+ * @returns The batches, in order.
+ * @example
+ * ```ts ignore
+ * for (const { out } of entityBatches(world.engine("customers"), 10_000)) {
+ *   console.log(out.start, out.length);
+ * }
+ * ```
+ */
+export function* entityBatches(
+  engine: EntityEngine,
+  batchSize: number,
+  from = 0,
+  to = engine.entity.count,
+): Generator<BatchPair> {
+  const entity = engine.entity;
+  const allFields = entity.fields.map((f) => f.name);
+  const outFields = entity.outputs.map((f) => f.name);
+  const outIndex = entity.outputs.map((f) => engine.fieldIndex.get(f.name)!);
+  for (let start = from; start < to; start += batchSize) {
+    const length = Math.min(batchSize, to - start);
+    const columns = engine.batch(start, length);
+    yield {
+      full: { entity: entity.name, start, length, fields: allFields, columns },
+      out: {
+        entity: entity.name,
+        start,
+        length,
+        fields: outFields,
+        columns: outIndex.map((i) => columns[i]!),
+      },
+    };
+  }
+}
+
+/**
+ * Describes an entity's output columns for formatters.
+ *
+ * @param entity The compiled entity.
+ * @returns Its schema.
+ * @example
+ * ```ts ignore
+ * const schema = entitySchemaOf(plan.byName.get("orders")!);
+ * schema.columns.find((c) => c.name === "customer_id")?.ref; // { entity: "customers", field: "id" }
+ * ```
+ */
+export function entitySchemaOf(entity: CompiledEntity): EntitySchema {
+  return {
+    name: entity.name,
+    count: entity.count,
+    columns: entity.outputs.map((f): ColumnInfo => ({
+      name: f.name,
+      type: f.type,
+      nullable: f.nullable > 0,
+      unique: f.unique,
+      ...(f.ref ? { ref: { entity: f.ref.entity, field: f.ref.field } } : {}),
+    })),
+  };
+}

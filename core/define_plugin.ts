@@ -1,0 +1,95 @@
+/**
+ * `definePlugin`: the one way to write a plugin, built-in or third-party.
+ *
+ * @module
+ */
+import type {
+  FormatterPlugin,
+  GeneratorPlugin,
+  Plugin,
+  ValidatorPlugin,
+} from "./types.ts";
+
+const NAME = /^[a-z][a-z0-9_-]*$/i;
+
+/**
+ * Defines a plugin. It returns the plugin unchanged but typed, so the
+ * options a hook receives are inferred from the zod schema, and checks the
+ * fields every plugin needs.
+ *
+ * @param plugin The plugin: `name`, `kind`, `version`, `options` and hooks.
+ * @returns The same plugin.
+ * @example A generator for dice rolls
+ * ```ts
+ * import { z } from "zod";
+ * import { definePlugin } from "./define_plugin.ts";
+ *
+ * export default definePlugin({
+ *   name: "dice",
+ *   kind: "generator",
+ *   version: "1.0.0",
+ *   description: "A roll of an n-sided die",
+ *   options: z.object({ sides: z.number().int().min(2).default(6) }),
+ *   create: ({ sides }) => ({
+ *     type: "integer",
+ *     cardinality: sides,
+ *     value: (row) => row.random.int(1, sides),
+ *   }),
+ * });
+ * ```
+ */
+export function definePlugin<O>(plugin: GeneratorPlugin<O>): GeneratorPlugin<O>;
+export function definePlugin<O>(plugin: ValidatorPlugin<O>): ValidatorPlugin<O>;
+export function definePlugin<O>(plugin: FormatterPlugin<O>): FormatterPlugin<O>;
+export function definePlugin(plugin: Plugin): Plugin {
+  const problem = pluginProblem(plugin);
+  if (problem) throw new TypeError(`Cannot define plugin: ${problem}`);
+  return plugin;
+}
+
+/**
+ * Checks that a value looks like a plugin, for values loaded from modules.
+ *
+ * @param value Anything.
+ * @returns A description of what is missing, or `undefined` when it is fine.
+ * @example
+ * ```ts
+ * import { pluginProblem } from "./define_plugin.ts";
+ * pluginProblem({ name: "x" }); // 'plugin "x" has no kind ...'
+ * ```
+ */
+export function pluginProblem(value: unknown): string | undefined {
+  if (typeof value !== "object" || value === null) {
+    return "expected an object made with definePlugin()";
+  }
+  const p = value as Record<string, unknown>;
+  if (typeof p.name !== "string" || !NAME.test(p.name)) {
+    return `"name" must be a word of letters, digits, "-" or "_" (got ${
+      JSON.stringify(p.name)
+    })`;
+  }
+  const kinds = ["generator", "validator", "formatter"];
+  if (typeof p.kind !== "string" || !kinds.includes(p.kind)) {
+    return `plugin "${p.name}" has no kind (expected one of ${kinds.join(", ")})`;
+  }
+  if (typeof p.version !== "string") {
+    return `plugin "${p.name}" has no version string`;
+  }
+  const options = p.options as { safeParse?: unknown } | undefined;
+  if (typeof options?.safeParse !== "function") {
+    return `plugin "${p.name}" has no zod "options" schema`;
+  }
+  if (typeof p.create !== "function") {
+    return `plugin "${p.name}" has no create() function`;
+  }
+  if (p.kind === "formatter" && typeof p.extension !== "string") {
+    return `formatter "${p.name}" has no file "extension"`;
+  }
+  if (
+    p.kind === "validator" &&
+    !["field", "entity", "both"].includes(p.scope as string)
+  ) {
+    return `validator "${p.name}" needs scope "field", "entity" or "both"`;
+  }
+  return undefined;
+}

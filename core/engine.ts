@@ -1,0 +1,297 @@
+/**
+ * The engine: turns a plan into columnar batches. Row *i* of an entity is a
+ * pure function of (seed, entity, *i*): every field of every row draws from
+ * its own counter-based random stream, so any row can be generated alone,
+ * in any batch size, in any order. Foreign keys draw a parent *index* and
+ * regenerate the parent's key from it; parents are never held in memory.
+ *
+ * The one exception is `unique` on a generator that cannot guarantee
+ * distinct values by itself: such a field keeps a set of the values seen
+ * (memory grows with the row count) and retries on collision.
+ *
+ * @module
+ */
+import type { CompiledEntity, CompiledField, Plan } from "./compile.ts";
+import { FabricateError, PluginError } from "./errors.ts";
+import { fmix32, Random, unitAt } from "./random.ts";
+import type { RowContext } from "./types.ts";
+
+/** How many times a unique field is retried before giving up. */
+export const UNIQUE_ATTEMPTS = 100;
+/** Rows kept per entity for random-access lookups (parents of refs). */
+const ROW_CACHE_SIZE = 4096;
+
+/**
+ * Every entity engine of a plan, wired so plugins can look rows up by index.
+ *
+ * @example Generate a batch and a single row
+ * ```ts
+ * import { loadScenario } from "./load_scenario.ts";
+ * import { builtinRegistry } from "./registry.ts";
+ * import { compile } from "./compile.ts";
+ * import { World } from "./engine.ts";
+ * const plan = compile(await loadScenario("quickstart"), await builtinRegistry());
+ * const world = new World(plan);
+ * const orders = world.engine("orders");
+ * const columns = orders.batch(0, 100);
+ * const row42 = orders.rowAt(42); // equal to row 42 of the batch
+ * ```
+ */
+export class World {
+  readonly #engines = new Map<string, EntityEngine>();
+
+  /** @param plan The plan to run. */
+  constructor(readonly plan: Plan) {
+    for (const entity of plan.entities) {
+      this.#engines.set(entity.name, new EntityEngine(entity, this));
+    }
+    plan.services.count = (name) => this.engine(name).entity.count;
+    plan.services.valueAt = (name, field, index) => this.engine(name).valueAt(field, index);
+  }
+
+  /**
+   * The engine of an entity.
+   *
+   * @param name The entity's name.
+   * @returns Its engine.
+   */
+  engine(name: string): EntityEngine {
+    const e = this.#engines.get(name);
+    if (!e) throw new FabricateError(`Unknown entity "${name}"`, 2);
+    return e;
+  }
+}
+
+/** The mutable row context used in batch mode (one per engine). */
+class BatchRow implements RowContext {
+  index = 0;
+  attempt = 0;
+  start = 0;
+  columns: unknown[][] = [];
+  refIndexes: (Float64Array | undefined)[] = [];
+
+  constructor(readonly engine: EntityEngine, readonly random: Random) {}
+
+  get(field: string): unknown {
+    const c = this.engine.fieldIndex.get(field);
+    const column = c === undefined ? undefined : this.columns[c];
+    if (column === undefined) {
+      throw new Error(`"${field}" is not a field this generator declared in "uses"`);
+    }
+    return column[this.index - this.start];
+  }
+
+  lookup(refField: string, parentField: string): unknown {
+    const c = this.engine.fieldIndex.get(refField);
+    const indexes = c === undefined ? undefined : this.refIndexes[c];
+    if (c === undefined || indexes === undefined) {
+      return this.engine.lookupAt(refField, parentField, this.index);
+    }
+    const j = indexes[this.index - this.start]!;
+    if (Number.isNaN(j)) return null;
+    const ref = this.engine.entity.fields[c]!.ref!;
+    return this.engine.world.engine(ref.entity).valueAt(parentField, j);
+  }
+}
+
+/** A row context for computing one row on its own (random access). */
+class SingleRow implements RowContext {
+  index = 0;
+  attempt = 0;
+  readonly random = new Random();
+
+  constructor(readonly engine: EntityEngine) {}
+
+  get(field: string): unknown {
+    return this.engine.valueAt(field, this.index);
+  }
+
+  lookup(refField: string, parentField: string): unknown {
+    return this.engine.lookupAt(refField, parentField, this.index);
+  }
+}
+
+/**
+ * Generates one entity's rows: in batches for output, or one value at a
+ * time for lookups.
+ */
+export class EntityEngine {
+  /** Field name → position in `entity.fields` (generation order). */
+  readonly fieldIndex: Map<string, number>;
+  readonly #batchRow: BatchRow;
+  readonly #uniqueSets: (Set<unknown> | undefined)[];
+  readonly #cache = new Map<number, Map<string, unknown>>();
+
+  /**
+   * @param entity The compiled entity.
+   * @param world The world it belongs to.
+   */
+  constructor(readonly entity: CompiledEntity, readonly world: World) {
+    this.fieldIndex = new Map(entity.fields.map((f, i) => [f.name, i]));
+    this.#batchRow = new BatchRow(this, new Random());
+    this.#uniqueSets = entity.fields.map((f) => (f.uniqueByRetry ? new Set() : undefined));
+  }
+
+  /**
+   * Generates rows `[start, start + length)` as columns, in generation order
+   * (`entity.fields`). Batches must be requested in order when the entity
+   * has unique-by-retry fields; otherwise any order gives the same rows.
+   *
+   * @param start The first row index.
+   * @param length How many rows.
+   * @returns One array per field.
+   */
+  batch(start: number, length: number): unknown[][] {
+    const row = this.#batchRow;
+    const fields = this.entity.fields;
+    row.start = start;
+    row.columns = [];
+    row.refIndexes = [];
+    for (let c = 0; c < fields.length; c++) {
+      const f = fields[c]!;
+      const column = new Array(length);
+      const indexes = f.ref ? new Float64Array(length) : undefined;
+      row.refIndexes[c] = indexes;
+      const seen = this.#uniqueSets[c];
+      let k = 0;
+      try {
+        for (; k < length; k++) {
+          const i = start + k;
+          let v = this.#compute(f, i, row, f.key);
+          if (indexes) indexes[k] = this.#lastRefIndex;
+          if (seen !== undefined && v !== null) {
+            if (seen.has(v)) {
+              v = this.#retryUnique(f, i, row, seen);
+              if (indexes) indexes[k] = this.#lastRefIndex;
+            }
+            seen.add(v);
+          }
+          column[k] = v;
+        }
+      } catch (e) {
+        throw this.#wrap(e, f, start + k);
+      }
+      row.columns[c] = column;
+    }
+    return row.columns;
+  }
+
+  /**
+   * One field of one row, computed on its own (with a small row cache).
+   * For a unique-by-retry field this is its first-choice value.
+   *
+   * @param field The field's name.
+   * @param index The row index.
+   * @returns The value.
+   */
+  valueAt(field: string, index: number): unknown {
+    let row = this.#cache.get(index);
+    if (row?.has(field)) return row.get(field);
+    const c = this.fieldIndex.get(field);
+    if (c === undefined) {
+      throw new FabricateError(`Entity "${this.entity.name}" has no field "${field}"`, 2);
+    }
+    if (!(index >= 0 && index < this.entity.count && Number.isInteger(index))) {
+      throw new FabricateError(
+        `Row ${index} of "${this.entity.name}" does not exist (it has ${this.entity.count} rows)`,
+        1,
+      );
+    }
+    const f = this.entity.fields[c]!;
+    const ctx = new SingleRow(this);
+    let v: unknown;
+    try {
+      v = this.#compute(f, index, ctx, f.key);
+    } catch (e) {
+      throw this.#wrap(e, f, index);
+    }
+    if (!row) {
+      if (this.#cache.size >= ROW_CACHE_SIZE) {
+        this.#cache.delete(this.#cache.keys().next().value!);
+      }
+      row = new Map();
+      this.#cache.set(index, row);
+    }
+    row.set(field, v);
+    return v;
+  }
+
+  /**
+   * A whole row computed on its own, fields in scenario order (hidden ones
+   * included).
+   *
+   * @param index The row index.
+   * @returns The row as an object.
+   */
+  rowAt(index: number): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    for (const f of this.entity.declared) out[f.name] = this.valueAt(f.name, index);
+    return out;
+  }
+
+  /**
+   * The parent field behind a ref field of a row, recomputing the drawn
+   * parent index.
+   *
+   * @param refField The ref field of this entity.
+   * @param parentField The field of the parent entity.
+   * @param index The row index in this entity.
+   * @returns The parent's value, or null when the ref is null.
+   */
+  lookupAt(refField: string, parentField: string, index: number): unknown {
+    const c = this.fieldIndex.get(refField);
+    const f = c === undefined ? undefined : this.entity.fields[c];
+    if (!f?.ref) {
+      throw new Error(`"${refField}" is not a ref field of ${this.entity.name}`);
+    }
+    if (f.nullable > 0 && unitAt(f.nullKey, index) < f.nullable) return null;
+    const ctx = new SingleRow(this);
+    ctx.index = index;
+    ctx.random.reseed(f.key, index);
+    const j = f.ref.index(ctx);
+    return this.world.engine(f.ref.entity).valueAt(parentField, j);
+  }
+
+  #lastRefIndex = NaN;
+
+  #compute(f: CompiledField, i: number, row: BatchRow | SingleRow, key: number): unknown {
+    if (f.nullable > 0 && unitAt(f.nullKey, i) < f.nullable) {
+      this.#lastRefIndex = NaN;
+      return null;
+    }
+    row.random.reseed(key, i);
+    row.index = i;
+    let v: unknown;
+    if (f.ref) {
+      const j = f.ref.index(row);
+      this.#lastRefIndex = j;
+      v = this.world.engine(f.ref.entity).valueAt(f.ref.field, j);
+    } else {
+      v = f.gen.value(row);
+      if (v === undefined) throw new Error("value() returned undefined");
+    }
+    return f.transform ? f.transform(v) : v;
+  }
+
+  #retryUnique(f: CompiledField, i: number, row: BatchRow, seen: Set<unknown>): unknown {
+    for (let attempt = 1; attempt <= UNIQUE_ATTEMPTS; attempt++) {
+      row.attempt = attempt;
+      const v = this.#compute(f, i, row, fmix32(f.key + Math.imul(attempt, 0x9e3779b9)));
+      row.attempt = 0;
+      if (v === null || !seen.has(v)) return v;
+    }
+    throw new FabricateError(
+      `Cannot keep ${this.entity.name}.${f.name} unique: no new value after ${UNIQUE_ATTEMPTS} attempts at row ${i} (${seen.size} distinct values so far)\n` +
+        `  hint: the "${f.plugin.name}" generator has too few distinct values for ${this.entity.count} rows; widen it, lower the count or drop "unique"`,
+      2,
+    );
+  }
+
+  #wrap(e: unknown, f: CompiledField, row: number): Error {
+    if (e instanceof FabricateError) return e;
+    return new PluginError(
+      { plugin: f.plugin.name, hook: "value", entity: this.entity.name, field: f.name, row },
+      e,
+    );
+  }
+}

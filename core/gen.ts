@@ -1,0 +1,431 @@
+/**
+ * A whole generation run, as `fabricate gen` does it: load and compile the
+ * scenario, stream every entity's batches through the validators and the
+ * formatters into files, write the manifest and make the output visible
+ * atomically.
+ *
+ * @module
+ */
+import config from "../deno.json" with { type: "json" };
+import { compile, type CompiledFormat, type Plan, type PlanOptions } from "./compile.ts";
+import { World } from "./engine.ts";
+import { FabricateError, PluginError, UsageError } from "./errors.ts";
+import { loadScenario } from "./load_scenario.ts";
+import { folderTarget, type OutputTarget, stdoutTarget, type WrittenFile } from "./output.ts";
+import { type Registry, registryFor } from "./registry.ts";
+import type { Batch, Chunk, EntitySchema, FormatterSetup, FormatterStream } from "./types.ts";
+import { Validation, type ValidationSummary } from "./validation.ts";
+import { entityBatches, entitySchemaOf } from "./batches.ts";
+import { didYouMean } from "./did_you_mean.ts";
+
+/** Hears about progress, per entity. */
+export interface ProgressListener {
+  /** An entity starts. */
+  start?(entity: string, total: number): void;
+  /** `done` rows of the entity are written. */
+  advance?(entity: string, done: number): void;
+  /** The entity is finished. */
+  end?(entity: string, rows: number, ms: number): void;
+}
+
+/** Options for loading and planning a scenario. */
+export interface PrepareOptions extends PlanOptions {
+  /** Folder relative paths resolve against (default: the current one). */
+  cwd?: string;
+  /** Plugins to use instead of the built-ins plus configured ones. */
+  registry?: Registry;
+}
+
+/** Options of a generation run. */
+export interface GenOptions extends PrepareOptions {
+  /** Output folder, or `-` for stdout. Default `./out/<scenario>-<UTC timestamp>`. */
+  out?: string;
+  /** Replace an existing output folder. */
+  force?: boolean;
+  /** Fail the run (exit 1) when a validator reports a failure. */
+  strict?: boolean;
+  /** Write only these entities. */
+  only?: string[];
+  /** Progress events. */
+  progress?: ProgressListener;
+  /** Aborts the run; nothing is left at the output path. */
+  signal?: AbortSignal;
+}
+
+/** What a run wrote, per entity. */
+export interface EntityResult {
+  /** The entity. */
+  name: string;
+  /** Rows written. */
+  rows: number;
+  /** Milliseconds spent on it. */
+  ms: number;
+  /** Files written (with format). */
+  files: (WrittenFile & { format: string })[];
+}
+
+/** The manifest written beside the data. */
+export interface Manifest {
+  fabricate: string;
+  scenario: { name: string; source: string; extends: string[]; sha256: string };
+  seed: number | string;
+  reference_date: string;
+  formats: string[];
+  layout: string;
+  plugins: { name: string; kind: string; version: string; source: string }[];
+  entities: Record<string, { rows: number; files: (WrittenFile & { format: string })[] }>;
+  /** Files holding several entities (layout single). */
+  files?: (WrittenFile & { format: string })[];
+  validation: ValidationSummary;
+  started_at: string;
+  duration_ms: number;
+}
+
+/** The outcome of a run. */
+export interface GenResult {
+  /** The output folder (absent for stdout). */
+  dir?: string;
+  /** The plan that ran. */
+  plan: Plan;
+  /** Per entity. */
+  entities: EntityResult[];
+  /** Validator outcomes. */
+  validation: ValidationSummary;
+  /** The manifest (also written as manifest.json). */
+  manifest: Manifest;
+  /** Wall time in milliseconds. */
+  durationMs: number;
+}
+
+/** fabricate's version, from deno.json. */
+export const VERSION: string = config.version;
+
+/**
+ * Loads, validates and plans a scenario without generating anything.
+ *
+ * @param input A path, a built-in name or a scenario object.
+ * @param options Overrides and the folder to resolve paths against.
+ * @returns The plan.
+ * @example
+ * ```ts
+ * import { prepare } from "./gen.ts";
+ * const plan = await prepare("quickstart", { multiplier: 2 });
+ * plan.entities.map((e) => `${e.name}: ${e.count}`);
+ * ```
+ */
+export async function prepare(
+  input: string | Record<string, unknown>,
+  options: PrepareOptions = {},
+): Promise<Plan> {
+  const cwd = options.cwd ?? Deno.cwd();
+  const loaded = await loadScenario(input, { cwd });
+  const registry = options.registry ??
+    await registryFor(loaded.scenario.plugins, loaded.baseUrl, cwd);
+  return compile(loaded, registry, options);
+}
+
+/**
+ * Runs a scenario and writes its output.
+ *
+ * @param input A path, a built-in name or a scenario object.
+ * @param options Output folder, overrides, strictness.
+ * @returns What was written.
+ * @throws {FabricateError} Exit code 2 for bad input, 1 for a failed run;
+ *   nothing is left at the output path either way.
+ * @example
+ * ```ts
+ * import { gen } from "./gen.ts";
+ * const dir = await Deno.makeTempDir();
+ * const result = await gen("quickstart", { out: `${dir}/shop`, counts: { orders: 50 } });
+ * result.entities.map((e) => `${e.name}: ${e.rows}`);
+ * ```
+ */
+export async function gen(
+  input: string | Record<string, unknown>,
+  options: GenOptions = {},
+): Promise<GenResult> {
+  const started = new Date();
+  const t0 = performance.now();
+  const plan = await prepare(input, options);
+  const entities = selectEntities(plan, options.only);
+  const toStdout = options.out === "-";
+  let layout = plan.layout;
+  if (toStdout) layout = stdoutLayout(plan, entities.length);
+  const world = new World(plan);
+  const validation = new Validation(plan, world);
+  const target: OutputTarget = toStdout ? stdoutTarget() : await folderTarget({
+    ...(options.out !== undefined ? { out: options.out } : {}),
+    ...(options.force !== undefined ? { force: options.force } : {}),
+    ...(options.cwd !== undefined ? { cwd: options.cwd } : {}),
+    scenario: plan.scenario.name,
+  });
+  const results: EntityResult[] = [];
+  try {
+    const writer = new Writer(plan, layout, target, entities.map(entitySchemaOf));
+    await writer.open();
+    for (const entity of entities) {
+      const t = performance.now();
+      const schema = entitySchemaOf(entity);
+      options.progress?.start?.(entity.name, entity.count);
+      await writer.beginEntity(schema);
+      const engine = world.engine(entity.name);
+      for (const { full, out } of entityBatches(engine, plan.batchSize)) {
+        options.signal?.throwIfAborted();
+        validation.check(entity, full);
+        await writer.write(out, schema);
+        options.progress?.advance?.(entity.name, out.start + out.length);
+      }
+      validation.finish(entity);
+      const files = await writer.endEntity(schema);
+      const ms = performance.now() - t;
+      options.progress?.end?.(entity.name, entity.count, ms);
+      results.push({ name: entity.name, rows: entity.count, ms, files });
+    }
+    const tail = await writer.close();
+    const summary = validation.summary();
+    if (options.strict && summary.failures > 0) {
+      throw new FabricateError(
+        `Validation failed: ${summary.failures} failure${summary.failures === 1 ? "" : "s"} (--strict)\n` +
+          summary.results.filter((r) => r.failures > 0).map((r) =>
+            `  ${r.entity}${r.field ? "." + r.field : ""} ${r.rule}: ${r.failures} of ${r.checked} rows, e.g. row ${
+              r.examples[0]?.row
+            }: ${r.examples[0]?.message}`
+          ).join("\n"),
+        1,
+      );
+    }
+    const durationMs = performance.now() - t0;
+    const manifest = buildManifest(plan, layout, results, summary, started, durationMs, tail);
+    if (!toStdout) {
+      const file = await target.open("manifest.json");
+      await file.write(JSON.stringify(manifest, null, 2) + "\n");
+      await file.close();
+    }
+    await target.commit();
+    return {
+      ...(target.dir ? { dir: target.dir } : {}),
+      plan,
+      entities: results,
+      validation: summary,
+      manifest,
+      durationMs,
+    };
+  } catch (e) {
+    await target.abort();
+    if (e instanceof DOMException && e.name === "AbortError") {
+      throw new FabricateError("Interrupted: nothing was written to the output path", 130);
+    }
+    throw e;
+  }
+}
+
+function selectEntities(plan: Plan, only: string[] | undefined) {
+  if (!only?.length) return plan.entities;
+  const names = plan.entities.map((e) => e.name);
+  for (const name of only) {
+    if (!plan.byName.has(name)) {
+      throw new UsageError(`Unknown entity "${name}" in --only`, didYouMean(name, names, "entities"));
+    }
+  }
+  return plan.entities.filter((e) => only.includes(e.name));
+}
+
+function stdoutLayout(plan: Plan, entityCount: number): Plan["layout"] {
+  if (plan.formats.length > 1) {
+    throw new UsageError("Cannot write several formats to stdout", "pick one with --format");
+  }
+  if (plan.layout === "split") {
+    throw new UsageError('Cannot write layout "split" to stdout', "pick a folder with --out");
+  }
+  const f = plan.formats[0]!.plugin;
+  if (entityCount > 1) {
+    if (!f.multiEntity) {
+      throw new UsageError(
+        `Cannot write ${entityCount} entities as ${f.name} to stdout: one ${f.name} stream holds one entity`,
+        `pick one with --only <entity>, or use a format that holds several (json, yaml, sql)`,
+      );
+    }
+    return "single";
+  }
+  return plan.layout;
+}
+
+/** Drives the formatters for a layout and records what was written. */
+class Writer {
+  readonly #open = new Map<CompiledFormat, { stream: FormatterStream; file: Awaited<ReturnType<OutputTarget["open"]>> }>();
+  readonly #splitWidth: Map<string, number>;
+
+  constructor(
+    readonly plan: Plan,
+    readonly layout: Plan["layout"],
+    readonly target: OutputTarget,
+    readonly schemas: EntitySchema[],
+  ) {
+    this.#splitWidth = new Map(schemas.map((s) => [s.name, Math.max(4, String(s.count).length)]));
+  }
+
+  async open(): Promise<void> {
+    if (this.layout !== "single") return;
+    for (const format of this.plan.formats) {
+      await this.#start(format, `${this.plan.scenario.name}.${format.plugin.extension}`, this.schemas);
+    }
+  }
+
+  async beginEntity(schema: EntitySchema): Promise<void> {
+    if (this.layout === "split") return;
+    if (this.layout === "per-entity") {
+      for (const format of this.plan.formats) {
+        await this.#start(format, `${schema.name}.${format.plugin.extension}`, [schema]);
+      }
+    }
+    for (const [format, { stream, file }] of this.#open) {
+      await this.#emit(file, format, "beginEntity", schema.name, () => stream.beginEntity?.(schema));
+    }
+  }
+
+  async write(batch: Batch, schema: EntitySchema): Promise<void> {
+    if (this.layout === "split") return this.#writeSplit(batch, schema);
+    for (const [format, { stream, file }] of this.#open) {
+      await this.#emit(file, format, "write", schema.name, () => stream.write(batch, schema), batch.start);
+    }
+  }
+
+  async endEntity(schema: EntitySchema): Promise<(WrittenFile & { format: string })[]> {
+    if (this.layout === "split") {
+      const files = this.#splitFiles;
+      this.#splitFiles = [];
+      return files;
+    }
+    for (const [format, { stream, file }] of this.#open) {
+      await this.#emit(file, format, "endEntity", schema.name, () => stream.endEntity?.(schema));
+    }
+    if (this.layout === "per-entity") return await this.#finishAll();
+    return [];
+  }
+
+  async close(): Promise<(WrittenFile & { format: string })[]> {
+    if (this.layout !== "single") return [];
+    return await this.#finishAll();
+  }
+
+  #splitFiles: (WrittenFile & { format: string })[] = [];
+
+  async #writeSplit(batch: Batch, schema: EntitySchema): Promise<void> {
+    const width = this.#splitWidth.get(schema.name)!;
+    for (let k = 0; k < batch.length; k++) {
+      const row: Batch = {
+        entity: batch.entity,
+        start: batch.start + k,
+        length: 1,
+        fields: batch.fields,
+        columns: batch.columns.map((c) => [c[k]]),
+      };
+      const n = String(batch.start + k + 1).padStart(width, "0");
+      for (const format of this.plan.formats) {
+        const path = `${schema.name}/${schema.name}-${n}.${format.plugin.extension}`;
+        const file = await this.target.open(path);
+        const stream = this.#create(format, [schema], schema.name);
+        await this.#emit(file, format, "start", schema.name, () => stream.start?.());
+        await this.#emit(file, format, "beginEntity", schema.name, () => stream.beginEntity?.(schema));
+        await this.#emit(file, format, "write", schema.name, () => stream.write(row, schema), row.start);
+        await this.#emit(file, format, "endEntity", schema.name, () => stream.endEntity?.(schema));
+        await this.#emit(file, format, "finish", schema.name, () => stream.finish?.());
+        this.#splitFiles.push({ ...(await file.close()), format: format.plugin.name });
+      }
+    }
+  }
+
+  async #start(format: CompiledFormat, path: string, schemas: EntitySchema[]): Promise<void> {
+    const file = await this.target.open(path);
+    const stream = this.#create(format, schemas, schemas.length === 1 ? schemas[0]!.name : undefined);
+    this.#open.set(format, { stream, file });
+    await this.#emit(file, format, "start", undefined, () => stream.start?.());
+  }
+
+  #create(format: CompiledFormat, schemas: EntitySchema[], entity: string | undefined): FormatterStream {
+    const setup: FormatterSetup = { scenario: this.plan.scenario.name, layout: this.layout, entities: schemas };
+    try {
+      const stream = format.plugin.create(format.options, setup);
+      if (typeof stream?.write !== "function") throw new Error("create() must return an object with write()");
+      return stream;
+    } catch (e) {
+      throw new PluginError({ plugin: format.plugin.name, hook: "create", ...(entity ? { entity } : {}) }, e);
+    }
+  }
+
+  async #finishAll(): Promise<(WrittenFile & { format: string })[]> {
+    const files: (WrittenFile & { format: string })[] = [];
+    for (const [format, { stream, file }] of this.#open) {
+      await this.#emit(file, format, "finish", undefined, () => stream.finish?.());
+      files.push({ ...(await file.close()), format: format.plugin.name });
+    }
+    this.#open.clear();
+    return files;
+  }
+
+  async #emit(
+    file: Awaited<ReturnType<OutputTarget["open"]>>,
+    format: CompiledFormat,
+    hook: string,
+    entity: string | undefined,
+    call: () => Chunk | void,
+    row?: number,
+  ): Promise<void> {
+    let chunk: Chunk | void;
+    try {
+      chunk = call();
+      if (chunk !== undefined && typeof chunk !== "string" && !(chunk instanceof Uint8Array)) {
+        throw new Error(`${hook}() returned ${typeof chunk}; expected a string or Uint8Array`);
+      }
+    } catch (e) {
+      throw new PluginError({
+        plugin: format.plugin.name,
+        hook,
+        ...(entity ? { entity } : {}),
+        ...(row !== undefined ? { row } : {}),
+      }, e);
+    }
+    if (chunk !== undefined) await file.write(chunk);
+  }
+}
+
+function buildManifest(
+  plan: Plan,
+  layout: string,
+  results: EntityResult[],
+  validation: ValidationSummary,
+  started: Date,
+  durationMs: number,
+  shared: (WrittenFile & { format: string })[],
+): Manifest {
+  const used = new Set<string>();
+  for (const e of plan.entities) {
+    for (const f of e.declared) used.add(`generator:${f.plugin.name}`);
+    for (const r of e.rules) used.add(`validator:${r.plugin.name}`);
+  }
+  for (const f of plan.formats) used.add(`formatter:${f.plugin.name}`);
+  return {
+    fabricate: VERSION,
+    scenario: {
+      name: plan.scenario.name,
+      source: plan.loaded.file,
+      extends: plan.loaded.files.slice(1),
+      sha256: plan.loaded.hash,
+    },
+    seed: plan.seed,
+    reference_date: plan.scenario.reference_date,
+    formats: plan.formats.map((f) => f.plugin.name),
+    layout,
+    plugins: plan.registry.list()
+      .filter((r) => used.has(`${r.plugin.kind}:${r.plugin.name}`))
+      .map((r) => ({ name: r.plugin.name, kind: r.plugin.kind, version: r.plugin.version, source: r.source })),
+    entities: Object.fromEntries(results.map((r) => [r.name, {
+      rows: r.rows,
+      files: r.files,
+    }])),
+    ...(shared.length ? { files: shared } : {}),
+    validation,
+    started_at: started.toISOString(),
+    duration_ms: Math.round(durationMs),
+  };
+}

@@ -1,0 +1,301 @@
+/**
+ * Loads a scenario from a file, a built-in name or an object: parses it,
+ * follows `extends` (deep merge: objects merge, arrays replace, `null`
+ * removes) and validates the result, reporting every problem with its file,
+ * line and column.
+ *
+ * @module
+ */
+import { createHash } from "node:crypto";
+import { deepMerge, isPlainObject } from "./deep_merge.ts";
+import { type DocPath, FabricateError, ScenarioError, type ScenarioIssue } from "./errors.ts";
+import { parseSource, type SourceDoc } from "./source.ts";
+import { type Scenario, scenarioSchema } from "./scenario_schema.ts";
+import { issuesFromZod, type LocatableIssue } from "./zod_issues.ts";
+import { builtinScenarioNames, builtinScenarioUrl } from "./builtin_scenarios.ts";
+import { didYouMean } from "./did_you_mean.ts";
+
+/** A validated scenario with what is needed to point errors at its source. */
+export interface LoadedScenario {
+  /** The merged, validated scenario. */
+  readonly scenario: Scenario;
+  /** The file it came from (a path, a built-in's URL or `<inline>`). */
+  readonly file: string;
+  /** The URL relative paths in it resolve against. */
+  readonly baseUrl: URL;
+  /** The chain of files, the scenario's own first, then what it extends. */
+  readonly files: readonly string[];
+  /** SHA-256 of the merged scenario (canonical JSON), for the manifest. */
+  readonly hash: string;
+  /** Locates a path in whichever file of the chain wrote it. */
+  locate(path: DocPath, atKey?: boolean): Pick<ScenarioIssue, "file" | "line" | "column">;
+}
+
+/**
+ * Loads and validates a scenario.
+ *
+ * @param input A file path, a built-in name (`quickstart`, `erp/normal-ops`)
+ *   or a scenario object.
+ * @param options `cwd` to resolve relative paths against.
+ * @returns The loaded scenario.
+ * @throws {ScenarioError} With every problem found.
+ * @example Load a built-in scenario
+ * ```ts
+ * import { loadScenario } from "./load_scenario.ts";
+ * const { scenario } = await loadScenario("quickstart");
+ * console.log(Object.keys(scenario.entities));
+ * ```
+ */
+export async function loadScenario(
+  input: string | Record<string, unknown>,
+  options: { cwd?: string } = {},
+): Promise<LoadedScenario> {
+  const cwd = options.cwd ?? Deno.cwd();
+  const docs: SourceDoc[] = [];
+  let raw: unknown;
+  let file: string;
+  let baseUrl: URL;
+  if (typeof input === "string") {
+    const url = await resolveScenario(input, toDirUrl(cwd), undefined);
+    file = displayName(url, cwd);
+    baseUrl = url;
+    raw = await readWithExtends(url, cwd, docs, []);
+  } else {
+    file = "<inline>";
+    baseUrl = toDirUrl(cwd);
+    const doc: SourceDoc = { file, value: input, locate: () => undefined };
+    docs.push(doc);
+    raw = await mergeExtends(doc, baseUrl, cwd, docs, []);
+  }
+
+  const locate = (path: DocPath, atKey = false) => {
+    let best: { file: string; line: number; column: number; depth: number } | undefined;
+    for (const doc of docs) {
+      const pos = doc.locate(path, atKey);
+      if (pos && (!best || pos.depth > best.depth)) best = { file: doc.file, ...pos };
+    }
+    if (!best) return { file };
+    return { file: best.file, line: best.line, column: best.column };
+  };
+
+  if (isPlainObject(raw) && raw.name === undefined && typeof input === "string") {
+    raw.name = defaultName(baseUrl);
+  }
+  const parsed = scenarioSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issues = issuesFromZod(parsed.error, raw, [], scenarioSchema);
+    throw new ScenarioError(locateAll(issues, locate));
+  }
+  return {
+    scenario: parsed.data,
+    file,
+    baseUrl,
+    files: docs.map((d) => d.file),
+    hash: sha256(canonicalJson(parsed.data)),
+    locate,
+  };
+}
+
+/**
+ * Adds file, line and column to issues.
+ *
+ * @param issues Issues with document paths.
+ * @param locate The scenario's locator.
+ * @returns The same issues, located.
+ * @example
+ * ```ts
+ * import { locateAll } from "./load_scenario.ts";
+ * locateAll([{ path: ["seed"], message: "bad" }], () => ({ file: "s.yaml", line: 2, column: 7 }));
+ * ```
+ */
+export function locateAll(
+  issues: readonly LocatableIssue[],
+  locate: LoadedScenario["locate"],
+): ScenarioIssue[] {
+  return issues.map(({ atKey, ...issue }) => ({
+    ...locate(issue.path, atKey),
+    ...issue,
+  }));
+}
+
+async function readWithExtends(
+  url: URL,
+  cwd: string,
+  docs: SourceDoc[],
+  chain: string[],
+): Promise<unknown> {
+  if (chain.includes(url.href)) {
+    const cycle = [...chain, url.href].map((u) => displayName(new URL(u), cwd));
+    throw new ScenarioError([{
+      file: cycle[0]!,
+      path: ["extends"],
+      message: `Scenarios extend each other in a cycle: ${cycle.join(" → ")}`,
+      hint: "remove one of the extends",
+    }]);
+  }
+  const text = await readText(url, cwd);
+  const doc = parseSource(displayName(url, cwd), text);
+  docs.push(doc);
+  return mergeExtends(doc, url, cwd, docs, [...chain, url.href]);
+}
+
+async function mergeExtends(
+  doc: SourceDoc,
+  url: URL,
+  cwd: string,
+  docs: SourceDoc[],
+  chain: string[],
+): Promise<unknown> {
+  const value = doc.value;
+  if (!isPlainObject(value)) {
+    throw new ScenarioError([{
+      file: doc.file,
+      line: 1,
+      column: 1,
+      path: [],
+      message: "Expected the scenario to be a map of keys (name, entities, …)",
+    }]);
+  }
+  const ext = value.extends;
+  if (ext === undefined) return value;
+  const bases = typeof ext === "string" ? [ext] : Array.isArray(ext) ? ext : undefined;
+  if (!bases || !bases.every((b) => typeof b === "string")) {
+    throw new ScenarioError([{
+      file: doc.file,
+      ...position(doc, ["extends"]),
+      path: ["extends"],
+      message: "Expected a scenario path or built-in name, or a list of them",
+    }]);
+  }
+  let merged: unknown = {};
+  for (const [i, base] of (bases as string[]).entries()) {
+    const where = typeof ext === "string" ? ["extends"] : ["extends", i];
+    const baseUrl = await resolveScenario(base, url, { doc, path: where });
+    merged = deepMerge(merged, await readWithExtends(baseUrl, cwd, docs, chain));
+  }
+  const own = { ...value };
+  delete own.extends;
+  // A derived scenario's name is its own, never the base's.
+  if (isPlainObject(merged)) delete merged.name;
+  return deepMerge(merged, own);
+}
+
+/**
+ * Resolves a scenario reference: a path (with an extension or a `./`, `../`,
+ * `/` prefix, or an existing file) or a built-in name.
+ */
+async function resolveScenario(
+  ref: string,
+  base: URL,
+  from: { doc: SourceDoc; path: DocPath } | undefined,
+): Promise<URL> {
+  const looksLikePath = /^(\.{1,2}\/|\/|[a-z]+:)/i.test(ref) || /\.(ya?ml|json)$/i.test(ref);
+  const asPath = new URL(ref, base);
+  if (looksLikePath || (asPath.protocol === "file:" && (await isFile(asPath)))) {
+    return asPath;
+  }
+  const builtin = builtinScenarioUrl(ref);
+  if (await exists(builtin)) return builtin;
+  const names = await builtinScenarioNames();
+  const issue: ScenarioIssue = {
+    ...(from ? { file: from.doc.file, ...position(from.doc, from.path) } : {}),
+    path: from?.path ?? [],
+    message: `Cannot find scenario "${ref}": no such file and no built-in of that name`,
+    hint: didYouMean(ref, names, "built-in scenarios"),
+  };
+  throw new ScenarioError([issue]);
+}
+
+async function readText(url: URL, cwd: string): Promise<string> {
+  try {
+    if (url.protocol === "file:") return await Deno.readTextFile(url);
+    const res = await fetch(url);
+    if (!res.ok) throw new Error(`HTTP ${res.status}`);
+    return await res.text();
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) {
+      throw new FabricateError(`Cannot read scenario "${displayName(url, cwd)}": no such file`, 2);
+    }
+    throw new FabricateError(
+      `Cannot read scenario "${displayName(url, cwd)}": ${(e as Error).message}`,
+      2,
+      { cause: e },
+    );
+  }
+}
+
+async function isFile(url: URL): Promise<boolean> {
+  try {
+    return (await Deno.stat(url)).isFile;
+  } catch {
+    return false;
+  }
+}
+
+async function exists(url: URL): Promise<boolean> {
+  if (url.protocol === "file:") return await isFile(url);
+  try {
+    const res = await fetch(url, { method: "HEAD" });
+    return res.ok;
+  } catch {
+    return false;
+  }
+}
+
+function position(doc: SourceDoc, path: DocPath): { line?: number; column?: number } {
+  const pos = doc.locate(path);
+  return pos ? { line: pos.line, column: pos.column } : {};
+}
+
+function toDirUrl(dir: string): URL {
+  const abs = dir.startsWith("/") ? dir : `${Deno.cwd()}/${dir}`;
+  return new URL(`file://${abs.endsWith("/") ? abs : abs + "/"}`);
+}
+
+/** A short name for messages: a path relative to cwd, or a built-in name. */
+function displayName(url: URL, cwd: string): string {
+  const builtin = builtinScenarioUrl("x").href.replace(/x\.yaml$/, "");
+  if (url.href.startsWith(builtin)) return `scenarios/${url.href.slice(builtin.length)}`;
+  if (url.protocol !== "file:") return url.href;
+  const path = decodeURIComponent(url.pathname);
+  const prefix = cwd.endsWith("/") ? cwd : cwd + "/";
+  return path.startsWith(prefix) ? path.slice(prefix.length) : path;
+}
+
+function defaultName(url: URL): string {
+  const base = url.pathname.split("/").pop() ?? "scenario";
+  return base.replace(/\.(ya?ml|json)$/i, "") || "scenario";
+}
+
+/**
+ * JSON with object keys sorted, so equal scenarios hash equally.
+ *
+ * @param value Any JSON value.
+ * @returns Canonical JSON text.
+ * @example
+ * ```ts
+ * import { canonicalJson } from "./load_scenario.ts";
+ * canonicalJson({ b: 1, a: 2 }); // '{"a":2,"b":1}'
+ * ```
+ */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_k, v) =>
+    isPlainObject(v)
+      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v);
+}
+
+/**
+ * SHA-256 of a string, hex.
+ *
+ * @param text The text.
+ * @returns 64 hex digits.
+ * @example
+ * ```ts
+ * import { sha256 } from "./load_scenario.ts";
+ * sha256("").length; // 64
+ * ```
+ */
+export function sha256(text: string): string {
+  return createHash("sha256").update(text).digest("hex");
+}

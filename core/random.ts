@@ -1,0 +1,211 @@
+/**
+ * Counter-based randomness: every value fabricate produces is drawn from a
+ * small PRNG (sfc32) whose state is derived from a key and a row index, so
+ * row *i* never depends on row *i − 1*.
+ *
+ * @module
+ */
+
+/** Golden-ratio constant used to decorrelate words before mixing. */
+const GOLDEN = 0x9e3779b9;
+
+/**
+ * Mixes a 32-bit word (the murmur3 finaliser): every input bit affects every
+ * output bit.
+ *
+ * @param h The word to mix.
+ * @returns The mixed word, as an unsigned 32-bit integer.
+ * @example Mix a word
+ * ```ts
+ * import { fmix32 } from "./random.ts";
+ * const mixed = fmix32(1); // an unsigned 32-bit integer
+ * ```
+ */
+export function fmix32(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+/**
+ * Hashes strings and numbers into one 32-bit key (FNV-1a over UTF-16 code
+ * units, then mixed). Used to derive per-entity and per-field keys from the
+ * scenario seed.
+ *
+ * @param parts The values to hash, in order.
+ * @returns An unsigned 32-bit key.
+ * @example Derive a field key
+ * ```ts
+ * import { hashKey } from "./random.ts";
+ * const key = hashKey(42, "customers", "email");
+ * key === hashKey(42, "customers", "email"); // true
+ * ```
+ */
+export function hashKey(...parts: readonly (string | number)[]): number {
+  let h = 0x811c9dc5;
+  for (const part of parts) {
+    const s = typeof part === "number" ? `#${part}` : part;
+    for (let i = 0; i < s.length; i++) {
+      h ^= s.charCodeAt(i);
+      h = Math.imul(h, 0x01000193);
+    }
+    // A separator so ("ab","c") and ("a","bc") differ.
+    h ^= 0xff;
+    h = Math.imul(h, 0x01000193);
+  }
+  return fmix32(h);
+}
+
+/**
+ * A uniform number in [0, 1) that is a pure function of a key and an index,
+ * without any PRNG state. Cheap enough for per-row coin flips such as
+ * `nullable`.
+ *
+ * @param key A 32-bit key.
+ * @param index A row index (any non-negative safe integer).
+ * @returns A number in [0, 1).
+ * @example A per-row coin flip
+ * ```ts
+ * import { unitAt } from "./random.ts";
+ * const isNull = unitAt(7, 123) < 0.3;
+ * ```
+ */
+export function unitAt(key: number, index: number): number {
+  const lo = index >>> 0;
+  const hi = Math.floor(index / 4294967296) >>> 0;
+  let h = fmix32(key ^ fmix32(lo + GOLDEN));
+  h = fmix32(h ^ Math.imul(hi + 1, GOLDEN));
+  return h / 4294967296;
+}
+
+/**
+ * A seedable source of uniform random numbers with the helpers generator
+ * plugins need. Re-seeding is cheap (a few integer mixes), so the engine
+ * re-seeds it for every field of every row.
+ *
+ * `next` is an arrow property: faker calls its randomizer's `next` detached.
+ *
+ * @example Draw from a row's stream
+ * ```ts
+ * import { Random } from "./random.ts";
+ * const random = new Random();
+ * random.reseed(1234, 0);
+ * const a = random.int(1, 6);
+ * random.reseed(1234, 0);
+ * a === random.int(1, 6); // true
+ * ```
+ */
+export class Random {
+  #a = 0;
+  #b = 0;
+  #c = 0;
+  #d = 1;
+
+  /**
+   * Sets the state from a key and a row index.
+   *
+   * @param key A 32-bit key (from {@linkcode hashKey}).
+   * @param index The row index.
+   */
+  reseed(key: number, index: number): void {
+    const lo = index >>> 0;
+    const hi = Math.floor(index / 4294967296) >>> 0;
+    this.#a = fmix32(key ^ GOLDEN);
+    this.#b = fmix32(lo ^ key);
+    this.#c = fmix32(hi + Math.imul(key, 3) + lo);
+    this.#d = 1;
+    // Warm-up rounds spread the seed over the whole state.
+    for (let i = 0; i < 8; i++) this.uint32();
+  }
+
+  /**
+   * The next unsigned 32-bit integer (sfc32).
+   *
+   * @returns An integer in [0, 2^32).
+   */
+  uint32 = (): number => {
+    const a = this.#a, b = this.#b, c = this.#c, d = this.#d;
+    const t = (((a + b) | 0) + d) | 0;
+    this.#d = (d + 1) | 0;
+    this.#a = b ^ (b >>> 9);
+    this.#b = (c + (c << 3)) | 0;
+    this.#c = ((c << 21) | (c >>> 11)) + t | 0;
+    return t >>> 0;
+  };
+
+  /**
+   * The next uniform number in [0, 1), with 32 bits of resolution.
+   *
+   * @returns A number in [0, 1).
+   */
+  next = (): number => this.uint32() / 4294967296;
+
+  /**
+   * A uniform integer between `min` and `max`, both inclusive.
+   *
+   * @param min The smallest value.
+   * @param max The largest value.
+   * @returns An integer in [min, max].
+   */
+  int(min: number, max: number): number {
+    return min + Math.floor(this.double() * (max - min + 1));
+  }
+
+  /**
+   * A uniform number in [0, 1) with 53 bits of resolution, for wide ranges.
+   *
+   * @returns A number in [0, 1).
+   */
+  double(): number {
+    return (this.uint32() * 2097152 + (this.uint32() >>> 11)) /
+      9007199254740992;
+  }
+
+  /**
+   * A uniform number in [min, max).
+   *
+   * @param min The lower bound.
+   * @param max The upper bound (exclusive).
+   * @returns A number in [min, max).
+   */
+  float(min: number, max: number): number {
+    return min + this.double() * (max - min);
+  }
+
+  /**
+   * `true` with probability `p`.
+   *
+   * @param p A probability in [0, 1].
+   * @returns Whether the event happened.
+   */
+  chance(p: number): boolean {
+    return this.next() < p;
+  }
+
+  /**
+   * One element of a non-empty array, uniformly.
+   *
+   * @param values The values to pick from.
+   * @returns One of them.
+   */
+  pick<T>(values: readonly T[]): T {
+    return values[Math.floor(this.next() * values.length)] as T;
+  }
+
+  /**
+   * A standard normal draw (Box–Muller), scaled.
+   *
+   * @param mean The mean.
+   * @param sd The standard deviation.
+   * @returns A normally distributed number.
+   */
+  normal(mean = 0, sd = 1): number {
+    let u = this.double();
+    while (u === 0) u = this.double();
+    const v = this.double();
+    return mean + sd * Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
+  }
+}

@@ -1,0 +1,87 @@
+/**
+ * The zod schema of a scenario document. Field specs are only checked for
+ * shape here; the generator inside each field is resolved and its options
+ * validated against the generator plugin's own schema when the scenario is
+ * compiled.
+ *
+ * @module
+ */
+import { z } from "zod";
+
+const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
+const IDENT = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
+
+/** A plugin listed in a scenario or deno.json: a specifier, or one with settings. */
+export const pluginEntrySchema = z.union([
+  z.string().min(1),
+  z.object({
+    /** A local path, `npm:`, `jsr:` or `https:` specifier. */
+    source: z.string().min(1),
+    /** Run in-process, without a sandbox. */
+    trusted: z.boolean().optional(),
+    /** Deno permissions granted to the plugin. */
+    grants: z.object({
+      read: z.array(z.string()).optional(),
+      net: z.array(z.string()).optional(),
+      env: z.array(z.string()).optional(),
+    }).strict().optional(),
+  }).strict(),
+]);
+
+/** One field: a map with one generator key plus modifiers, or a constant. */
+export const fieldSpecSchema = z.union([
+  z.record(z.string(), z.unknown()),
+  z.string(),
+  z.number(),
+  z.boolean(),
+  z.null(),
+]);
+
+/** A rule in an entity's `validate` list: `{ <validator>: <options> }`. */
+export const ruleSchema = z.record(z.string(), z.unknown());
+
+/** An entity: how many rows and how each field is made. */
+export const entitySchema = z.object({
+  description: z.string().optional(),
+  count: z.number().int().min(0),
+  locale: z.string().min(1).optional(),
+  fields: z.record(z.string().regex(IDENT), fieldSpecSchema).refine(
+    (f) => Object.keys(f).length > 0,
+    "An entity needs at least one field",
+  ),
+  validate: z.array(ruleSchema).optional(),
+}).strict();
+
+/** Where and how output is written. Other keys hold per-format options. */
+export const outputSchema = z.object({
+  format: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)])
+    .optional(),
+  layout: z.enum(["per-entity", "single", "split"]).optional(),
+  batch_size: z.number().int().min(1).max(1_000_000).optional(),
+}).catchall(z.record(z.string(), z.unknown()));
+
+/** The whole scenario document, after `extends` are merged. */
+export const scenarioSchema = z.object({
+  $schema: z.string().optional(),
+  name: z.string().regex(NAME, "Expected a name of letters, digits, '.', '-' or '_'"),
+  description: z.string().optional(),
+  extends: z.union([z.string(), z.array(z.string())]).optional(),
+  seed: z.union([z.number().int(), z.string().min(1)]).default(1),
+  locale: z.string().min(1).default("en"),
+  reference_date: z.string().regex(ISO_DATE, "Expected an ISO date like 2025-01-01")
+    .default("2025-01-01"),
+  plugins: z.array(pluginEntrySchema).default([]),
+  entities: z.record(z.string().regex(IDENT), entitySchema).refine(
+    (e) => Object.keys(e).length > 0,
+    "A scenario needs at least one entity",
+  ),
+  output: outputSchema.default({}),
+}).strict();
+
+/** A scenario as validated (`extends` merged, defaults applied). */
+export type Scenario = z.infer<typeof scenarioSchema>;
+/** One entity of a scenario. */
+export type EntitySpec = z.infer<typeof entitySchema>;
+/** A plugin entry. */
+export type PluginEntry = z.infer<typeof pluginEntrySchema>;

@@ -1,0 +1,112 @@
+/**
+ * Reads scenario text (YAML or JSON) and keeps a map from document paths
+ * back to line and column, so every later error can point at the source.
+ *
+ * @module
+ */
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument } from "yaml";
+import type { Node as YamlNode } from "yaml";
+import { type DocPath, ScenarioError, type ScenarioIssue } from "./errors.ts";
+
+/** Where a path was found: 1-based line and column, and how much of it. */
+export interface SourcePosition {
+  /** 1-based line. */
+  line: number;
+  /** 1-based column. */
+  column: number;
+  /** How many leading segments of the path exist in the document. */
+  depth: number;
+}
+
+/** A parsed scenario file that can locate paths in its text. */
+export interface SourceDoc {
+  /** The file's path as given (or a label such as `<inline>`). */
+  readonly file: string;
+  /** The parsed value. */
+  readonly value: unknown;
+  /**
+   * Finds where a path is written. With `key`, the position of the map key
+   * itself (for "unknown key" errors); else the value's. When the path is
+   * not all in the document, the deepest existing parent's position is
+   * returned with the matched `depth`.
+   */
+  locate(
+    path: DocPath,
+    key?: boolean,
+  ): SourcePosition | undefined;
+}
+
+/**
+ * Parses YAML or JSON text, reporting syntax errors with their position.
+ *
+ * @param file The file name used in messages.
+ * @param text The text.
+ * @returns The parsed document.
+ * @throws {ScenarioError} When the text is not valid YAML/JSON.
+ * @example
+ * ```ts
+ * import { parseSource } from "./source.ts";
+ * const doc = parseSource("s.yaml", "name: shop\nseed: 42\n");
+ * doc.locate(["seed"]); // { line: 2, column: 7, depth: 1 }
+ * ```
+ */
+export function parseSource(file: string, text: string): SourceDoc {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, {
+    lineCounter: lines,
+    prettyErrors: false,
+    uniqueKeys: true,
+  });
+  const pos = (offset: number) => {
+    const p = lines.linePos(offset);
+    return { line: p.line, column: p.col };
+  };
+  if (doc.errors.length > 0) {
+    const issues: ScenarioIssue[] = doc.errors.map((e) => ({
+      file,
+      ...pos(e.pos[0]),
+      path: [],
+      message: `Cannot parse the scenario: ${firstLine(e.message)}`,
+      hint: "check indentation, colons and closing brackets around this line",
+    }));
+    throw new ScenarioError(issues);
+  }
+  const value = doc.toJS({ maxAliasCount: 1000 });
+
+  function locate(path: DocPath, key = false) {
+    let node: unknown = doc.contents;
+    let keyNode: YamlNode | undefined;
+    let depth = 0;
+    let last: unknown = node;
+    for (const seg of path) {
+      keyNode = undefined;
+      if (isMap(node)) {
+        const pair = node.items.find((p) =>
+          isPair(p) && isScalar(p.key) && String(p.key.value) === String(seg)
+        );
+        if (!pair) break;
+        keyNode = pair.key as YamlNode;
+        last = node = pair.value ?? pair.key;
+        depth++;
+      } else if (isSeq(node) && typeof seg === "number") {
+        const item = node.items[seg];
+        if (item === undefined) break;
+        last = node = item;
+        depth++;
+      } else break;
+    }
+    const exact = depth === path.length;
+    const target = (key && exact && keyNode ? keyNode : last) as
+      | YamlNode
+      | undefined;
+    const range = target?.range;
+    if (!range) return undefined;
+    return { ...pos(range[0]), depth };
+  }
+
+  return { file, value, locate };
+}
+
+function firstLine(message: string): string {
+  return message.split("\n")[0] ?? message;
+}

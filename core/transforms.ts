@@ -1,0 +1,57 @@
+/**
+ * The `transform` modifier: string functions applied to a field's value
+ * after it is generated (and before `unique` is checked).
+ *
+ * @module
+ */
+
+/** A value-to-value function applied to strings; other values pass through. */
+export type Transform = (value: string) => string;
+
+/** The transforms a scenario may name. */
+export const TRANSFORMS: Readonly<Record<string, Transform>> = {
+  lower: (s) => s.toLowerCase(),
+  upper: (s) => s.toUpperCase(),
+  trim: (s) => s.trim(),
+  capitalize: (s) => s.charAt(0).toUpperCase() + s.slice(1),
+  title: (s) => s.toLowerCase().replace(/(^|[\s\-'])(\p{L})/gu, (_m, p, c) => p + c.toUpperCase()),
+  ascii: (s) => s.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").replace(/[^\x20-\x7e]/g, ""),
+  slug: (s) =>
+    s.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase()
+      .replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, ""),
+  snake: (s) =>
+    s.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase()
+      .replace(/[^a-z0-9]+/g, "_").replace(/^_+|_+$/g, ""),
+  digits: (s) => s.replace(/\D+/g, ""),
+  nospace: (s) => s.replace(/\s+/g, ""),
+};
+
+/**
+ * Composes named transforms into one function applied left to right.
+ * Non-string values (numbers, null) pass through untouched.
+ *
+ * @param names Transform names, e.g. `["trim", "lower"]`.
+ * @returns The composed function.
+ * @example
+ * ```ts
+ * import { composeTransforms } from "./transforms.ts";
+ * composeTransforms(["trim", "lower"])("  Ana.Lopez@Example.COM "); // "ana.lopez@example.com"
+ * ```
+ */
+export function composeTransforms(names: readonly string[]): (value: unknown) => unknown {
+  const fns = names.map((n) => {
+    const fn = TRANSFORMS[n];
+    if (!fn) throw new Error(`Unknown transform "${n}"`);
+    return fn;
+  });
+  if (fns.length === 1) {
+    const fn = fns[0]!;
+    return (v) => (typeof v === "string" ? fn(v) : v);
+  }
+  return (v) => {
+    if (typeof v !== "string") return v;
+    let s = v;
+    for (const fn of fns) s = fn(s);
+    return s;
+  };
+}

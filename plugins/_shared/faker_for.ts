@@ -1,0 +1,97 @@
+/**
+ * Faker instances driven by fabricate's per-row random streams. Faker never
+ * holds its own state: its randomizer reads from whichever {@linkcode Random}
+ * the current row set, so a faker value is a pure function of the row.
+ *
+ * @module
+ */
+import { allLocales, base, Faker, type LocaleDefinition } from "@faker-js/faker";
+import type { Random } from "../../core/random.ts";
+
+/** A faker instance plus the hook that points it at a row's stream. */
+export interface BoundFaker {
+  /** The faker instance (locale chain and reference date fixed). */
+  readonly faker: Faker;
+  /** Points faker at a row's random stream; call before each faker call. */
+  use(random: Random): void;
+}
+
+const instances = new Map<string, BoundFaker>();
+
+/**
+ * The faker locale names, e.g. `en`, `de_AT`, `ar`.
+ *
+ * @returns The names.
+ * @example
+ * ```ts
+ * import { fakerLocales } from "./faker_for.ts";
+ * fakerLocales().includes("de"); // true
+ * ```
+ */
+export function fakerLocales(): string[] {
+  return Object.keys(allLocales).filter((l) => l !== "base");
+}
+
+/**
+ * Normalises a locale name (`en-US` → `en_US`); `undefined` when faker has
+ * no such locale.
+ *
+ * @param locale A locale name.
+ * @returns Faker's name for it, or `undefined`.
+ * @example
+ * ```ts
+ * import { normaliseLocale } from "./faker_for.ts";
+ * normaliseLocale("en-us"); // "en_US"
+ * ```
+ */
+export function normaliseLocale(locale: string): string | undefined {
+  const [lang, region, ...rest] = locale.replace(/-/g, "_").split("_");
+  const name = [lang?.toLowerCase(), region?.toUpperCase(), ...rest].filter(Boolean).join("_");
+  if (name in allLocales) return name;
+  return locale in allLocales ? locale : undefined;
+}
+
+/**
+ * A faker for a locale and reference date, shared per process. Falls back
+ * from a regional locale to its language, then to English.
+ *
+ * @param locale Faker's locale name (see {@linkcode normaliseLocale}).
+ * @param referenceDate "Now" for faker's relative dates.
+ * @returns The bound faker.
+ * @example
+ * ```ts
+ * import { fakerFor } from "./faker_for.ts";
+ * import { Random } from "../../core/random.ts";
+ * const { faker, use } = fakerFor("de", new Date("2025-01-01"));
+ * const random = new Random();
+ * random.reseed(1, 0);
+ * use(random);
+ * faker.person.firstName();
+ * ```
+ */
+export function fakerFor(locale: string, referenceDate: Date): BoundFaker {
+  const key = `${locale}@${referenceDate.getTime()}`;
+  let bound = instances.get(key);
+  if (bound) return bound;
+  const locales = allLocales as Record<string, LocaleDefinition>;
+  const chain: LocaleDefinition[] = [];
+  const parts = locale.split("_");
+  for (let n = parts.length; n > 0; n--) {
+    const l = locales[parts.slice(0, n).join("_")];
+    if (l) chain.push(l);
+  }
+  if (!locale.startsWith("en")) chain.push(locales.en!);
+  chain.push(base);
+  let current: Random | undefined;
+  const faker = new Faker({
+    locale: chain,
+    randomizer: {
+      next: () => current!.next(),
+      seed: () => {},
+    },
+  });
+  faker.setDefaultRefDate(referenceDate);
+  bound = { faker, use: (r) => void (current = r) };
+  instances.set(key, bound);
+  return bound;
+}

@@ -7,7 +7,7 @@
  */
 import type { EntityEngine } from "./engine.ts";
 import type { Batch, ColumnInfo, EntitySchema } from "./types.ts";
-import type { CompiledEntity } from "./compile.ts";
+import type { CompiledEntity, Plan } from "./compile.ts";
 
 /** One batch in its two views. */
 export interface BatchPair {
@@ -61,15 +61,27 @@ export function* entityBatches(
 /**
  * Describes an entity's output columns for formatters.
  *
+ * @param plan The plan (to find which columns other entities reference).
  * @param entity The compiled entity.
  * @returns Its schema.
  * @example
  * ```ts ignore
- * const schema = entitySchemaOf(plan.byName.get("orders")!);
+ * const schema = entitySchemaOf(plan, plan.byName.get("orders")!);
  * schema.columns.find((c) => c.name === "customer_id")?.ref; // { entity: "customers", field: "id" }
  * ```
  */
-export function entitySchemaOf(entity: CompiledEntity): EntitySchema {
+export function entitySchemaOf(plan: Plan, entity: CompiledEntity): EntitySchema {
+  const referenced = new Set<string>();
+  for (const e of plan.entities) {
+    for (const f of e.declared) {
+      if (f.ref?.entity === entity.name) referenced.add(f.ref.field);
+    }
+  }
+  const keyName = referenced.size === 1
+    ? [...referenced][0]
+    : referenced.size === 0 && entity.outputs.some((f) => f.name === "id" && (f.unique || f.gen.distinct))
+    ? "id"
+    : undefined;
   return {
     name: entity.name,
     count: entity.count,
@@ -77,7 +89,8 @@ export function entitySchemaOf(entity: CompiledEntity): EntitySchema {
       name: f.name,
       type: f.type,
       nullable: f.nullable > 0,
-      unique: f.unique,
+      unique: f.unique || (f.gen.distinct ?? false),
+      key: f.name === keyName,
       ...(f.ref ? { ref: { entity: f.ref.entity, field: f.ref.field } } : {}),
     })),
   };

@@ -228,8 +228,10 @@ export function compile(
   }
 
   const services: PlanServices = {
-    count: () => {
-      throw new Error("count() is only available once planning is done");
+    count: (e) => {
+      const n = counts.get(e);
+      if (n === undefined) throw new Error(`Unknown entity "${e}"`);
+      return n;
     },
     valueAt: () => {
       throw new Error("valueAt() is only available once planning is done");

@@ -161,11 +161,11 @@ export async function gen(
   });
   const results: EntityResult[] = [];
   try {
-    const writer = new Writer(plan, layout, target, entities.map(entitySchemaOf));
+    const writer = new Writer(plan, layout, target, entities.map((e) => entitySchemaOf(plan, e)));
     await writer.open();
     for (const entity of entities) {
       const t = performance.now();
-      const schema = entitySchemaOf(entity);
+      const schema = entitySchemaOf(plan, entity);
       options.progress?.start?.(entity.name, entity.count);
       await writer.beginEntity(schema);
       const engine = world.engine(entity.name);

@@ -106,14 +106,12 @@ export interface GeneratorSetup {
   readonly referenceDate: Date;
   /** Every entity of the scenario, by name. */
   readonly entities: ReadonlyMap<string, EntityInfo>;
-  /**
-   * The row count of an entity. Only known once planning is done: call it
-   * from `value`, not while creating the generator.
-   */
+  /** The row count of an entity (after `--count` and `--multiplier`). */
   count(entity: string): number;
   /**
    * The value of a field of another (or the same) entity's row, regenerated
-   * by index: the random-access core that foreign keys are built on.
+   * by index: the random-access core that foreign keys are built on. Only
+   * available once planning is done: call it from `value`, not `create`.
    */
   valueAt(entity: string, field: string, index: number): unknown;
 }
@@ -186,6 +184,11 @@ export interface ColumnInfo {
   readonly nullable: boolean;
   /** True when values are unique. */
   readonly unique: boolean;
+  /**
+   * True when the column is the entity's key: the target of a ref from some
+   * entity, or else a unique field named `id`. SQL writes it as PRIMARY KEY.
+   */
+  readonly key: boolean;
   /** When the column is a foreign key: the entity and field it points to. */
   readonly ref?: { readonly entity: string; readonly field: string };
 }

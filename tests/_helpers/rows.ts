@@ -1,0 +1,97 @@
+/**
+ * Test helpers: generate rows of an inline scenario in memory, and run the
+ * real CLI.
+ *
+ * @module
+ */
+import { prepare } from "../../core/gen.ts";
+import { World } from "../../core/engine.ts";
+import { entityBatches } from "../../core/batches.ts";
+import type { PlanOptions } from "../../core/compile.ts";
+
+/**
+ * Generates all rows of one entity of a scenario (object, path or built-in
+ * name) as objects.
+ *
+ * @example
+ * ```ts ignore
+ * const rows = await rowsOf({ name: "t", entities: { e: { count: 3, fields: { id: { sequence: {} } } } } }, "e");
+ * ```
+ */
+export async function rowsOf(
+  scenario: string | Record<string, unknown>,
+  entity: string,
+  options: PlanOptions & { batchSize?: number } = {},
+): Promise<Record<string, unknown>[]> {
+  const plan = await prepare(scenario, options);
+  const world = new World(plan);
+  const rows: Record<string, unknown>[] = [];
+  for (const { out } of entityBatches(world.engine(entity), options.batchSize ?? plan.batchSize)) {
+    for (let k = 0; k < out.length; k++) {
+      const row: Record<string, unknown> = {};
+      out.fields.forEach((f, c) => (row[f] = out.columns[c]![k]));
+      rows.push(row);
+    }
+  }
+  return rows;
+}
+
+/**
+ * The values of one field of a one-entity inline scenario.
+ *
+ * @example
+ * ```ts ignore
+ * const values = await columnOf({ integer: { min: 1, max: 6 } }, 1000);
+ * ```
+ */
+export async function columnOf(
+  field: unknown,
+  count: number,
+  options: { seed?: number; locale?: string; extraFields?: Record<string, unknown> } = {},
+): Promise<unknown[]> {
+  const rows = await rowsOf({
+    name: "t",
+    seed: options.seed ?? 1,
+    ...(options.locale ? { locale: options.locale } : {}),
+    entities: { e: { count, fields: { ...(options.extraFields ?? {}), v: field } } },
+  }, "e");
+  return rows.map((r) => r.v);
+}
+
+/** The result of running the CLI. */
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+const CLI = new URL("../../cli.ts", import.meta.url).pathname;
+const CONFIG = new URL("../../deno.json", import.meta.url).pathname;
+
+/**
+ * Runs `deno run -P=cli cli.ts <args>` as a real process, with NO_COLOR.
+ *
+ * @example
+ * ```ts ignore
+ * const { code, stderr } = await runCli(["gen", "quickstart", "--dry-run"], { cwd: dir });
+ * ```
+ */
+export async function runCli(
+  args: string[],
+  options: { cwd?: string; env?: Record<string, string>; stdin?: string } = {},
+): Promise<CliResult> {
+  const command = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-P=cli", "--quiet", "--config", CONFIG, CLI, ...args],
+    cwd: options.cwd ?? Deno.cwd(),
+    env: { NO_COLOR: "1", ...(options.env ?? {}) },
+    stdout: "piped",
+    stderr: "piped",
+  });
+  const out = await command.output();
+  const dec = new TextDecoder();
+  return {
+    code: out.code,
+    stdout: dec.decode(out.stdout),
+    stderr: dec.decode(out.stderr).replace(/^.*Permissions in the config file is an experimental feature.*\n/gm, ""),
+  };
+}

@@ -36,10 +36,10 @@ export const fieldSpecSchema = z.union([
   z.number(),
   z.boolean(),
   z.null(),
-]);
+]).meta({ id: "field" });
 
 /** A rule in an entity's `validate` list: `{ <validator>: <options> }`. */
-export const ruleSchema = z.record(z.string(), z.unknown());
+export const ruleSchema = z.record(z.string(), z.unknown()).meta({ id: "entityRule" });
 
 /** An entity: how many rows and how each field is made. */
 export const entitySchema = z.object({
@@ -59,12 +59,13 @@ export const outputSchema = z.object({
     .optional(),
   layout: z.enum(["per-entity", "single", "split"]).optional(),
   batch_size: z.number().int().min(1).max(1_000_000).optional(),
-}).catchall(z.record(z.string(), z.unknown()));
+}).catchall(z.record(z.string(), z.unknown())).meta({ id: "output" });
 
 /** The whole scenario document, after `extends` are merged. */
 export const scenarioSchema = z.object({
   $schema: z.string().optional(),
-  name: z.string().regex(NAME, "Expected a name of letters, digits, '.', '-' or '_'"),
+  name: z.string().regex(NAME, "Expected a name of letters, digits, '.', '-' or '_'")
+    .default("scenario"),
   description: z.string().optional(),
   extends: z.union([z.string(), z.array(z.string())]).optional(),
   seed: z.union([z.number().int(), z.string().min(1)]).default(1),

@@ -24,7 +24,7 @@ import type {
 } from "./types.ts";
 import { type DocPath, PluginError, PluginInputError, ScenarioError, UsageError } from "./errors.ts";
 import { issuesFromZod, type LocatableIssue } from "./zod_issues.ts";
-import { didYouMean, listOf } from "./did_you_mean.ts";
+import { closest, didYouMean, listOf } from "./did_you_mean.ts";
 import { composeTransforms, TRANSFORMS } from "./transforms.ts";
 import { hashKey } from "./random.ts";
 
@@ -259,6 +259,10 @@ export function compile(
       const ref = field.ref;
       if (ref) {
         const target = compiled.get(ref.entity)?.declared.find((f) => f.name === ref.field);
+        // A foreign key holds what the parent key holds.
+        if (target && field.gen.type === undefined) {
+          (field as { type: FieldType }).type = target.type;
+        }
         if (target?.uniqueByRetry) {
           issues.push({
             path: [...field.path],
@@ -390,7 +394,9 @@ function compileField(
         atKey: true,
         message: `Unknown generator "${k}" in field ${entity}.${name}`,
         expected: "a generator name or a modifier (" + MODIFIERS.join(", ") + ")",
-        hint: didYouMean(k, [...registry.names("generator"), ...MODIFIERS], "generators"),
+        hint: closest(k, [...registry.names("generator"), ...MODIFIERS]) !== undefined
+          ? didYouMean(k, [...registry.names("generator"), ...MODIFIERS], "generators")
+          : `available generators: ${listOf(registry.names("generator"))}`,
       });
     }
     if (genKeys.length === 0) {

@@ -62,13 +62,26 @@ export function parseSource(file: string, text: string): SourceDoc {
     return { line: p.line, column: p.col };
   };
   if (doc.errors.length > 0) {
-    const issues: ScenarioIssue[] = doc.errors.map((e) => ({
-      file,
-      ...pos(e.pos[0]),
-      path: [],
-      message: `Cannot parse the scenario: ${firstLine(e.message)}`,
-      hint: "check indentation, colons and closing brackets around this line",
-    }));
+    const issues: ScenarioIssue[] = doc.errors.map((e) => {
+      const close = e.message.match(/end with an? ([}\]])/)?.[1];
+      const opener = close ? unclosed(text, e.pos[0], close === "}" ? "{" : "[", close) : -1;
+      if (opener >= 0) {
+        return {
+          file,
+          ...pos(opener),
+          path: [],
+          message: `Cannot parse the scenario: this "${text[opener]}" is never closed with "${close}"`,
+          hint: `add the missing "${close}" on this line`,
+        };
+      }
+      return {
+        file,
+        ...pos(e.pos[0]),
+        path: [],
+        message: `Cannot parse the scenario: ${firstLine(e.message)}`,
+        hint: "check indentation, colons and closing brackets around this line",
+      };
+    });
     throw new ScenarioError(issues);
   }
   const value = doc.toJS({ maxAliasCount: 1000 });
@@ -105,6 +118,24 @@ export function parseSource(file: string, text: string): SourceDoc {
   }
 
   return { file, value, locate };
+}
+
+/** The offset of the last bracket before `end` that is not closed (quotes skipped). */
+function unclosed(text: string, end: number, open: string, close: string): number {
+  const stack: number[] = [];
+  let quote = "";
+  for (let i = 0; i < end && i < text.length; i++) {
+    const c = text[i]!;
+    if (quote) {
+      if (c === "\\" && quote === '"') i++;
+      else if (c === quote) quote = "";
+    } else if ((c === '"' || c === "'") && (i === 0 || /[\s:,[{]/.test(text[i - 1]!))) quote = c;
+    else if (c === "#" && (i === 0 || /\s/.test(text[i - 1]!))) {
+      while (i < end && text[i] !== "\n") i++;
+    } else if (c === open) stack.push(i);
+    else if (c === close) stack.pop();
+  }
+  return stack.at(-1) ?? -1;
 }
 
 function firstLine(message: string): string {

@@ -76,7 +76,7 @@ function convert(
           path,
           atKey: true,
           message: `Missing required "${String(path.at(-1) ?? "value")}"`,
-          expected: String(issue.expected),
+          expected: article(String(issue.expected)),
         });
       } else {
         out.push({
@@ -84,7 +84,7 @@ function convert(
           message: `Expected ${article(String(issue.expected))}, got ${
             describe(value)
           }`,
-          expected: String(issue.expected),
+          expected: article(String(issue.expected)),
         });
       }
       return;
@@ -170,7 +170,7 @@ function unique(values: string[]): string[] {
 }
 
 function article(type: string): string {
-  if (type === "object") return "a map";
+  if (type === "object" || type === "record") return "a map";
   if (type === "array") return "a list";
   if (type === "int") return "a whole number";
   return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;

@@ -1,0 +1,135 @@
+/**
+ * One benchmark case, run in its own process so its peak memory (sampled RSS)
+ * is its own. Prints one JSON line: { case, rows, ms, rowsPerSec, peakMb, bytes }.
+ *
+ * Usage: deno run -P=bench tests/bench/bench_case.ts <case> <rows> <dir>
+ *
+ * @module
+ */
+import { gen, prepare } from "../../core/gen.ts";
+import { World } from "../../core/engine.ts";
+import { entityBatches, entitySchemaOf } from "../../core/batches.ts";
+import type { Batch, FormatterPlugin } from "../../core/types.ts";
+import { Faker, en, base } from "@faker-js/faker";
+
+const [name, rowsArg, dir] = Deno.args;
+const rows = Number(rowsArg);
+if (!name || !Number.isInteger(rows) || !dir) {
+  console.error("usage: bench_case.ts <case> <rows> <dir>");
+  Deno.exit(2);
+}
+
+/** Peak resident memory in MB, sampled every 20 ms while the case runs. */
+let peakRss = 0;
+const sampler = setInterval(() => {
+  peakRss = Math.max(peakRss, Deno.memoryUsage().rss);
+}, 20);
+function peakMb(): number {
+  peakRss = Math.max(peakRss, Deno.memoryUsage().rss);
+  clearInterval(sampler);
+  return Math.round(peakRss / 1048576);
+}
+
+async function fileSize(path: string): Promise<number> {
+  let total = 0;
+  const stat = await Deno.stat(path);
+  if (stat.isFile) return stat.size;
+  for await (const e of Deno.readDir(path)) total += await fileSize(`${path}/${e.name}`);
+  return total;
+}
+
+async function viaGen(format: string): Promise<number> {
+  const out = `${dir}/${name}`;
+  await gen("customers-10", { out, formats: [format], counts: { customers: rows } });
+  return await fileSize(out);
+}
+
+/** The formatter alone: one pre-built 10,000-row batch written again and again. */
+async function formatterOnly(format: string): Promise<number> {
+  const plan = await prepare("customers-10", { counts: { customers: rows }, formats: [format] });
+  const world = new World(plan);
+  const entity = plan.entities[0]!;
+  const first = entityBatches(world.engine(entity.name), 10_000).next();
+  if (first.done) throw new Error("no rows");
+  const out = first.value.out;
+  const schema = entitySchemaOf(plan, entity);
+  const plugin = plan.formats[0]!.plugin as FormatterPlugin;
+  const stream = plugin.create(plan.formats[0]!.options, { scenario: plan.scenario.name, layout: "per-entity", entities: [schema] });
+  const file = await Deno.open(`${dir}/${name}.${plugin.extension}`, { write: true, create: true, truncate: true });
+  const enc = new TextEncoder();
+  const write = async (c: string | Uint8Array | void) => {
+    if (c === undefined) return;
+    const bytes = typeof c === "string" ? enc.encode(c) : c;
+    let off = 0;
+    while (off < bytes.length) off += await file.write(bytes.subarray(off));
+  };
+  t0 = performance.now();
+  await write(stream.start?.());
+  await write(stream.beginEntity?.(schema));
+  for (let start = 0; start < rows; start += out.length) {
+    const length = Math.min(out.length, rows - start);
+    const batch: Batch = length === out.length
+      ? { ...out, start }
+      : { ...out, start, length, columns: out.columns.map((c: readonly unknown[]) => c.slice(0, length)) };
+    await write(stream.write(batch, schema));
+  }
+  await write(stream.endEntity?.(schema));
+  await write(stream.finish?.());
+  file.close();
+  return (await Deno.stat(`${dir}/${name}.${plugin.extension}`)).size;
+}
+
+/** What a user would write by hand: a seeded faker and a loop building CSV lines. */
+async function handWrittenLoop(): Promise<number> {
+  const faker = new Faker({ locale: [en, base], seed: 1 });
+  faker.setDefaultRefDate(new Date("2025-01-01T00:00:00Z"));
+  const path = `${dir}/${name}.csv`;
+  const file = await Deno.open(path, { write: true, create: true, truncate: true });
+  const enc = new TextEncoder();
+  const esc = (s: string) => (/[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s);
+  let chunk = "id,first_name,last_name,email,phone,city,country,birthdate,signed_up_at,balance\r\n";
+  for (let i = 1; i <= rows; i++) {
+    const first = faker.person.firstName();
+    const last = faker.person.lastName();
+    const email = `${first}.${last}@example.com`.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+    const phone = faker.phone.number({ style: "international" });
+    const city = faker.location.city();
+    const country = faker.location.countryCode();
+    const birthdate = faker.date.between({ from: "1935-01-01", to: "2007-01-01" }).toISOString().slice(0, 10);
+    const signup = faker.date.between({ from: "2020-01-01", to: "2024-12-31T23:59:59Z" }).toISOString().slice(0, 19) + "Z";
+    const balance = faker.number.float({ min: 0, max: 10000, fractionDigits: 2 });
+    chunk += `${i},${esc(first)},${esc(last)},${esc(email)},${esc(phone)},${esc(city)},${country},${birthdate},${signup},${balance}\r\n`;
+    if (i % 10_000 === 0) {
+      await file.write(enc.encode(chunk));
+      chunk = "";
+    }
+  }
+  await file.write(enc.encode(chunk));
+  file.close();
+  return (await Deno.stat(path)).size;
+}
+
+let t0 = performance.now();
+let bytes: number;
+switch (name) {
+  case "gen-csv":
+    bytes = await viaGen("csv");
+    break;
+  case "gen-jsonl":
+    bytes = await viaGen("jsonl");
+    break;
+  case "formatter-csv":
+    bytes = await formatterOnly("csv");
+    break;
+  case "formatter-jsonl":
+    bytes = await formatterOnly("jsonl");
+    break;
+  case "hand-written-faker-loop":
+    bytes = await handWrittenLoop();
+    break;
+  default:
+    console.error(`unknown case ${name}`);
+    Deno.exit(2);
+}
+const ms = performance.now() - t0;
+console.log(JSON.stringify({ case: name, rows, ms: Math.round(ms), rowsPerSec: Math.round(rows / (ms / 1000)), peakMb: peakMb(), bytes }));

@@ -22,7 +22,7 @@ import { didYouMean } from "./core/did_you_mean.ts";
 import type { Batch } from "./core/types.ts";
 
 export { definePlugin } from "./core/define_plugin.ts";
-export { loadScenario, type LoadedScenario } from "./core/load_scenario.ts";
+export { type LoadedScenario, loadScenario } from "./core/load_scenario.ts";
 export {
   gen,
   type GenOptions,
@@ -129,7 +129,10 @@ export async function fixture(
   checkEntities(plan.entities.map((e) => e.name), [entity]);
   const engine = new World(plan).engine(entity);
   const start = options.start ?? 0;
-  const count = Math.max(0, Math.min(options.count ?? engine.entity.count, engine.entity.count - start));
+  const count = Math.max(
+    0,
+    Math.min(options.count ?? engine.entity.count, engine.entity.count - start),
+  );
   // A unique-by-retry field depends on the rows before it: replay them.
   const from = engine.entity.fields.some((f) => f.uniqueByRetry) ? 0 : start;
   const rows: Row[] = [];

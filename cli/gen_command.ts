@@ -6,7 +6,7 @@
 import { UsageError } from "../core/errors.ts";
 import { gen, prepare } from "../core/gen.ts";
 import type { PlanOptions } from "../core/compile.ts";
-import { flagsHelp, parseFlags, type FlagSpec } from "./parse_flags.ts";
+import { flagsHelp, type FlagSpec, parseFlags } from "./parse_flags.ts";
 import { progressReporter } from "./progress.ts";
 import { printDryRun, printPreview, printSummary } from "./report.ts";
 
@@ -14,12 +14,35 @@ const FLAGS: Record<string, FlagSpec> = {
   seed: { type: "string", value: "N", help: "Seed (replaces the scenario's)" },
   count: { type: "string", multiple: true, value: "ENTITY=N", help: "Row count of an entity" },
   multiplier: { type: "string", value: "X", help: "Multiply every other count by X" },
-  format: { type: "string", short: "f", multiple: true, value: "F", help: "Output format (json, jsonl, csv, …)" },
-  out: { type: "string", short: "o", value: "DIR", help: "Output folder, or - for stdout (default ./out/<scenario>-<UTC time>)" },
-  layout: { type: "string", value: "L", help: "per-entity (default), single (one document) or split (one file per record)" },
+  format: {
+    type: "string",
+    short: "f",
+    multiple: true,
+    value: "F",
+    help: "Output format (json, jsonl, csv, …)",
+  },
+  out: {
+    type: "string",
+    short: "o",
+    value: "DIR",
+    help: "Output folder, or - for stdout (default ./out/<scenario>-<UTC time>)",
+  },
+  layout: {
+    type: "string",
+    value: "L",
+    help: "per-entity (default), single (one document) or split (one file per record)",
+  },
   only: { type: "string", multiple: true, value: "ENTITY", help: "Write only this entity" },
-  "batch-size": { type: "string", value: "N", help: "Rows per batch (default 10000; output is the same)" },
-  preview: { type: "string", value: "N", help: "Print the first N rows of each entity; write nothing" },
+  "batch-size": {
+    type: "string",
+    value: "N",
+    help: "Rows per batch (default 10000; output is the same)",
+  },
+  preview: {
+    type: "string",
+    value: "N",
+    help: "Print the first N rows of each entity; write nothing",
+  },
   "dry-run": { type: "boolean", help: "Check and plan; print what would be written" },
   strict: { type: "boolean", help: "Fail the run when a validator reports a failure" },
   force: { type: "boolean", help: "Replace an existing output folder" },
@@ -57,16 +80,29 @@ export default async function genCommand(args: string[]): Promise<number> {
     return 0;
   }
   const scenario = positionals[0];
-  if (!scenario) throw new UsageError("Missing <scenario>", "fabricate gen <file or built-in name>; see fabricate scenarios");
-  if (positionals.length > 1) throw new UsageError(`Unexpected argument "${positionals[1]}"`, "gen takes one scenario");
+  if (!scenario) {
+    throw new UsageError(
+      "Missing <scenario>",
+      "fabricate gen <file or built-in name>; see fabricate scenarios",
+    );
+  }
+  if (positionals.length > 1) {
+    throw new UsageError(`Unexpected argument "${positionals[1]}"`, "gen takes one scenario");
+  }
 
   const plan: PlanOptions = {};
   if (values.seed !== undefined) plan.seed = parseSeed(values.seed as string);
   if (values.count) plan.counts = parseCounts(values.count as string[]);
-  if (values.multiplier !== undefined) plan.multiplier = positiveNumber("--multiplier", values.multiplier as string);
-  if (values.format) plan.formats = (values.format as string[]).flatMap((f) => f.split(",")).filter(Boolean);
+  if (values.multiplier !== undefined) {
+    plan.multiplier = positiveNumber("--multiplier", values.multiplier as string);
+  }
+  if (values.format) {
+    plan.formats = (values.format as string[]).flatMap((f) => f.split(",")).filter(Boolean);
+  }
   if (values.layout !== undefined) plan.layout = parseLayout(values.layout as string);
-  if (values["batch-size"] !== undefined) plan.batchSize = wholeNumber("--batch-size", values["batch-size"] as string, 1);
+  if (values["batch-size"] !== undefined) {
+    plan.batchSize = wholeNumber("--batch-size", values["batch-size"] as string, 1);
+  }
   const quiet = values.quiet === true;
 
   if (values.preview !== undefined) {
@@ -112,7 +148,12 @@ function parseCounts(list: string[]): Record<string, number> {
   const out: Record<string, number> = {};
   for (const item of list) {
     const m = item.match(/^([A-Za-z_][A-Za-z0-9_-]*)=(.+)$/);
-    if (!m) throw new UsageError(`Cannot read --count "${item}"`, "write it as ENTITY=N, e.g. --count orders=5000");
+    if (!m) {
+      throw new UsageError(
+        `Cannot read --count "${item}"`,
+        "write it as ENTITY=N, e.g. --count orders=5000",
+      );
+    }
     out[m[1]!] = wholeNumber(`--count ${m[1]}`, m[2]!.replaceAll("_", ""), 0);
   }
   return out;
@@ -128,7 +169,9 @@ function wholeNumber(flag: string, s: string, min: number): number {
 
 function positiveNumber(flag: string, s: string): number {
   const n = Number(s);
-  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`Expected a number > 0 for ${flag}, got "${s}"`);
+  if (!Number.isFinite(n) || n <= 0) {
+    throw new UsageError(`Expected a number > 0 for ${flag}, got "${s}"`);
+  }
   return n;
 }
 

@@ -50,7 +50,12 @@ export function parseFlags(args: string[], specs: Record<string, FlagSpec>): Par
     }]),
   );
   try {
-    const { values, positionals } = parseArgs({ args, options, allowPositionals: true, strict: true });
+    const { values, positionals } = parseArgs({
+      args,
+      options,
+      allowPositionals: true,
+      strict: true,
+    });
     return { values: values as ParsedFlags["values"], positionals };
   } catch (e) {
     const message = (e as Error).message;
@@ -64,7 +69,11 @@ export function parseFlags(args: string[], specs: Record<string, FlagSpec>): Par
       );
     }
     const missing = message.match(/Option '(.+?)' argument missing/);
-    if (missing) throw new UsageError(`Option "${missing[1]!.split(",").pop()!.trim().split(" ")[0]}" needs a value`);
+    if (missing) {
+      throw new UsageError(
+        `Option "${missing[1]!.split(",").pop()!.trim().split(" ")[0]}" needs a value`,
+      );
+    }
     throw new UsageError(message.split(".")[0] ?? message);
   }
 }

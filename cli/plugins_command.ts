@@ -6,11 +6,16 @@
  */
 import { registryFor } from "../core/registry.ts";
 import { loadScenario } from "../core/load_scenario.ts";
-import { flagsHelp, parseFlags, type FlagSpec } from "./parse_flags.ts";
+import { flagsHelp, type FlagSpec, parseFlags } from "./parse_flags.ts";
 import { table } from "./report.ts";
 
 const FLAGS: Record<string, FlagSpec> = {
-  scenario: { type: "string", short: "s", value: "FILE", help: "Include the plugins this scenario lists" },
+  scenario: {
+    type: "string",
+    short: "s",
+    value: "FILE",
+    help: "Include the plugins this scenario lists",
+  },
   json: { type: "boolean", help: "Print as JSON" },
   help: { type: "boolean", short: "h", help: "Show this help" },
 };
@@ -65,7 +70,15 @@ export default async function pluginsCommand(args: string[]): Promise<number> {
   rows.sort((a, b) => order[a.kind]! - order[b.kind]! || a.name.localeCompare(b.name));
   console.log(table(
     ["kind", "name", "version", "source", "description"],
-    rows.map((r) => [r.kind, r.name, r.version, r.builtin ? `built-in ${r.source.replace(/^\.\/plugins\//, "")}` : r.source, r.description]),
+    rows.map((
+      r,
+    ) => [
+      r.kind,
+      r.name,
+      r.version,
+      r.builtin ? `built-in ${r.source.replace(/^\.\/plugins\//, "")}` : r.source,
+      r.description,
+    ]),
   ));
   return 0;
 }

@@ -54,7 +54,9 @@ export function progressReporter(
     write(
       `\r\x1b[2K${entity.padEnd(14)} ${bar} ${String(Math.floor(frac * 100)).padStart(3)}% ` +
         `${done.toLocaleString("en-US")}/${total.toLocaleString("en-US")}  ` +
-        `${Math.round(rate).toLocaleString("en-US")} rows/s  ETA ${eta < 1 ? "<1" : Math.round(eta)}s`,
+        `${Math.round(rate).toLocaleString("en-US")} rows/s  ETA ${
+          eta < 1 ? "<1" : Math.round(eta)
+        }s`,
     );
     drawn = true;
   };

@@ -26,7 +26,9 @@ import { style } from "./style.ts";
 export function table(header: string[], rows: string[][], align: boolean[] = []): string {
   const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => (r[c] ?? "").length)));
   const line = (cells: string[]) =>
-    cells.map((cell, c) => (align[c] ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!))).join("  ")
+    cells.map((cell, c) => (align[c] ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!))).join(
+      "  ",
+    )
       .trimEnd();
   return [line(header), ...rows.map(line)].join("\n");
 }
@@ -78,18 +80,31 @@ export function printSummary(result: GenResult): void {
   ]);
   const total = result.entities.reduce((n, e) => n + e.rows, 0);
   console.error(
-    `${s.green("✔")} ${s.bold(result.plan.scenario.name)} → ${where}  (seed ${result.plan.seed})\n` +
-      table(["entity", "rows", "file", "size", "time", "rows/s"], rows, [false, true, false, true, true, true]) +
+    `${s.green("✔")} ${
+      s.bold(result.plan.scenario.name)
+    } → ${where}  (seed ${result.plan.seed})\n` +
+      table(["entity", "rows", "file", "size", "time", "rows/s"], rows, [
+        false,
+        true,
+        false,
+        true,
+        true,
+        true,
+      ]) +
       `\n${fmt(total)} rows in ${(result.durationMs / 1000).toFixed(2)}s`,
   );
   const v = result.validation;
   if (v.rules > 0) {
-    const line = `validation: ${v.rules} rule${v.rules === 1 ? "" : "s"}, ${v.failures} failure${v.failures === 1 ? "" : "s"}`;
+    const line = `validation: ${v.rules} rule${v.rules === 1 ? "" : "s"}, ${v.failures} failure${
+      v.failures === 1 ? "" : "s"
+    }`;
     console.error(v.failures ? s.yellow(line) : line);
     for (const r of v.results.filter((r) => r.failures > 0)) {
       const ex = r.examples[0];
       console.error(
-        `  ${r.entity}${r.field ? "." + r.field : ""} ${r.rule}: ${fmt(r.failures)} of ${fmt(r.checked)} rows` +
+        `  ${r.entity}${r.field ? "." + r.field : ""} ${r.rule}: ${fmt(r.failures)} of ${
+          fmt(r.checked)
+        } rows` +
           (ex ? `, e.g. row ${ex.row}: ${ex.message}` : ""),
       );
     }
@@ -109,9 +124,13 @@ export function printSummary(result: GenResult): void {
  */
 export function printDryRun(plan: Plan, out: string | undefined): void {
   const s = style(Deno.stderr);
-  console.error(`${s.bold(plan.scenario.name)}: valid. Plan (seed ${plan.seed}, layout ${plan.layout}, formats ${
-    plan.formats.map((f) => f.plugin.name).join(", ")
-  }):`);
+  console.error(
+    `${
+      s.bold(plan.scenario.name)
+    }: valid. Plan (seed ${plan.seed}, layout ${plan.layout}, formats ${
+      plan.formats.map((f) => f.plugin.name).join(", ")
+    }):`,
+  );
   for (const e of plan.entities) {
     console.error(`  ${s.bold(e.name)}  ${fmt(e.count)} rows`);
     for (const f of e.declared) {
@@ -121,10 +140,14 @@ export function printDryRun(plan: Plan, out: string | undefined): void {
         f.unique ? "unique" : "",
         f.hidden ? "hidden" : "",
       ].filter(Boolean).join(", ");
-      console.error(`    ${f.name.padEnd(18)} ${f.plugin.name}${extra ? s.dim(`  (${extra})`) : ""}`);
+      console.error(
+        `    ${f.name.padEnd(18)} ${f.plugin.name}${extra ? s.dim(`  (${extra})`) : ""}`,
+      );
     }
   }
-  console.error(`Would write to ${out ?? `./out/${plan.scenario.name}-<UTC timestamp>/`}; nothing was written.`);
+  console.error(
+    `Would write to ${out ?? `./out/${plan.scenario.name}-<UTC timestamp>/`}; nothing was written.`,
+  );
 }
 
 /**

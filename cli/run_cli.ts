@@ -16,10 +16,22 @@ interface Command {
 
 const COMMANDS: Record<string, Command> = {
   gen: { summary: "Generate data from a scenario", load: () => import("./gen_command.ts") },
-  validate: { summary: "Check a scenario without writing anything", load: () => import("./validate_command.ts") },
-  scenarios: { summary: "List the built-in scenarios", load: () => import("./scenarios_command.ts") },
-  plugins: { summary: "List the plugins a run would use", load: () => import("./plugins_command.ts") },
-  schema: { summary: "Print the JSON Schema of scenario files", load: () => import("./schema_command.ts") },
+  validate: {
+    summary: "Check a scenario without writing anything",
+    load: () => import("./validate_command.ts"),
+  },
+  scenarios: {
+    summary: "List the built-in scenarios",
+    load: () => import("./scenarios_command.ts"),
+  },
+  plugins: {
+    summary: "List the plugins a run would use",
+    load: () => import("./plugins_command.ts"),
+  },
+  schema: {
+    summary: "Print the JSON Schema of scenario files",
+    load: () => import("./schema_command.ts"),
+  },
 };
 
 /** The top-level help text. */

@@ -6,7 +6,7 @@
  */
 import { builtinScenarioNames, builtinScenarioUrl } from "../core/builtin_scenarios.ts";
 import { parseSource } from "../core/source.ts";
-import { flagsHelp, parseFlags, type FlagSpec } from "./parse_flags.ts";
+import { flagsHelp, type FlagSpec, parseFlags } from "./parse_flags.ts";
 import { table } from "./report.ts";
 
 const FLAGS: Record<string, FlagSpec> = {
@@ -44,7 +44,9 @@ export async function listScenarios(): Promise<ScenarioListing[]> {
   const out: ScenarioListing[] = [];
   for (const name of await builtinScenarioNames()) {
     const url = builtinScenarioUrl(name);
-    const text = url.protocol === "file:" ? await Deno.readTextFile(url) : await (await fetch(url)).text();
+    const text = url.protocol === "file:"
+      ? await Deno.readTextFile(url)
+      : await (await fetch(url)).text();
     const value = parseSource(name, text).value as Record<string, unknown>;
     const ext = value.extends;
     out.push({

@@ -6,7 +6,7 @@
  */
 import { builtinRegistry, registryFor } from "../core/registry.ts";
 import { scenarioJsonSchema } from "../core/json_schema.ts";
-import { flagsHelp, parseFlags, type FlagSpec } from "./parse_flags.ts";
+import { flagsHelp, type FlagSpec, parseFlags } from "./parse_flags.ts";
 
 const FLAGS: Record<string, FlagSpec> = {
   help: { type: "boolean", short: "h", help: "Show this help" },
@@ -38,7 +38,9 @@ export default async function schemaCommand(args: string[]): Promise<number> {
     console.log(HELP);
     return 0;
   }
-  const registry = await registryFor([], new URL(`file://${Deno.cwd()}/`), Deno.cwd()).catch(() => builtinRegistry());
+  const registry = await registryFor([], new URL(`file://${Deno.cwd()}/`), Deno.cwd()).catch(() =>
+    builtinRegistry()
+  );
   console.log(JSON.stringify(scenarioJsonSchema(registry), null, 2));
   return 0;
 }

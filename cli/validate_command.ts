@@ -11,11 +11,15 @@ import { prepare } from "../core/gen.ts";
 import { World } from "../core/engine.ts";
 import { Validation } from "../core/validation.ts";
 import { entityBatches } from "../core/batches.ts";
-import { flagsHelp, parseFlags, type FlagSpec } from "./parse_flags.ts";
+import { flagsHelp, type FlagSpec, parseFlags } from "./parse_flags.ts";
 import { style } from "./style.ts";
 
 const FLAGS: Record<string, FlagSpec> = {
-  sample: { type: "string", value: "N", help: "Also generate N rows per entity and run the validator rules" },
+  sample: {
+    type: "string",
+    value: "N",
+    help: "Also generate N rows per entity and run the validator rules",
+  },
   strict: { type: "boolean", help: "Exit 1 when a sampled rule fails" },
   help: { type: "boolean", short: "h", help: "Show this help" },
 };
@@ -46,18 +50,22 @@ export default async function validateCommand(args: string[]): Promise<number> {
     return 0;
   }
   const input = positionals[0];
-  if (!input) throw new UsageError("Missing <scenario>", "fabricate validate <file or built-in name>");
+  if (!input) {
+    throw new UsageError("Missing <scenario>", "fabricate validate <file or built-in name>");
+  }
   const plan = await prepare(input);
   const s = style(Deno.stderr);
   const rows = plan.entities.reduce((n, e) => n + e.count, 0);
   console.error(
-    `${s.green("✔")} ${plan.scenario.name}: valid (${plan.entities.length} entities, ${rows.toLocaleString("en-US")} rows, order ${
-      plan.entities.map((e) => e.name).join(" → ")
-    })`,
+    `${s.green("✔")} ${plan.scenario.name}: valid (${plan.entities.length} entities, ${
+      rows.toLocaleString("en-US")
+    } rows, order ${plan.entities.map((e) => e.name).join(" → ")})`,
   );
   if (values.sample === undefined) return 0;
   const n = Number(values.sample);
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`Expected a whole number ≥ 1 for --sample, got "${values.sample}"`);
+  if (!Number.isInteger(n) || n < 1) {
+    throw new UsageError(`Expected a whole number ≥ 1 for --sample, got "${values.sample}"`);
+  }
   const world = new World(plan);
   const validation = new Validation(plan, world);
   for (const entity of plan.entities) {
@@ -71,7 +79,9 @@ export default async function validateCommand(args: string[]): Promise<number> {
     const mark = r.failures ? s.red("✘") : s.green("✔");
     const ex = r.examples[0];
     console.error(
-      `  ${mark} ${r.entity}${r.field ? "." + r.field : ""} ${r.rule}: ${r.failures} of ${r.checked} failed` +
+      `  ${mark} ${r.entity}${
+        r.field ? "." + r.field : ""
+      } ${r.rule}: ${r.failures} of ${r.checked} failed` +
         (ex ? ` (e.g. row ${ex.row}: ${ex.message})` : ""),
     );
   }

@@ -77,9 +77,8 @@ export function entitySchemaOf(plan: Plan, entity: CompiledEntity): EntitySchema
       if (f.ref?.entity === entity.name) referenced.add(f.ref.field);
     }
   }
-  const keyName = referenced.size === 1
-    ? [...referenced][0]
-    : referenced.size === 0 && entity.outputs.some((f) => f.name === "id" && (f.unique || f.gen.distinct))
+  const keyName = referenced.size === 1 ? [...referenced][0] : referenced.size === 0 &&
+      entity.outputs.some((f) => f.name === "id" && (f.unique || f.gen.distinct))
     ? "id"
     : undefined;
   return {
@@ -88,7 +87,8 @@ export function entitySchemaOf(plan: Plan, entity: CompiledEntity): EntitySchema
     columns: entity.outputs.map((f): ColumnInfo => ({
       name: f.name,
       type: f.type,
-      nullable: f.nullable > 0,
+      nullable: f.nullable > 0 || (f.gen.nullable ?? false),
+      referenced: referenced.has(f.name),
       unique: f.unique || (f.gen.distinct ?? false),
       key: f.name === keyName,
       ...(f.ref ? { ref: { entity: f.ref.entity, field: f.ref.field } } : {}),

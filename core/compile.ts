@@ -22,14 +22,27 @@ import type {
   RefInfo,
   ValidatorPlugin,
 } from "./types.ts";
-import { type DocPath, PluginError, PluginInputError, ScenarioError, UsageError } from "./errors.ts";
+import {
+  type DocPath,
+  PluginError,
+  PluginInputError,
+  ScenarioError,
+  UsageError,
+} from "./errors.ts";
 import { issuesFromZod, type LocatableIssue } from "./zod_issues.ts";
 import { closest, didYouMean, listOf } from "./did_you_mean.ts";
 import { composeTransforms, TRANSFORMS } from "./transforms.ts";
 import { hashKey } from "./random.ts";
 
 /** The keys of a field spec that are modifiers, not generators. */
-export const MODIFIERS = ["nullable", "unique", "transform", "locale", "hidden", "validate"] as const;
+export const MODIFIERS = [
+  "nullable",
+  "unique",
+  "transform",
+  "locale",
+  "hidden",
+  "validate",
+] as const;
 
 const ruleListSchema = z.union([
   z.string(),
@@ -203,7 +216,7 @@ export function compile(
   const issues: LocatableIssue[] = [];
   const seed = options.seed ?? scenario.seed;
   const seedKey = hashKey(seed);
-  const referenceDate = new Date(scenario.reference_date);
+  const referenceDate = utcDate(scenario.reference_date);
   const entityNames = Object.keys(scenario.entities);
 
   for (const name of Object.keys(options.counts ?? {})) {
@@ -273,16 +286,25 @@ export function compile(
         }
       }
       const card = field.gen.cardinality;
-      if (field.unique && !field.gen.distinct && card !== undefined && field.nullable === 0 && card < entity.count) {
+      if (
+        field.unique && !field.gen.distinct && card !== undefined && field.nullable === 0 &&
+        card < entity.count
+      ) {
         issues.push({
           path: [...field.path, "unique"],
           atKey: true,
-          message: `Cannot make ${entity.name}.${field.name} unique: "${field.plugin.name}" yields at most ${card} distinct value${card === 1 ? "" : "s"} but ${entity.name} has ${entity.count} rows`,
+          message:
+            `Cannot make ${entity.name}.${field.name} unique: "${field.plugin.name}" yields at most ${card} distinct value${
+              card === 1 ? "" : "s"
+            } but ${entity.name} has ${entity.count} rows`,
           hint: `remove "unique", lower the count to ${card} or widen the generator's range`,
         });
       }
     }
   }
+
+  checkLookups(compiled, issues);
+  if (issues.length === 0) probeRules(compiled, infos, counts, issues);
 
   const order = orderEntities(compiled, issues);
   const formats = compileFormats(scenario, registry, options, issues);
@@ -292,9 +314,12 @@ export function compile(
       if (!f.plugin.multiEntity) {
         issues.push({
           path: ["output", "layout"],
-          message: `Format "${f.plugin.name}" cannot hold several entities in one file (layout "single")`,
+          message:
+            `Format "${f.plugin.name}" cannot hold several entities in one file (layout "single")`,
           hint: `use layout "per-entity" or a format that can: ${
-            listOf(registry.names("formatter").filter((n) => registry.formatter(n)?.plugin.multiEntity))
+            listOf(
+              registry.names("formatter").filter((n) => registry.formatter(n)?.plugin.multiEntity),
+            )
           }`,
         });
       }
@@ -317,6 +342,12 @@ export function compile(
     registry,
     services,
   };
+}
+
+/** Reads an ISO date as UTC unless it names its own offset. */
+function utcDate(iso: string): Date {
+  const zoned = /T.*(Z|[+-]\d{2}:?\d{2})$/.test(iso);
+  return new Date(zoned ? iso : iso.includes("T") ? `${iso}Z` : `${iso}T00:00:00Z`);
 }
 
 interface EntityContext {
@@ -373,7 +404,7 @@ function compileField(
   const { registry, issues } = ctx;
   let genName: string;
   let rawOptions: unknown;
-  let modifiers: Record<string, unknown> = {};
+  const modifiers: Record<string, unknown> = {};
   let genPath: DocPath;
 
   if (spec === null || typeof spec !== "object") {
@@ -537,9 +568,9 @@ function compileRules(
       ctx.issues.push({
         path: rulePath,
         atKey: true,
-        message: `Validator "${name}" checks ${plugin.scope === "field" ? "a field" : "a whole entity"}; it cannot be used ${
-          scope === "field" ? "on a field" : "in an entity's validate list"
-        }`,
+        message: `Validator "${name}" checks ${
+          plugin.scope === "field" ? "a field" : "a whole entity"
+        }; it cannot be used ${scope === "field" ? "on a field" : "in an entity's validate list"}`,
         hint: scope === "field"
           ? `move it to the entity's validate list`
           : `attach it to a field: { ..., validate: { ${name}: … } }`,
@@ -552,6 +583,86 @@ function compileRules(
       continue;
     }
     rules.push({ plugin, options: parsed.data, ...(field ? { field } : {}), path: rulePath });
+  }
+}
+
+/** Checks `[refField, parentField]` lookups once every entity is known. */
+function checkLookups(entities: Map<string, CompiledEntity>, issues: LocatableIssue[]): void {
+  for (const entity of entities.values()) {
+    for (const field of entity.declared) {
+      for (const [refField, parentField] of field.gen.lookups ?? []) {
+        const ref = entity.declared.find((f) => f.name === refField)?.ref;
+        if (!ref) {
+          issues.push({
+            path: [...field.path],
+            message:
+              `Field ${entity.name}.${field.name} reads "${refField}.${parentField}", but "${refField}" is not a ref field`,
+            hint: `only fields made with { ref: … } lead to a parent row`,
+          });
+          continue;
+        }
+        const parent = entities.get(ref.entity);
+        if (parent && !parent.declared.some((f) => f.name === parentField)) {
+          issues.push({
+            path: [...field.path],
+            message:
+              `Field ${entity.name}.${field.name} reads "${refField}.${parentField}", but ${ref.entity} has no field "${parentField}"`,
+            hint: didYouMean(parentField, parent.declared.map((f) => f.name), "fields"),
+          });
+        }
+      }
+    }
+  }
+}
+
+/**
+ * Sets every validator rule up once, so a rule naming a missing field or
+ * a parent that is not there is a scenario error, reported with the rest,
+ * rather than a failure once the run has started. The instances are thrown
+ * away; each run sets up its own.
+ */
+function probeRules(
+  entities: Map<string, CompiledEntity>,
+  infos: Map<string, EntityInfo>,
+  counts: Map<string, number>,
+  issues: LocatableIssue[],
+): void {
+  for (const entity of entities.values()) {
+    for (const rule of entity.rules) {
+      try {
+        rule.plugin.create(rule.options, {
+          entity: entity.name,
+          ...(rule.field ? { field: rule.field } : {}),
+          entities: infos,
+          refOf: (e, f) => {
+            const ref = entities.get(e)?.declared.find((x) => x.name === f)?.ref;
+            return ref ? { entity: ref.entity, field: ref.field } : undefined;
+          },
+          count: (e) => counts.get(e) ?? 0,
+          valueAt: () => {
+            throw new Error(
+              "valueAt() is only available once the run starts: call it from check()",
+            );
+          },
+        });
+      } catch (e) {
+        if (e instanceof PluginInputError) {
+          issues.push({
+            path: [...rule.path, ...e.path],
+            message: e.message,
+            ...(e.expected ? { expected: e.expected } : {}),
+            ...(e.hint ? { hint: e.hint } : {}),
+          });
+        } else {
+          throw new PluginError({
+            plugin: rule.plugin.name,
+            hook: "create",
+            entity: entity.name,
+            ...(rule.field ? { field: rule.field } : {}),
+          }, e);
+        }
+      }
+    }
   }
 }
 
@@ -596,7 +707,13 @@ function orderEntities(
   const deps = (name: string) => {
     const e = entities.get(name);
     if (!e) return [];
-    return [...new Set(e.declared.flatMap((f) => (f.ref && f.ref.entity !== name && entities.has(f.ref.entity) ? [f.ref.entity] : [])))];
+    return [
+      ...new Set(
+        e.declared.flatMap((
+          f,
+        ) => (f.ref && f.ref.entity !== name && entities.has(f.ref.entity) ? [f.ref.entity] : [])),
+      ),
+    ];
   };
   const names = [...entities.keys()];
   const cycle = findCycle(names, deps);
@@ -606,7 +723,8 @@ function orderEntities(
     issues.push({
       path: field ? [...field.path] : [...first.path],
       message: `Entities reference each other in a cycle: ${cycle.join(" → ")}`,
-      hint: "rows are written parents first; break the cycle by removing one ref (a self-reference is allowed)",
+      hint:
+        "rows are written parents first; break the cycle by removing one ref (a self-reference is allowed)",
     });
     return names;
   }
@@ -676,7 +794,11 @@ function compileFormats(
   }
   const fromScenario = scenario.output.format;
   const requested = options.formats ??
-    (fromScenario === undefined ? ["json"] : Array.isArray(fromScenario) ? fromScenario : [fromScenario]);
+    (fromScenario === undefined
+      ? ["json"]
+      : Array.isArray(fromScenario)
+      ? fromScenario
+      : [fromScenario]);
   for (const [i, name] of requested.entries()) {
     const registered = registry.formatter(name);
     if (!registered) {

@@ -3,12 +3,7 @@
  *
  * @module
  */
-import type {
-  FormatterPlugin,
-  GeneratorPlugin,
-  Plugin,
-  ValidatorPlugin,
-} from "./types.ts";
+import type { FormatterPlugin, GeneratorPlugin, Plugin, ValidatorPlugin } from "./types.ts";
 
 const NAME = /^[a-z][a-z0-9_-]*$/i;
 
@@ -64,9 +59,7 @@ export function pluginProblem(value: unknown): string | undefined {
   }
   const p = value as Record<string, unknown>;
   if (typeof p.name !== "string" || !NAME.test(p.name)) {
-    return `"name" must be a word of letters, digits, "-" or "_" (got ${
-      JSON.stringify(p.name)
-    })`;
+    return `"name" must be a word of letters, digits, "-" or "_" (got ${JSON.stringify(p.name)})`;
   }
   const kinds = ["generator", "validator", "formatter"];
   if (typeof p.kind !== "string" || !kinds.includes(p.kind)) {

@@ -50,7 +50,7 @@ export function editDistance(a: string, b: string): number {
  */
 export function closest(
   name: string,
-  candidates: Iterable<string>,
+  candidates: readonly string[],
 ): string | undefined {
   let best: string | undefined;
   let bestScore = Infinity;
@@ -63,7 +63,15 @@ export function closest(
     }
   }
   const limit = Math.max(1, Math.ceil(name.length / 3));
-  return bestScore <= limit ? best : undefined;
+  if (bestScore <= limit) return best;
+  // "generate" for "gen", "seq" for "sequence": one is the start of the other.
+  for (const c of candidates) {
+    const a = c.toLowerCase();
+    if (Math.min(a.length, lower.length) >= 3 && (a.startsWith(lower) || lower.startsWith(a))) {
+      return c;
+    }
+  }
+  return undefined;
 }
 
 /**

@@ -187,24 +187,7 @@ export class EntityEngine {
   valueAt(field: string, index: number): unknown {
     let row = this.#cache.get(index);
     if (row?.has(field)) return row.get(field);
-    const c = this.fieldIndex.get(field);
-    if (c === undefined) {
-      throw new FabricateError(`Entity "${this.entity.name}" has no field "${field}"`, 2);
-    }
-    if (!(index >= 0 && index < this.entity.count && Number.isInteger(index))) {
-      throw new FabricateError(
-        `Row ${index} of "${this.entity.name}" does not exist (it has ${this.entity.count} rows)`,
-        1,
-      );
-    }
-    const f = this.entity.fields[c]!;
-    const ctx = new SingleRow(this);
-    let v: unknown;
-    try {
-      v = this.#compute(f, index, ctx, f.key);
-    } catch (e) {
-      throw this.#wrap(e, f, index);
-    }
+    const v = this.#computeAlone(this.#fieldOf(field), index);
     if (!row) {
       if (this.#cache.size >= ROW_CACHE_SIZE) {
         this.#cache.delete(this.#cache.keys().next().value!);
@@ -214,6 +197,51 @@ export class EntityEngine {
     }
     row.set(field, v);
     return v;
+  }
+
+  /**
+   * A parent key for a foreign key: like {@linkcode valueAt}, but a key that
+   * reads nothing else (a sequence, a uuid) is recomputed without the row
+   * cache, which would cost more than it saves.
+   *
+   * @param field The key field.
+   * @param index The parent row index.
+   * @returns The key.
+   */
+  keyAt(field: string, index: number): unknown {
+    const f = this.#fieldOf(field);
+    if (f.uses.length || f.ref) return this.valueAt(field, index);
+    return this.#computeAlone(f, index);
+  }
+
+  #fieldOf(field: string): CompiledField {
+    const c = this.fieldIndex.get(field);
+    if (c === undefined) {
+      throw new FabricateError(`Entity "${this.entity.name}" has no field "${field}"`, 2);
+    }
+    return this.entity.fields[c]!;
+  }
+
+  /** Row contexts for single values, one per nesting depth (lookups nest). */
+  readonly #pool: SingleRow[] = [];
+  #depth = 0;
+
+  #computeAlone(f: CompiledField, index: number): unknown {
+    if (!(index >= 0 && index < this.entity.count && Number.isInteger(index))) {
+      throw new FabricateError(
+        `Row ${index} of "${this.entity.name}" does not exist (it has ${this.entity.count} rows)`,
+        1,
+      );
+    }
+    const ctx = this.#pool[this.#depth] ??= new SingleRow(this);
+    this.#depth++;
+    try {
+      return this.#compute(f, index, ctx, f.key);
+    } catch (e) {
+      throw this.#wrap(e, f, index);
+    } finally {
+      this.#depth--;
+    }
   }
 
   /**
@@ -265,7 +293,7 @@ export class EntityEngine {
     if (f.ref) {
       const j = f.ref.index(row);
       this.#lastRefIndex = j;
-      v = this.world.engine(f.ref.entity).valueAt(f.ref.field, j);
+      v = this.world.engine(f.ref.entity).keyAt(f.ref.field, j);
     } else {
       v = f.gen.value(row);
       if (v === undefined) throw new Error("value() returned undefined");

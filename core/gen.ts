@@ -185,11 +185,15 @@ export async function gen(
     const summary = validation.summary();
     if (options.strict && summary.failures > 0) {
       throw new FabricateError(
-        `Validation failed: ${summary.failures} failure${summary.failures === 1 ? "" : "s"} (--strict)\n` +
+        `Validation failed: ${summary.failures} failure${
+          summary.failures === 1 ? "" : "s"
+        } (--strict)\n` +
           summary.results.filter((r) => r.failures > 0).map((r) =>
-            `  ${r.entity}${r.field ? "." + r.field : ""} ${r.rule}: ${r.failures} of ${r.checked} rows, e.g. row ${
-              r.examples[0]?.row
-            }: ${r.examples[0]?.message}`
+            `  ${r.entity}${
+              r.field ? "." + r.field : ""
+            } ${r.rule}: ${r.failures} of ${r.checked} rows, e.g. row ${r.examples[0]?.row}: ${
+              r.examples[0]?.message
+            }`
           ).join("\n"),
         1,
       );
@@ -224,7 +228,10 @@ function selectEntities(plan: Plan, only: string[] | undefined) {
   const names = plan.entities.map((e) => e.name);
   for (const name of only) {
     if (!plan.byName.has(name)) {
-      throw new UsageError(`Unknown entity "${name}" in --only`, didYouMean(name, names, "entities"));
+      throw new UsageError(
+        `Unknown entity "${name}" in --only`,
+        didYouMean(name, names, "entities"),
+      );
     }
   }
   return plan.entities.filter((e) => only.includes(e.name));
@@ -252,7 +259,10 @@ function stdoutLayout(plan: Plan, entityCount: number): Plan["layout"] {
 
 /** Drives the formatters for a layout and records what was written. */
 class Writer {
-  readonly #open = new Map<CompiledFormat, { stream: FormatterStream; file: Awaited<ReturnType<OutputTarget["open"]>> }>();
+  readonly #open = new Map<
+    CompiledFormat,
+    { stream: FormatterStream; file: Awaited<ReturnType<OutputTarget["open"]>> }
+  >();
   readonly #splitWidth: Map<string, number>;
 
   constructor(
@@ -267,7 +277,11 @@ class Writer {
   async open(): Promise<void> {
     if (this.layout !== "single") return;
     for (const format of this.plan.formats) {
-      await this.#start(format, `${this.plan.scenario.name}.${format.plugin.extension}`, this.schemas);
+      await this.#start(
+        format,
+        `${this.plan.scenario.name}.${format.plugin.extension}`,
+        this.schemas,
+      );
     }
   }
 
@@ -279,14 +293,27 @@ class Writer {
       }
     }
     for (const [format, { stream, file }] of this.#open) {
-      await this.#emit(file, format, "beginEntity", schema.name, () => stream.beginEntity?.(schema));
+      await this.#emit(
+        file,
+        format,
+        "beginEntity",
+        schema.name,
+        () => stream.beginEntity?.(schema),
+      );
     }
   }
 
   async write(batch: Batch, schema: EntitySchema): Promise<void> {
     if (this.layout === "split") return this.#writeSplit(batch, schema);
     for (const [format, { stream, file }] of this.#open) {
-      await this.#emit(file, format, "write", schema.name, () => stream.write(batch, schema), batch.start);
+      await this.#emit(
+        file,
+        format,
+        "write",
+        schema.name,
+        () => stream.write(batch, schema),
+        batch.start,
+      );
     }
   }
 
@@ -326,8 +353,21 @@ class Writer {
         const file = await this.target.open(path);
         const stream = this.#create(format, [schema], schema.name);
         await this.#emit(file, format, "start", schema.name, () => stream.start?.());
-        await this.#emit(file, format, "beginEntity", schema.name, () => stream.beginEntity?.(schema));
-        await this.#emit(file, format, "write", schema.name, () => stream.write(row, schema), row.start);
+        await this.#emit(
+          file,
+          format,
+          "beginEntity",
+          schema.name,
+          () => stream.beginEntity?.(schema),
+        );
+        await this.#emit(
+          file,
+          format,
+          "write",
+          schema.name,
+          () => stream.write(row, schema),
+          row.start,
+        );
         await this.#emit(file, format, "endEntity", schema.name, () => stream.endEntity?.(schema));
         await this.#emit(file, format, "finish", schema.name, () => stream.finish?.());
         this.#splitFiles.push({ ...(await file.close()), format: format.plugin.name });
@@ -337,19 +377,37 @@ class Writer {
 
   async #start(format: CompiledFormat, path: string, schemas: EntitySchema[]): Promise<void> {
     const file = await this.target.open(path);
-    const stream = this.#create(format, schemas, schemas.length === 1 ? schemas[0]!.name : undefined);
+    const stream = this.#create(
+      format,
+      schemas,
+      schemas.length === 1 ? schemas[0]!.name : undefined,
+    );
     this.#open.set(format, { stream, file });
     await this.#emit(file, format, "start", undefined, () => stream.start?.());
   }
 
-  #create(format: CompiledFormat, schemas: EntitySchema[], entity: string | undefined): FormatterStream {
-    const setup: FormatterSetup = { scenario: this.plan.scenario.name, layout: this.layout, entities: schemas };
+  #create(
+    format: CompiledFormat,
+    schemas: EntitySchema[],
+    entity: string | undefined,
+  ): FormatterStream {
+    const setup: FormatterSetup = {
+      scenario: this.plan.scenario.name,
+      layout: this.layout,
+      entities: schemas,
+    };
     try {
       const stream = format.plugin.create(format.options, setup);
-      if (typeof stream?.write !== "function") throw new Error("create() must return an object with write()");
+      if (typeof stream?.write !== "function") {
+        throw new Error("create() must return an object with write()");
+      }
       return stream;
     } catch (e) {
-      throw new PluginError({ plugin: format.plugin.name, hook: "create", ...(entity ? { entity } : {}) }, e);
+      throw new PluginError({
+        plugin: format.plugin.name,
+        hook: "create",
+        ...(entity ? { entity } : {}),
+      }, e);
     }
   }
 
@@ -418,7 +476,12 @@ function buildManifest(
     layout,
     plugins: plan.registry.list()
       .filter((r) => used.has(`${r.plugin.kind}:${r.plugin.name}`))
-      .map((r) => ({ name: r.plugin.name, kind: r.plugin.kind, version: r.plugin.version, source: r.source })),
+      .map((r) => ({
+        name: r.plugin.name,
+        kind: r.plugin.kind,
+        version: r.plugin.version,
+        source: r.source,
+      })),
     entities: Object.fromEntries(results.map((r) => [r.name, {
       rows: r.rows,
       files: r.files,

@@ -51,7 +51,10 @@ export function scenarioJsonSchema(registry: Registry): Json {
   });
   defs.field = {
     description: "A field: one generator key with its options, plus modifiers; or a constant value",
-    anyOf: [...generators, { type: ["string", "number", "boolean", "null"], description: "A constant" }],
+    anyOf: [...generators, {
+      type: ["string", "number", "boolean", "null"],
+      description: "A constant",
+    }],
   };
 
   const rule = (scope: "field" | "entity") =>
@@ -73,7 +76,9 @@ export function scenarioJsonSchema(registry: Registry): Json {
       });
   defs.entityRule = { anyOf: rule("entity") };
   const fieldRules = rule("field");
-  const fieldRuleNames = registry.names("validator").filter((n) => registry.validator(n)!.plugin.scope !== "entity");
+  const fieldRuleNames = registry.names("validator").filter((n) =>
+    registry.validator(n)!.plugin.scope !== "entity"
+  );
   const fieldRule = { anyOf: [...fieldRules, { type: "string", enum: fieldRuleNames }] };
   for (const g of generators) {
     (g.properties as Json).validate = { anyOf: [fieldRule, { type: "array", items: fieldRule }] };
@@ -85,7 +90,9 @@ export function scenarioJsonSchema(registry: Registry): Json {
     const plugin = registry.formatter(name)!.plugin;
     props[name] = {
       ...toJson(plugin.options),
-      ...(plugin.description ? { description: `Options of the ${name} format: ${plugin.description}` } : {}),
+      ...(plugin.description
+        ? { description: `Options of the ${name} format: ${plugin.description}` }
+        : {}),
     };
   }
   props.format = {

@@ -122,7 +122,9 @@ export async function folderTarget(options: {
     await Deno.mkdir(staging);
   } catch (e) {
     throw new FabricateError(
-      `Cannot write to "${shown}": ${describeFsError(e)}\n  hint: pick a folder you can write to with --out`,
+      `Cannot write to "${shown}": ${
+        describeFsError(e)
+      }\n  hint: pick a folder you can write to with --out`,
       2,
       { cause: e },
     );

@@ -13,7 +13,7 @@ const IDENT = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
 
 /** A plugin listed in a scenario or deno.json: a specifier, or one with settings. */
-export const pluginEntrySchema = z.union([
+const pluginEntrySchema = z.union([
   z.string().min(1),
   z.object({
     /** A local path, `npm:`, `jsr:` or `https:` specifier. */
@@ -30,7 +30,7 @@ export const pluginEntrySchema = z.union([
 ]);
 
 /** One field: a map with one generator key plus modifiers, or a constant. */
-export const fieldSpecSchema = z.union([
+const fieldSpecSchema = z.union([
   z.record(z.string(), z.unknown()),
   z.string(),
   z.number(),
@@ -39,10 +39,10 @@ export const fieldSpecSchema = z.union([
 ]).meta({ id: "field" });
 
 /** A rule in an entity's `validate` list: `{ <validator>: <options> }`. */
-export const ruleSchema = z.record(z.string(), z.unknown()).meta({ id: "entityRule" });
+const ruleSchema = z.record(z.string(), z.unknown()).meta({ id: "entityRule" });
 
 /** An entity: how many rows and how each field is made. */
-export const entitySchema = z.object({
+const entitySchema = z.object({
   description: z.string().optional(),
   count: z.number().int().min(0),
   locale: z.string().min(1).optional(),
@@ -54,15 +54,14 @@ export const entitySchema = z.object({
 }).strict();
 
 /** Where and how output is written. Other keys hold per-format options. */
-export const outputSchema = z.object({
+const outputSchema = z.object({
   format: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)])
     .optional(),
   layout: z.enum(["per-entity", "single", "split"]).optional(),
   batch_size: z.number().int().min(1).max(1_000_000).optional(),
 }).catchall(z.record(z.string(), z.unknown())).meta({ id: "output" });
 
-/** The whole scenario document, after `extends` are merged. */
-export const scenarioSchema = z.object({
+const scenarioObject = z.object({
   $schema: z.string().optional(),
   name: z.string().regex(NAME, "Expected a name of letters, digits, '.', '-' or '_'")
     .default("scenario"),
@@ -80,9 +79,67 @@ export const scenarioSchema = z.object({
   output: outputSchema.default({}),
 }).strict();
 
-/** A scenario as validated (`extends` merged, defaults applied). */
-export type Scenario = z.infer<typeof scenarioSchema>;
+/** A plugin listed in a scenario or deno.json. */
+export type PluginEntry = string | {
+  /** A local path, `npm:`, `jsr:` or `https:` specifier. */
+  source: string;
+  /** Run in-process, without a sandbox. */
+  trusted?: boolean | undefined;
+  /** Deno permissions granted to the plugin. */
+  grants?:
+    | { read?: string[] | undefined; net?: string[] | undefined; env?: string[] | undefined }
+    | undefined;
+};
+
 /** One entity of a scenario. */
-export type EntitySpec = z.infer<typeof entitySchema>;
-/** A plugin entry. */
-export type PluginEntry = z.infer<typeof pluginEntrySchema>;
+export interface EntitySpec {
+  /** What the entity is. */
+  description?: string | undefined;
+  /** How many rows. */
+  count: number;
+  /** Locale of the entity's fields. */
+  locale?: string | undefined;
+  /** Field specs by name: `{ <generator>: <options>, <modifiers>… }` or a constant. */
+  fields: Record<string, unknown>;
+  /** Entity-level validator rules. */
+  validate?: Record<string, unknown>[] | undefined;
+}
+
+/** Where and how output is written; other keys hold per-format options. */
+export interface OutputSpec {
+  /** Format name(s). */
+  format?: string | string[] | undefined;
+  /** File layout. */
+  layout?: "per-entity" | "single" | "split" | undefined;
+  /** Rows per batch. */
+  batch_size?: number | undefined;
+  /** Per-format options, keyed by format name. */
+  [format: string]: unknown;
+}
+
+/** A scenario as validated (`extends` merged, defaults applied). */
+export interface Scenario {
+  /** Editor schema hint. */
+  $schema?: string | undefined;
+  /** The scenario's name (used in output folder names). */
+  name: string;
+  /** What it generates. */
+  description?: string | undefined;
+  /** The scenario(s) it extends. */
+  extends?: string | string[] | undefined;
+  /** The seed: same seed, same data. */
+  seed: number | string;
+  /** Default locale. */
+  locale: string;
+  /** "Now" for relative dates, ages and faker (ISO date). */
+  reference_date: string;
+  /** Extra plugins. */
+  plugins: PluginEntry[];
+  /** Entities by name. */
+  entities: Record<string, EntitySpec>;
+  /** Output settings. */
+  output: OutputSpec;
+}
+
+/** The zod schema of a whole scenario document (after `extends` are merged). */
+export const scenarioSchema: z.ZodType<Scenario> = scenarioObject;

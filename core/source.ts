@@ -70,7 +70,9 @@ export function parseSource(file: string, text: string): SourceDoc {
           file,
           ...pos(opener),
           path: [],
-          message: `Cannot parse the scenario: this "${text[opener]}" is never closed with "${close}"`,
+          message: `Cannot parse the scenario: this "${
+            text[opener]
+          }" is never closed with "${close}"`,
           hint: `add the missing "${close}" on this line`,
         };
       }

@@ -132,6 +132,13 @@ export interface FieldGenerator {
   type?: FieldType;
   /** Fields of the same row this generator reads through `row.get`. */
   uses?: string[];
+  /**
+   * Parent fields this generator reads through `row.lookup`, as
+   * `[refField, parentField]` pairs; the kernel checks them before running.
+   */
+  lookups?: [refField: string, parentField: string][];
+  /** True when `value` itself may return null (not only via `nullable`). */
+  nullable?: boolean;
   /** Set when the field is a foreign key. */
   ref?: RefInfo;
   /**
@@ -182,6 +189,8 @@ export interface ColumnInfo {
   readonly type: FieldType;
   /** True when some values may be null. */
   readonly nullable: boolean;
+  /** True when a ref of some entity points at this column. */
+  readonly referenced: boolean;
   /** True when values are unique. */
   readonly unique: boolean;
   /**

@@ -83,7 +83,12 @@ export class Validation {
           validator = rule.plugin.create(rule.options, {
             entity: entity.name,
             ...(rule.field ? { field: rule.field } : {}),
-            entities: new Map(plan.entities.map((e) => [e.name, { name: e.name, fields: e.declared.map((f) => f.name) }])),
+            entities: new Map(
+              plan.entities.map((e) => [e.name, {
+                name: e.name,
+                fields: e.declared.map((f) => f.name),
+              }]),
+            ),
             refOf: (e, f) => {
               const ref = plan.byName.get(e)?.declared.find((x) => x.name === f)?.ref;
               return ref ? { entity: ref.entity, field: ref.field } : undefined;
@@ -159,7 +164,10 @@ export class Validation {
 
   #record(rule: ActiveRule, issues: ValidationIssue[]): void {
     if (!Array.isArray(issues)) {
-      throw new PluginError(this.#site(rule, "check"), new Error("check() must return an array of issues"));
+      throw new PluginError(
+        this.#site(rule, "check"),
+        new Error("check() must return an array of issues"),
+      );
     }
     rule.summary.failures += issues.length;
     for (const issue of issues) {

@@ -81,9 +81,7 @@ function convert(
       } else {
         out.push({
           path,
-          message: `Expected ${article(String(issue.expected))}, got ${
-            describe(value)
-          }`,
+          message: `Expected ${article(String(issue.expected))}, got ${describe(value)}`,
           expected: article(String(issue.expected)),
         });
       }
@@ -95,9 +93,7 @@ function convert(
         path,
         message: `Expected one of ${values.join(", ")}, got ${describe(value)}`,
         expected: `one of ${values.join(", ")}`,
-        ...(typeof value === "string"
-          ? { hint: didYouMean(value, values, "values") }
-          : {}),
+        ...(typeof value === "string" ? { hint: didYouMean(value, values, "values") } : {}),
       });
       return;
     }
@@ -137,15 +133,11 @@ function convert(
         return;
       }
       const expected = branches
-        .flatMap((b) =>
-          b.filter((i) => i.code === "invalid_type").map((i) => String(i.expected))
-        );
+        .flatMap((b) => b.filter((i) => i.code === "invalid_type").map((i) => String(i.expected)));
       out.push({
         path,
         message: expected.length
-          ? `Expected ${unique(expected).map(article).join(" or ")}, got ${
-            describe(value)
-          }`
+          ? `Expected ${unique(expected).map(article).join(" or ")}, got ${describe(value)}`
           : issue.message,
         ...(expected.length ? { expected: unique(expected).join(" or ") } : {}),
       });

@@ -1,7 +1,7 @@
 /**
  * `csv`: RFC 4180 CSV, one file per entity. Hand-written for speed: fields
- * are quoted only when they hold the delimiter, a quote or a line break, and
- * quotes are doubled.
+ * are quoted only when they hold the delimiter, a quote or a line break (or
+ * are empty, to tell them from null), and quotes are doubled.
  *
  * @module
  */
@@ -42,10 +42,20 @@ export function cellEncoder(
   nullText: string,
   quoteAll: boolean,
 ): (v: unknown) => string {
-  const special = new RegExp(`[${delimiter === "]" || delimiter === "\\" || delimiter === "^" || delimiter === "-" ? "\\" + delimiter : delimiter}"\\r\\n]`);
+  const special = new RegExp(
+    `[${
+      delimiter === "]" || delimiter === "\\" || delimiter === "^" || delimiter === "-"
+        ? "\\" + delimiter
+        : delimiter
+    }"\\r\\n]`,
+  );
   const quote = (s: string) => '"' + s.replaceAll('"', '""') + '"';
   return (v) => {
-    if (typeof v === "string") return quoteAll || special.test(v) ? quote(v) : v;
+    // An empty string is quoted when null is written as nothing, so readers
+    // (DuckDB, PostgreSQL COPY) tell "" from null.
+    if (typeof v === "string") {
+      return quoteAll || special.test(v) || (v === "" && nullText === "") ? quote(v) : v;
+    }
     if (typeof v === "number") return Number.isFinite(v) ? String(v) : nullText;
     if (v === null || v === undefined) return nullText;
     if (typeof v === "boolean") return v ? "true" : "false";

@@ -51,7 +51,9 @@ export default definePlugin({
         keys = jsonKeys(entity.columns.map((c) => c.name));
         first = true;
         if (split) return;
-        const open = single ? `${firstEntity ? "" : ","}\n${indent ? pad : " "}${JSON.stringify(entity.name)}: [` : "[";
+        const open = single
+          ? `${firstEntity ? "" : ","}\n${indent ? pad : " "}${JSON.stringify(entity.name)}: [`
+          : "[";
         firstEntity = false;
         return open;
       },

@@ -9,7 +9,14 @@ import { definePlugin } from "../../core/define_plugin.ts";
 import type { FieldType } from "../../core/types.ts";
 
 const json: z.ZodType<unknown> = z.lazy(() =>
-  z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(json), z.record(z.string(), json)])
+  z.union([
+    z.string(),
+    z.number(),
+    z.boolean(),
+    z.null(),
+    z.array(json),
+    z.record(z.string(), json),
+  ])
 );
 
 /** Options of the `constant` generator: the value, or `{ value: … }`. */
@@ -43,6 +50,11 @@ export default definePlugin({
       : value !== null && typeof value === "object"
       ? "json"
       : "string";
-    return { type, cardinality: 1, value: () => value };
+    return {
+      type,
+      cardinality: 1,
+      ...(value === null ? { nullable: true } : {}),
+      value: () => value,
+    };
   },
 });

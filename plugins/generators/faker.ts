@@ -38,7 +38,10 @@ function allMethods(faker: object): string[] {
     let proto = Object.getPrototypeOf(value);
     while (proto && proto !== Object.prototype) {
       for (const m of Object.getOwnPropertyNames(proto)) {
-        if (m !== "constructor" && !m.startsWith("_") && typeof (value as Record<string, unknown>)[m] === "function") {
+        if (
+          m !== "constructor" && !m.startsWith("_") &&
+          typeof (value as Record<string, unknown>)[m] === "function"
+        ) {
           names.push(`${mod}.${m}`);
         }
       }
@@ -102,9 +105,12 @@ export default definePlugin({
     try {
       sample = call(...args);
     } catch (e) {
-      throw new PluginInputError(`faker ${method} failed in locale "${locale}": ${(e as Error).message}`, {
-        hint: "check the method's arguments, or pick a locale that has this data",
-      });
+      throw new PluginInputError(
+        `faker ${method} failed in locale "${locale}": ${(e as Error).message}`,
+        {
+          hint: "check the method's arguments, or pick a locale that has this data",
+        },
+      );
     }
     const convert = sample instanceof Date
       ? (v: unknown) => (v as Date).toISOString()

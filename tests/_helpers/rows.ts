@@ -92,6 +92,9 @@ export async function runCli(
   return {
     code: out.code,
     stdout: dec.decode(out.stdout),
-    stderr: dec.decode(out.stderr).replace(/^.*Permissions in the config file is an experimental feature.*\n/gm, ""),
+    stderr: dec.decode(out.stderr).replace(
+      /^.*Permissions in the config file is an experimental feature.*\n/gm,
+      "",
+    ),
   };
 }

@@ -13,7 +13,11 @@ import { parseArgs } from "node:util";
 
 const { values } = parseArgs({
   args: Deno.args,
-  options: { rows: { type: "string", default: "1000000" }, scale: { type: "boolean", default: false }, only: { type: "string" } },
+  options: {
+    rows: { type: "string", default: "1000000" },
+    scale: { type: "boolean", default: false },
+    only: { type: "string" },
+  },
 });
 const rows = Number(values.rows);
 const here = new URL(".", import.meta.url).pathname;
@@ -32,7 +36,17 @@ async function run(name: string, n: number): Promise<Result> {
   const dir = await Deno.makeTempDir({ prefix: "fabricate-bench-" });
   try {
     const out = await new Deno.Command(Deno.execPath(), {
-      args: ["run", "-P=bench", "--quiet", "--config", config, `${here}bench_case.ts`, name, String(n), dir],
+      args: [
+        "run",
+        "-P=bench",
+        "--quiet",
+        "--config",
+        config,
+        `${here}bench_case.ts`,
+        name,
+        String(n),
+        dir,
+      ],
       stdout: "piped",
       stderr: "inherit",
     }).output();
@@ -53,14 +67,18 @@ const cases = [
 ].filter((c) => !values.only || c.includes(values.only));
 
 const fmt = (n: number) => n.toLocaleString("en-US");
-console.log(`fabricate bench — customers-10, ${fmt(rows)} rows, Deno ${Deno.version.deno}, ${navigator.hardwareConcurrency} cores`);
+console.log(
+  `fabricate bench — customers-10, ${
+    fmt(rows)
+  } rows, Deno ${Deno.version.deno}, ${navigator.hardwareConcurrency} cores`,
+);
 console.log("case                       rows        time      rows/s   peak MB   size MB");
 const results: Result[] = [];
 const print = (r: Result) =>
   console.log(
-    `${r.case.padEnd(24)} ${fmt(r.rows).padStart(10)} ${(r.ms / 1000).toFixed(2).padStart(8)}s ${fmt(r.rowsPerSec).padStart(11)} ${
-      String(r.peakMb).padStart(9)
-    } ${(r.bytes / 1048576).toFixed(1).padStart(9)}`,
+    `${r.case.padEnd(24)} ${fmt(r.rows).padStart(10)} ${(r.ms / 1000).toFixed(2).padStart(8)}s ${
+      fmt(r.rowsPerSec).padStart(11)
+    } ${String(r.peakMb).padStart(9)} ${(r.bytes / 1048576).toFixed(1).padStart(9)}`,
   );
 for (const name of cases) {
   const r = await run(name, rows);
@@ -70,7 +88,9 @@ for (const name of cases) {
 const baseline = results.find((r) => r.case === "hand-written-faker-loop");
 const csv = results.find((r) => r.case === "gen-csv");
 if (baseline && csv) {
-  console.log(`\ngen-csv vs hand-written faker loop: ${(csv.rowsPerSec / baseline.rowsPerSec).toFixed(2)}×`);
+  console.log(
+    `\ngen-csv vs hand-written faker loop: ${(csv.rowsPerSec / baseline.rowsPerSec).toFixed(2)}×`,
+  );
 }
 if (values.scale) {
   console.log("\nmemory as rows grow (gen-csv):");

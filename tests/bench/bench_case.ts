@@ -10,7 +10,7 @@ import { gen, prepare } from "../../core/gen.ts";
 import { World } from "../../core/engine.ts";
 import { entityBatches, entitySchemaOf } from "../../core/batches.ts";
 import type { Batch, FormatterPlugin } from "../../core/types.ts";
-import { Faker, en, base } from "@faker-js/faker";
+import { base, en, Faker } from "@faker-js/faker";
 
 const [name, rowsArg, dir] = Deno.args;
 const rows = Number(rowsArg);
@@ -54,8 +54,16 @@ async function formatterOnly(format: string): Promise<number> {
   const out = first.value.out;
   const schema = entitySchemaOf(plan, entity);
   const plugin = plan.formats[0]!.plugin as FormatterPlugin;
-  const stream = plugin.create(plan.formats[0]!.options, { scenario: plan.scenario.name, layout: "per-entity", entities: [schema] });
-  const file = await Deno.open(`${dir}/${name}.${plugin.extension}`, { write: true, create: true, truncate: true });
+  const stream = plugin.create(plan.formats[0]!.options, {
+    scenario: plan.scenario.name,
+    layout: "per-entity",
+    entities: [schema],
+  });
+  const file = await Deno.open(`${dir}/${name}.${plugin.extension}`, {
+    write: true,
+    create: true,
+    truncate: true,
+  });
   const enc = new TextEncoder();
   const write = async (c: string | Uint8Array | void) => {
     if (c === undefined) return;
@@ -68,9 +76,12 @@ async function formatterOnly(format: string): Promise<number> {
   await write(stream.beginEntity?.(schema));
   for (let start = 0; start < rows; start += out.length) {
     const length = Math.min(out.length, rows - start);
-    const batch: Batch = length === out.length
-      ? { ...out, start }
-      : { ...out, start, length, columns: out.columns.map((c: readonly unknown[]) => c.slice(0, length)) };
+    const batch: Batch = length === out.length ? { ...out, start } : {
+      ...out,
+      start,
+      length,
+      columns: out.columns.map((c: readonly unknown[]) => c.slice(0, length)),
+    };
     await write(stream.write(batch, schema));
   }
   await write(stream.endEntity?.(schema));
@@ -91,14 +102,22 @@ async function handWrittenLoop(): Promise<number> {
   for (let i = 1; i <= rows; i++) {
     const first = faker.person.firstName();
     const last = faker.person.lastName();
-    const email = `${first}.${last}@example.com`.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+    const email = `${first}.${last}@example.com`.normalize("NFKD").replace(/[\u0300-\u036f]/g, "")
+      .toLowerCase();
     const phone = faker.phone.number({ style: "international" });
     const city = faker.location.city();
     const country = faker.location.countryCode();
-    const birthdate = faker.date.between({ from: "1935-01-01", to: "2007-01-01" }).toISOString().slice(0, 10);
-    const signup = faker.date.between({ from: "2020-01-01", to: "2024-12-31T23:59:59Z" }).toISOString().slice(0, 19) + "Z";
+    const birthdate = faker.date.between({ from: "1935-01-01", to: "2007-01-01" }).toISOString()
+      .slice(0, 10);
+    const signup =
+      faker.date.between({ from: "2020-01-01", to: "2024-12-31T23:59:59Z" }).toISOString().slice(
+        0,
+        19,
+      ) + "Z";
     const balance = faker.number.float({ min: 0, max: 10000, fractionDigits: 2 });
-    chunk += `${i},${esc(first)},${esc(last)},${esc(email)},${esc(phone)},${esc(city)},${country},${birthdate},${signup},${balance}\r\n`;
+    chunk += `${i},${esc(first)},${esc(last)},${esc(email)},${esc(phone)},${
+      esc(city)
+    },${country},${birthdate},${signup},${balance}\r\n`;
     if (i % 10_000 === 0) {
       await file.write(enc.encode(chunk));
       chunk = "";
@@ -132,4 +151,13 @@ switch (name) {
     Deno.exit(2);
 }
 const ms = performance.now() - t0;
-console.log(JSON.stringify({ case: name, rows, ms: Math.round(ms), rowsPerSec: Math.round(rows / (ms / 1000)), peakMb: peakMb(), bytes }));
+console.log(
+  JSON.stringify({
+    case: name,
+    rows,
+    ms: Math.round(ms),
+    rowsPerSec: Math.round(rows / (ms / 1000)),
+    peakMb: peakMb(),
+    bytes,
+  }),
+);

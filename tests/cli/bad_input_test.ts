@@ -36,7 +36,10 @@ for await (const entry of Deno.readDir(root)) {
       assert.equal(result.code, spec.code, `exit code; stderr:\n${result.stderr}`);
       assert.equal(result.stdout, "", "stdout carries no data on failure");
       for (const text of spec.stderr) {
-        assert.ok(result.stderr.includes(text), `stderr lacks ${JSON.stringify(text)}:\n${result.stderr}`);
+        assert.ok(
+          result.stderr.includes(text),
+          `stderr lacks ${JSON.stringify(text)}:\n${result.stderr}`,
+        );
       }
       for (const path of [...(spec.absent ?? []), "out"]) {
         assert.equal(await exists(`${dir}/${path}`), false, `${path} was left behind`);

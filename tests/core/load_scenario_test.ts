@@ -5,7 +5,9 @@ import { deepMerge } from "../../core/deep_merge.ts";
 
 async function write(files: Record<string, string>): Promise<string> {
   const dir = await Deno.makeTempDir({ prefix: "fabricate-load-" });
-  for (const [name, text] of Object.entries(files)) await Deno.writeTextFile(`${dir}/${name}`, text);
+  for (const [name, text] of Object.entries(files)) {
+    await Deno.writeTextFile(`${dir}/${name}`, text);
+  }
   return dir;
 }
 
@@ -18,9 +20,11 @@ Deno.test("deepMerge merges objects, replaces arrays and removes keys set to nul
 
 Deno.test("extends merges a chain of scenarios, the extending one winning", async () => {
   const dir = await write({
-    "base.yaml": "name: base\nseed: 1\nentities:\n  users:\n    count: 10\n    fields:\n      id: { sequence: {} }\n      role: { choice: [a, b] }\n      note: { constant: x }\n",
+    "base.yaml":
+      "name: base\nseed: 1\nentities:\n  users:\n    count: 10\n    fields:\n      id: { sequence: {} }\n      role: { choice: [a, b] }\n      note: { constant: x }\n",
     "mid.yaml": "extends: ./base.yaml\nseed: 2\nentities:\n  users:\n    count: 20\n",
-    "top.yaml": "extends: mid.yaml\nname: top\nentities:\n  users:\n    fields:\n      role: { choice: [c] }\n      note: null\n",
+    "top.yaml":
+      "extends: mid.yaml\nname: top\nentities:\n  users:\n    fields:\n      role: { choice: [c] }\n      note: null\n",
   });
   const loaded = await loadScenario("top.yaml", { cwd: dir });
   const s = loaded.scenario;
@@ -34,13 +38,17 @@ Deno.test("extends merges a chain of scenarios, the extending one winning", asyn
 });
 
 Deno.test("a scenario without a name is named after its file", async () => {
-  const dir = await write({ "my-shop.yaml": "entities:\n  a:\n    count: 1\n    fields:\n      id: 1\n" });
+  const dir = await write({
+    "my-shop.yaml": "entities:\n  a:\n    count: 1\n    fields:\n      id: 1\n",
+  });
   assert.equal((await loadScenario("my-shop.yaml", { cwd: dir })).scenario.name, "my-shop");
   await Deno.remove(dir, { recursive: true });
 });
 
 Deno.test("extends can name a built-in scenario", async () => {
-  const dir = await write({ "more.yaml": "extends: quickstart\nname: more\nentities:\n  orders:\n    count: 9\n" });
+  const dir = await write({
+    "more.yaml": "extends: quickstart\nname: more\nentities:\n  orders:\n    count: 9\n",
+  });
   const s = (await loadScenario("more.yaml", { cwd: dir })).scenario;
   assert.equal(s.entities.orders!.count, 9);
   assert.equal(s.entities.customers!.count, 1000);
@@ -57,7 +65,8 @@ Deno.test("an extends cycle is reported with the files in it", async () => {
 
 Deno.test("errors in a base scenario point at the base file's line", async () => {
   const dir = await write({
-    "base.yaml": "name: base\nentities:\n  users:\n    count: 10\n    fields:\n      id: { sequence: {} }\n",
+    "base.yaml":
+      "name: base\nentities:\n  users:\n    count: 10\n    fields:\n      id: { sequence: {} }\n",
     "top.yaml": "extends: ./base.yaml\nentities:\n  users:\n    count: -1\n",
   });
   const e = await loadScenario("top.yaml", { cwd: dir }).catch((e) => e);
@@ -68,7 +77,10 @@ Deno.test("errors in a base scenario point at the base file's line", async () =>
 });
 
 Deno.test("JSON scenarios are located by line and column too", async () => {
-  const dir = await write({ "s.json": '{\n  "name": "j",\n  "seed": true,\n  "entities": { "a": { "count": 1, "fields": { "id": 1 } } }\n}\n' });
+  const dir = await write({
+    "s.json":
+      '{\n  "name": "j",\n  "seed": true,\n  "entities": { "a": { "count": 1, "fields": { "id": 1 } } }\n}\n',
+  });
   const e = await loadScenario("s.json", { cwd: dir }).catch((e) => e);
   assert.ok(e instanceof ScenarioError);
   assert.deepEqual([e.issues[0]!.line, e.issues[0]!.column], [3, 11]);
@@ -77,7 +89,10 @@ Deno.test("JSON scenarios are located by line and column too", async () => {
 });
 
 Deno.test("inline scenario objects load without a file", async () => {
-  const s = await loadScenario({ name: "x", entities: { a: { count: 2, fields: { id: { sequence: {} } } } } });
+  const s = await loadScenario({
+    name: "x",
+    entities: { a: { count: 2, fields: { id: { sequence: {} } } } },
+  });
   assert.equal(s.file, "<inline>");
   assert.equal(s.scenario.locale, "en");
 });

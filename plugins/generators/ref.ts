@@ -1,0 +1,175 @@
+/**
+ * `ref`: foreign keys. A child row draws a parent row *index* and the
+ * parent's key is regenerated from it, so parents are never held in memory
+ * and every key exists among the parent's keys.
+ *
+ * @module
+ */
+import { z } from "zod";
+import { definePlugin } from "../../core/define_plugin.ts";
+import { type DocPath, PluginInputError } from "../../core/errors.ts";
+import { didYouMean } from "../../core/did_you_mean.ts";
+import { hashKey } from "../../core/random.ts";
+import type { RowContext } from "../../core/types.ts";
+import { zipfExponent, zipfOptions, ZipfSampler } from "../_shared/distributions.ts";
+import { Permutation } from "../_shared/permutation.ts";
+
+/** How a ref picks parents, by name. */
+export const REF_DISTRIBUTIONS = ["uniform", "sequential", "shuffle", "zipf"] as const;
+
+const target = z.string().min(1).describe(
+  "The parent key: entity.field, or entity alone for its id field (else its first field)",
+);
+
+/**
+ * Options of the `ref` generator: the target, or `{ to, distribution }`.
+ *
+ * @example
+ * ```ts
+ * import { refOptions } from "./ref.ts";
+ * refOptions.parse("customers.id").distribution; // "uniform"
+ * ```
+ */
+export const refOptions = z.union([
+  target,
+  z.object({
+    /** The parent key. */
+    to: target,
+    /** How parents are picked (default uniform). */
+    distribution: z.union([
+      // A string rather than an enum, so a typo gets a did-you-mean hint.
+      z.string().meta({
+        description: "uniform (default), sequential (row i → parent i mod n), " +
+          "shuffle (each parent once per n rows, in a random order) or zipf (s = 1)",
+        examples: [...REF_DISTRIBUTIONS],
+      }),
+      z.object({
+        zipf: zipfOptions.describe(
+          "A few parents get most children: { zipf: 1.1 } or { zipf: { s: 1.1 } }",
+        ),
+      }).strict(),
+    ]).default("uniform").describe(
+      "How parents are picked: uniform (default), sequential, shuffle, zipf or { zipf: s }",
+    ),
+  }).strict(),
+]).transform((o) =>
+  typeof o === "string"
+    ? { to: o, distribution: "uniform" as const, at: [] as DocPath, distAt: [] as DocPath }
+    : { ...o, at: ["to"] as DocPath, distAt: ["distribution"] as DocPath }
+);
+
+/**
+ * Foreign keys to another entity (or the same one, for hierarchies).
+ *
+ * `to` names the parent key: `customers.id`, or `customers` for its `id`
+ * field (else its first field). How parents are picked:
+ *
+ * - `uniform` (default): any parent, equally likely;
+ * - `sequential`: child row *i* → parent *i mod n* (one child each, in order);
+ * - `shuffle`: every parent once per *n* children, in a random order that
+ *   changes each round (distinct while there are no more children than
+ *   parents);
+ * - `zipf` (`{ zipf: 1.1 }`, `{ zipf: { s: 1.1 } }`): a few parents get most
+ *   children. Which parents are popular is a seeded shuffle of the parent
+ *   rows (not ids 1, 2, 3…), and the same for every ref to that parent key,
+ *   so a heavy buyer in orders is a heavy reviewer in reviews too.
+ *
+ * Templates can read the parent row: `{{customer_id.country}}`.
+ *
+ * @example In a scenario
+ * ```yaml
+ * orders:
+ *   count: 5000
+ *   fields:
+ *     id:          { sequence: {} }
+ *     customer_id: { ref: { to: customers.id, distribution: { zipf: 1.1 } } }
+ *     product_id:  { ref: products }
+ *     invoice_id:  { ref: { to: invoices.id, distribution: shuffle }, unique: true }
+ * ```
+ */
+export default definePlugin({
+  name: "ref",
+  kind: "generator",
+  version: "1.0.0",
+  description: "Foreign keys to another entity's field: uniform, sequential, shuffle or zipf",
+  options: refOptions,
+  create({ to, distribution, at, distAt }, setup) {
+    const dot = to.indexOf(".");
+    const entity = dot < 0 ? to : to.slice(0, dot);
+    const info = setup.entities.get(entity);
+    if (!info) {
+      throw new PluginInputError(
+        `Cannot reference "${to}": the scenario has no entity "${entity}"`,
+        {
+          hint: didYouMean(entity, [...setup.entities.keys()], "entities"),
+          path: at,
+        },
+      );
+    }
+    const field = dot < 0
+      ? (info.fields.includes("id") ? "id" : info.fields[0]!)
+      : to.slice(dot + 1);
+    if (!info.fields.includes(field)) {
+      throw new PluginInputError(`Cannot reference "${to}": ${entity} has no field "${field}"`, {
+        hint: didYouMean(field, info.fields, "fields"),
+        path: at,
+      });
+    }
+    if (entity === setup.entity && field === setup.field) {
+      throw new PluginInputError(`Cannot reference "${to}": a field cannot point to itself`, {
+        hint: `point to the entity's key, e.g. ${entity}.id`,
+        path: at,
+      });
+    }
+    const n = setup.count(entity);
+    if (n === 0) {
+      throw new PluginInputError(`Cannot reference ${entity}: it has 0 rows`, {
+        hint: `give ${entity} a count of at least 1`,
+        path: at,
+      });
+    }
+
+    let index: (row: RowContext) => number;
+    let distinct = false;
+    const name = typeof distribution === "string" ? distribution : "zipf";
+    switch (name) {
+      case "uniform":
+        index = (row) => row.random.int(0, n - 1);
+        break;
+      case "sequential":
+        index = (row) => row.index % n;
+        distinct = true;
+        break;
+      case "shuffle": {
+        // Keyed by the child field too: two refs to customers shuffle differently.
+        const perm = new Permutation(
+          n,
+          hashKey(setup.seed, "ref:shuffle", setup.entity, setup.field, entity, field),
+        );
+        index = (row) => perm.at(row.index % n, Math.floor(row.index / n));
+        distinct = true;
+        break;
+      }
+      case "zipf": {
+        const s = zipfExponent(typeof distribution === "string" ? undefined : distribution.zipf);
+        const zipf = new ZipfSampler(n, s);
+        // Keyed by the parent only: every ref to this key agrees on who is popular.
+        const perm = new Permutation(n, hashKey(setup.seed, "ref:zipf", entity, field));
+        index = (row) => perm.at(zipf.sample(row.random) - 1);
+        break;
+      }
+      default:
+        throw new PluginInputError(`Unknown ref distribution "${name}"`, {
+          expected: `one of ${REF_DISTRIBUTIONS.join(", ")}, or { zipf: 1.1 }`,
+          hint: didYouMean(name, REF_DISTRIBUTIONS, "distributions"),
+          path: distAt,
+        });
+    }
+    return {
+      ref: { entity, field, index },
+      cardinality: n,
+      ...(distinct && setup.count(setup.entity) <= n ? { distinct: true } : {}),
+      value: (row) => setup.valueAt(entity, field, index(row)),
+    };
+  },
+});

@@ -6,6 +6,10 @@
  */
 import type { Batch } from "../../core/types.ts";
 
+/** Strings made only of characters JSON writes as they are. */
+// deno-lint-ignore no-control-regex
+const PLAIN = /^[^"\\\u0000-\u001f\ud800-\udfff]*$/;
+
 /**
  * One value as JSON text. Non-finite numbers become `null`, as in
  * `JSON.stringify`.
@@ -21,7 +25,8 @@ import type { Batch } from "../../core/types.ts";
 export function jsonValue(v: unknown): string {
   switch (typeof v) {
     case "string":
-      return JSON.stringify(v);
+      // Most strings need no escaping; JSON.stringify is the slow path.
+      return PLAIN.test(v) ? '"' + v + '"' : JSON.stringify(v);
     case "number":
       return Number.isFinite(v) ? String(v) : "null";
     case "boolean":

@@ -90,7 +90,7 @@ export async function* generate(
   if (only) checkEntities(plan.entities.map((e) => e.name), only);
   for (const entity of plan.entities) {
     if (only && !only.includes(entity.name)) continue;
-    for (const { out } of entityBatches(world.engine(entity.name), plan.batchSize)) {
+    for await (const { out } of entityBatches(world.engine(entity.name), plan.batchSize)) {
       yield withRows(out);
     }
   }
@@ -136,7 +136,7 @@ export async function fixture(
   // A unique-by-retry field depends on the rows before it: replay them.
   const from = engine.entity.fields.some((f) => f.uniqueByRetry) ? 0 : start;
   const rows: Row[] = [];
-  for (const { out } of entityBatches(engine, plan.batchSize, from, start + count)) {
+  for await (const { out } of entityBatches(engine, plan.batchSize, from, start + count)) {
     for (const row of withRows(out).rows()) rows.push(row);
   }
   return rows.slice(start - from);

@@ -108,7 +108,7 @@ export default async function genCommand(args: string[]): Promise<number> {
   if (values.preview !== undefined) {
     const n = wholeNumber("--preview", values.preview as string, 1);
     const p = await prepare(scenario, plan);
-    printPreview(p, n, values.only as string[] | undefined);
+    await printPreview(p, n, values.only as string[] | undefined);
     return 0;
   }
   if (values["dry-run"]) {

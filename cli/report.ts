@@ -161,13 +161,17 @@ export function printDryRun(plan: Plan, out: string | undefined): void {
  * printPreview(await prepare("quickstart"), 5, undefined);
  * ```
  */
-export function printPreview(plan: Plan, n: number, only: string[] | undefined): void {
+export async function printPreview(
+  plan: Plan,
+  n: number,
+  only: string[] | undefined,
+): Promise<void> {
   const world = new World(plan);
   for (const entity of plan.entities) {
     if (only?.length && !only.includes(entity.name)) continue;
     const count = Math.min(n, entity.count);
     const rows: string[][] = [];
-    for (const { out } of entityBatches(world.engine(entity.name), count, 0, count)) {
+    for await (const { out } of entityBatches(world.engine(entity.name), count, 0, count)) {
       for (let k = 0; k < out.length; k++) rows.push(out.columns.map((c) => cellText(c[k])));
     }
     console.log(`# ${entity.name} (${fmt(count)} of ${fmt(entity.count)} rows)`);

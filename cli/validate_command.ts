@@ -67,11 +67,11 @@ export default async function validateCommand(args: string[]): Promise<number> {
     throw new UsageError(`Expected a whole number ≥ 1 for --sample, got "${values.sample}"`);
   }
   const world = new World(plan);
-  const validation = new Validation(plan, world);
+  const validation = await Validation.create(plan, world);
   for (const entity of plan.entities) {
     const count = Math.min(n, entity.count);
-    for (const { full } of entityBatches(world.engine(entity.name), 10_000, 0, count)) {
-      validation.check(entity, full);
+    for await (const { full } of entityBatches(world.engine(entity.name), 10_000, 0, count)) {
+      await validation.check(entity, full);
     }
   }
   const summary = validation.summary();

@@ -27,24 +27,24 @@ export interface BatchPair {
  * @returns The batches, in order.
  * @example
  * ```ts ignore
- * for (const { out } of entityBatches(world.engine("customers"), 10_000)) {
+ * for await (const { out } of entityBatches(world.engine("customers"), 10_000)) {
  *   console.log(out.start, out.length);
  * }
  * ```
  */
-export function* entityBatches(
+export async function* entityBatches(
   engine: EntityEngine,
   batchSize: number,
   from = 0,
   to = engine.entity.count,
-): Generator<BatchPair> {
+): AsyncGenerator<BatchPair> {
   const entity = engine.entity;
   const allFields = entity.fields.map((f) => f.name);
   const outFields = entity.outputs.map((f) => f.name);
   const outIndex = entity.outputs.map((f) => engine.fieldIndex.get(f.name)!);
   for (let start = from; start < to; start += batchSize) {
     const length = Math.min(batchSize, to - start);
-    const columns = engine.batch(start, length);
+    const columns = await engine.batch(start, length);
     yield {
       full: { entity: entity.name, start, length, fields: allFields, columns },
       out: {

@@ -201,17 +201,17 @@ export const DEFAULT_BATCH_SIZE = 10_000;
  * import { loadScenario } from "./load_scenario.ts";
  * import { builtinRegistry } from "./registry.ts";
  * import { compile } from "./compile.ts";
- * const plan = compile(await loadScenario("quickstart"), await builtinRegistry(), {
+ * const plan = await compile(await loadScenario("quickstart"), await builtinRegistry(), {
  *   counts: { orders: 10 },
  * });
  * plan.entities.map((e) => e.name); // parents first
  * ```
  */
-export function compile(
+export async function compile(
   loaded: LoadedScenario,
   registry: Registry,
   options: PlanOptions = {},
-): Plan {
+): Promise<Plan> {
   const scenario = loaded.scenario;
   const issues: LocatableIssue[] = [];
   const seed = options.seed ?? scenario.seed;
@@ -253,7 +253,7 @@ export function compile(
 
   const compiled = new Map<string, CompiledEntity>();
   for (const [name, spec] of Object.entries(scenario.entities)) {
-    const entity = compileEntity(name, spec, {
+    const entity = await compileEntity(name, spec, {
       scenario,
       registry,
       seedKey,
@@ -304,7 +304,7 @@ export function compile(
   }
 
   checkLookups(compiled, issues);
-  if (issues.length === 0) probeRules(compiled, infos, counts, issues);
+  if (issues.length === 0) await probeRules(compiled, infos, counts, issues);
 
   const order = orderEntities(compiled, issues);
   const formats = compileFormats(scenario, registry, options, issues);
@@ -361,17 +361,17 @@ interface EntityContext {
   issues: LocatableIssue[];
 }
 
-function compileEntity(
+async function compileEntity(
   name: string,
   spec: EntitySpec,
   ctx: EntityContext,
-): CompiledEntity | undefined {
+): Promise<CompiledEntity | undefined> {
   const path = ["entities", name];
   const fields: CompiledField[] = [];
   const rules: CompiledRule[] = [];
   const before = ctx.issues.length;
   for (const [fieldName, fieldSpec] of Object.entries(spec.fields)) {
-    const field = compileField(name, fieldName, fieldSpec, spec, ctx, rules);
+    const field = await compileField(name, fieldName, fieldSpec, spec, ctx, rules);
     if (field) fields.push(field);
   }
   for (const [i, rule] of (spec.validate ?? []).entries()) {
@@ -392,14 +392,14 @@ function compileEntity(
   };
 }
 
-function compileField(
+async function compileField(
   entity: string,
   name: string,
   spec: unknown,
   entitySpec: EntitySpec,
   ctx: EntityContext,
   rules: CompiledRule[],
-): CompiledField | undefined {
+): Promise<CompiledField | undefined> {
   const path = ["entities", entity, "fields", name];
   const { registry, issues } = ctx;
   let genName: string;
@@ -489,7 +489,7 @@ function compileField(
   };
   let gen: FieldGenerator;
   try {
-    gen = plugin.create(parsed.data, setup);
+    gen = await plugin.create(parsed.data, setup);
   } catch (e) {
     if (e instanceof PluginInputError) {
       issues.push({
@@ -621,16 +621,16 @@ function checkLookups(entities: Map<string, CompiledEntity>, issues: LocatableIs
  * rather than a failure once the run has started. The instances are thrown
  * away; each run sets up its own.
  */
-function probeRules(
+async function probeRules(
   entities: Map<string, CompiledEntity>,
   infos: Map<string, EntityInfo>,
   counts: Map<string, number>,
   issues: LocatableIssue[],
-): void {
+): Promise<void> {
   for (const entity of entities.values()) {
     for (const rule of entity.rules) {
       try {
-        rule.plugin.create(rule.options, {
+        await rule.plugin.create(rule.options, {
           entity: entity.name,
           ...(rule.field ? { field: rule.field } : {}),
           entities: infos,

@@ -13,7 +13,7 @@
  */
 import type { CompiledEntity, CompiledField, Plan } from "./compile.ts";
 import { FabricateError, PluginError } from "./errors.ts";
-import { fmix32, Random, unitAt } from "./random.ts";
+import { attemptKey, Random, unitAt } from "./random.ts";
 import type { RowContext } from "./types.ts";
 
 /** How many times a unique field is retried before giving up. */
@@ -30,10 +30,10 @@ const ROW_CACHE_SIZE = 4096;
  * import { builtinRegistry } from "./registry.ts";
  * import { compile } from "./compile.ts";
  * import { World } from "./engine.ts";
- * const plan = compile(await loadScenario("quickstart"), await builtinRegistry());
+ * const plan = await compile(await loadScenario("quickstart"), await builtinRegistry());
  * const world = new World(plan);
  * const orders = world.engine("orders");
- * const columns = orders.batch(0, 100);
+ * const columns = await orders.batch(0, 100);
  * const row42 = orders.rowAt(42); // equal to row 42 of the batch
  * ```
  */
@@ -141,7 +141,7 @@ export class EntityEngine {
    * @param length How many rows.
    * @returns One array per field.
    */
-  batch(start: number, length: number): unknown[][] {
+  async batch(start: number, length: number): Promise<unknown[][]> {
     const row = this.#batchRow;
     const fields = this.entity.fields;
     row.start = start;
@@ -149,31 +149,102 @@ export class EntityEngine {
     row.refIndexes = [];
     for (let c = 0; c < fields.length; c++) {
       const f = fields[c]!;
-      const column = new Array(length);
-      const indexes = f.ref ? new Float64Array(length) : undefined;
-      row.refIndexes[c] = indexes;
-      const seen = this.#uniqueSets[c];
-      let k = 0;
-      try {
-        for (; k < length; k++) {
-          const i = start + k;
-          let v = this.#compute(f, i, row, f.key);
-          if (indexes) indexes[k] = this.#lastRefIndex;
-          if (seen !== undefined && v !== null) {
-            if (seen.has(v)) {
-              v = this.#retryUnique(f, i, row, seen);
-              if (indexes) indexes[k] = this.#lastRefIndex;
-            }
-            seen.add(v);
-          }
-          column[k] = v;
-        }
-      } catch (e) {
-        throw this.#wrap(e, f, start + k);
-      }
-      row.columns[c] = column;
+      row.refIndexes[c] = undefined;
+      row.columns[c] = f.gen.column
+        ? await this.#columnFromBatch(f, c, start, length, row)
+        : this.#columnFromRows(f, c, start, length, row);
     }
     return row.columns;
+  }
+
+  #columnFromRows(
+    f: CompiledField,
+    c: number,
+    start: number,
+    length: number,
+    row: BatchRow,
+  ): unknown[] {
+    const column = new Array(length);
+    const indexes = f.ref ? new Float64Array(length) : undefined;
+    row.refIndexes[c] = indexes;
+    const seen = this.#uniqueSets[c];
+    let k = 0;
+    try {
+      for (; k < length; k++) {
+        const i = start + k;
+        let v = this.#compute(f, i, row, f.key);
+        if (indexes) indexes[k] = this.#lastRefIndex;
+        if (seen !== undefined && v !== null) {
+          if (seen.has(v)) {
+            v = this.#retryUnique(f, i, row, seen);
+            if (indexes) indexes[k] = this.#lastRefIndex;
+          }
+          seen.add(v);
+        }
+        column[k] = v;
+      }
+    } catch (e) {
+      throw this.#wrap(e, f, start + k);
+    }
+    return column;
+  }
+
+  /** A column from a generator that answers whole columns (e.g. in a Worker). */
+  async #columnFromBatch(
+    f: CompiledField,
+    c: number,
+    start: number,
+    length: number,
+    row: BatchRow,
+  ): Promise<unknown[]> {
+    const usesOf = (from: number, n: number) =>
+      Object.fromEntries(f.uses.map((u) => {
+        const col = row.columns[this.fieldIndex.get(u)!]!;
+        return [
+          u,
+          from === start && n === length ? col : col.slice(from - start, from - start + n),
+        ];
+      }));
+    const ask = async (key: number, from: number, n: number, attempt: number) => {
+      let out: unknown;
+      try {
+        out = await f.gen.column!({ key, start: from, length: n, attempt, uses: usesOf(from, n) });
+      } catch (e) {
+        throw this.#wrap(e, f, from, "column");
+      }
+      if (!Array.isArray(out) || out.length !== n) {
+        throw this.#wrap(
+          new Error(
+            `column() returned ${
+              Array.isArray(out) ? `${out.length} values` : typeof out
+            }; expected ${n} values`,
+          ),
+          f,
+          from,
+          "column",
+        );
+      }
+      return out as unknown[];
+    };
+    const column = await ask(f.key, start, length, 0);
+    const seen = this.#uniqueSets[c];
+    for (let k = 0; k < length; k++) {
+      const i = start + k;
+      let v = column[k];
+      if (f.nullable > 0 && unitAt(f.nullKey, i) < f.nullable) v = null;
+      else if (f.transform) v = f.transform(v);
+      if (v === undefined) throw this.#wrap(new Error("column() gave undefined"), f, i, "column");
+      if (seen !== undefined && v !== null) {
+        for (let attempt = 1; seen.has(v); attempt++) {
+          if (attempt > UNIQUE_ATTEMPTS) throw this.#uniqueExhausted(f, i, seen);
+          const [again] = await ask(attemptKey(f.key, attempt), i, 1, attempt);
+          v = f.transform ? f.transform(again) : again;
+        }
+        seen.add(v);
+      }
+      column[k] = v;
+    }
+    return column;
   }
 
   /**
@@ -231,6 +302,12 @@ export class EntityEngine {
       throw new FabricateError(
         `Row ${index} of "${this.entity.name}" does not exist (it has ${this.entity.count} rows)`,
         1,
+      );
+    }
+    if (f.gen.column) {
+      throw new FabricateError(
+        `Cannot compute ${this.entity.name}.${f.name} for one row: its generator "${f.plugin.name}" only answers whole batches (it runs sandboxed)`,
+        2,
       );
     }
     const ctx = this.#pool[this.#depth] ??= new SingleRow(this);
@@ -304,21 +381,25 @@ export class EntityEngine {
   #retryUnique(f: CompiledField, i: number, row: BatchRow, seen: Set<unknown>): unknown {
     for (let attempt = 1; attempt <= UNIQUE_ATTEMPTS; attempt++) {
       row.attempt = attempt;
-      const v = this.#compute(f, i, row, fmix32(f.key + Math.imul(attempt, 0x9e3779b9)));
+      const v = this.#compute(f, i, row, attemptKey(f.key, attempt));
       row.attempt = 0;
       if (v === null || !seen.has(v)) return v;
     }
-    throw new FabricateError(
+    throw this.#uniqueExhausted(f, i, seen);
+  }
+
+  #uniqueExhausted(f: CompiledField, i: number, seen: Set<unknown>): FabricateError {
+    return new FabricateError(
       `Cannot keep ${this.entity.name}.${f.name} unique: no new value after ${UNIQUE_ATTEMPTS} attempts at row ${i} (${seen.size} distinct values so far)\n` +
         `  hint: the "${f.plugin.name}" generator has too few distinct values for ${this.entity.count} rows; widen it, lower the count or drop "unique"`,
       2,
     );
   }
 
-  #wrap(e: unknown, f: CompiledField, row: number): Error {
+  #wrap(e: unknown, f: CompiledField, row: number, hook = "value"): Error {
     if (e instanceof FabricateError) return e;
     return new PluginError(
-      { plugin: f.plugin.name, hook: "value", entity: this.entity.name, field: f.name, row },
+      { plugin: f.plugin.name, hook, entity: this.entity.name, field: f.name, row },
       e,
     );
   }

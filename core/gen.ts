@@ -13,7 +13,14 @@ import { FabricateError, PluginError, UsageError } from "./errors.ts";
 import { loadScenario } from "./load_scenario.ts";
 import { folderTarget, type OutputTarget, stdoutTarget, type WrittenFile } from "./output.ts";
 import { type Registry, registryFor } from "./registry.ts";
-import type { Batch, Chunk, EntitySchema, FormatterSetup, FormatterStream } from "./types.ts";
+import type {
+  Batch,
+  Chunk,
+  EntitySchema,
+  FormatterSetup,
+  FormatterStream,
+  MaybeChunk,
+} from "./types.ts";
 import { Validation, type ValidationSummary } from "./validation.ts";
 import { entityBatches, entitySchemaOf } from "./batches.ts";
 import { didYouMean } from "./did_you_mean.ts";
@@ -121,7 +128,7 @@ export async function prepare(
   const loaded = await loadScenario(input, { cwd });
   const registry = options.registry ??
     await registryFor(loaded.scenario.plugins, loaded.baseUrl, cwd);
-  return compile(loaded, registry, options);
+  return await compile(loaded, registry, options);
 }
 
 /**
@@ -152,7 +159,7 @@ export async function gen(
   let layout = plan.layout;
   if (toStdout) layout = stdoutLayout(plan, entities.length);
   const world = new World(plan);
-  const validation = new Validation(plan, world);
+  const validation = await Validation.create(plan, world);
   const target: OutputTarget = toStdout ? stdoutTarget() : await folderTarget({
     ...(options.out !== undefined ? { out: options.out } : {}),
     ...(options.force !== undefined ? { force: options.force } : {}),
@@ -169,13 +176,13 @@ export async function gen(
       options.progress?.start?.(entity.name, entity.count);
       await writer.beginEntity(schema);
       const engine = world.engine(entity.name);
-      for (const { full, out } of entityBatches(engine, plan.batchSize)) {
+      for await (const { full, out } of entityBatches(engine, plan.batchSize)) {
         options.signal?.throwIfAborted();
-        validation.check(entity, full);
+        await validation.check(entity, full);
         await writer.write(out, schema);
         options.progress?.advance?.(entity.name, out.start + out.length);
       }
-      validation.finish(entity);
+      await validation.finish(entity);
       const files = await writer.endEntity(schema);
       const ms = performance.now() - t;
       options.progress?.end?.(entity.name, entity.count, ms);
@@ -351,7 +358,7 @@ class Writer {
       for (const format of this.plan.formats) {
         const path = `${schema.name}/${schema.name}-${n}.${format.plugin.extension}`;
         const file = await this.target.open(path);
-        const stream = this.#create(format, [schema], schema.name);
+        const stream = await this.#create(format, [schema], schema.name);
         await this.#emit(file, format, "start", schema.name, () => stream.start?.());
         await this.#emit(
           file,
@@ -377,7 +384,7 @@ class Writer {
 
   async #start(format: CompiledFormat, path: string, schemas: EntitySchema[]): Promise<void> {
     const file = await this.target.open(path);
-    const stream = this.#create(
+    const stream = await this.#create(
       format,
       schemas,
       schemas.length === 1 ? schemas[0]!.name : undefined,
@@ -386,18 +393,18 @@ class Writer {
     await this.#emit(file, format, "start", undefined, () => stream.start?.());
   }
 
-  #create(
+  async #create(
     format: CompiledFormat,
     schemas: EntitySchema[],
     entity: string | undefined,
-  ): FormatterStream {
+  ): Promise<FormatterStream> {
     const setup: FormatterSetup = {
       scenario: this.plan.scenario.name,
       layout: this.layout,
       entities: schemas,
     };
     try {
-      const stream = format.plugin.create(format.options, setup);
+      const stream = await format.plugin.create(format.options, setup);
       if (typeof stream?.write !== "function") {
         throw new Error("create() must return an object with write()");
       }
@@ -426,12 +433,12 @@ class Writer {
     format: CompiledFormat,
     hook: string,
     entity: string | undefined,
-    call: () => Chunk | void,
+    call: () => MaybeChunk | undefined,
     row?: number,
   ): Promise<void> {
     let chunk: Chunk | void;
     try {
-      chunk = call();
+      chunk = await call();
       if (chunk !== undefined && typeof chunk !== "string" && !(chunk instanceof Uint8Array)) {
         throw new Error(`${hook}() returned ${typeof chunk}; expected a string or Uint8Array`);
       }

@@ -60,6 +60,23 @@ export function hashKey(...parts: readonly (string | number)[]): number {
 }
 
 /**
+ * The random-stream key of retry `attempt` of a `unique` field: the kernel
+ * and anything generating on its behalf (a sandboxed plugin) must agree.
+ *
+ * @param key The field's key.
+ * @param attempt The retry number (1, 2, …).
+ * @returns The key to seed that retry with.
+ * @example
+ * ```ts
+ * import { attemptKey } from "./random.ts";
+ * attemptKey(7, 1) !== attemptKey(7, 2); // true
+ * ```
+ */
+export function attemptKey(key: number, attempt: number): number {
+  return fmix32(key + Math.imul(attempt, GOLDEN));
+}
+
+/**
  * A uniform number in [0, 1) that is a pure function of a key and an index,
  * without any PRNG state. Cheap enough for per-row coin flips such as
  * `nullable`.

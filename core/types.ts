@@ -154,6 +154,28 @@ export interface FieldGenerator {
   distinct?: boolean;
   /** The value of this field for one row. */
   value(row: RowContext): unknown;
+  /**
+   * Optional: a whole column at once, for generators that live elsewhere
+   * (a sandboxed plugin in a Worker). When present, batches use it instead
+   * of `value`; each row `i` must equal what `value` would give for row `i`
+   * with the random stream seeded from (`key`, i). Fields computed this way
+   * cannot be read by index (refs and lookups), only in batches.
+   */
+  column?(request: ColumnRequest): unknown[] | Promise<unknown[]>;
+}
+
+/** What {@linkcode FieldGenerator.column} is asked for. */
+export interface ColumnRequest {
+  /** The random-stream key of the field (for this attempt). */
+  readonly key: number;
+  /** The first row index. */
+  readonly start: number;
+  /** How many rows. */
+  readonly length: number;
+  /** 0, or the retry number for a `unique` field (then `length` is 1). */
+  readonly attempt: number;
+  /** The columns of the fields listed in `uses`, for the same rows. */
+  readonly uses: Readonly<Record<string, readonly unknown[]>>;
 }
 
 /** A generator plugin: turns options into a {@linkcode FieldGenerator}. */
@@ -164,7 +186,7 @@ export interface GeneratorPlugin<O = unknown> extends PluginBase<O> {
    * Sets a field up. Throw {@linkcode PluginInputError} for options that
    * are well-formed but wrong (an unknown faker method, an unknown entity).
    */
-  create(options: O, setup: GeneratorSetup): FieldGenerator;
+  create(options: O, setup: GeneratorSetup): FieldGenerator | Promise<FieldGenerator>;
 }
 
 /** A batch of rows, columnar: one array per field. */
@@ -215,6 +237,9 @@ export interface EntitySchema {
 /** A piece of output: text (encoded as UTF-8) or bytes. */
 export type Chunk = string | Uint8Array;
 
+/** What a formatter hook returns: a chunk, nothing, or a promise of either. */
+export type MaybeChunk = Chunk | void | Promise<Chunk | void>;
+
 /** What the kernel tells a formatter when it sets up. */
 export interface FormatterSetup {
   /** The scenario's name. */
@@ -235,15 +260,15 @@ export interface FormatterSetup {
  */
 export interface FormatterStream {
   /** Before anything else. */
-  start?(): Chunk | void;
+  start?(): MaybeChunk;
   /** Before an entity's first batch. */
-  beginEntity?(entity: EntitySchema): Chunk | void;
+  beginEntity?(entity: EntitySchema): MaybeChunk;
   /** A batch of rows (only output columns, in schema order). */
-  write(batch: Batch, entity: EntitySchema): Chunk | void;
+  write(batch: Batch, entity: EntitySchema): MaybeChunk;
   /** After an entity's last batch. */
-  endEntity?(entity: EntitySchema): Chunk | void;
+  endEntity?(entity: EntitySchema): MaybeChunk;
   /** After everything. */
-  finish?(): Chunk | void;
+  finish?(): MaybeChunk;
 }
 
 /** A formatter plugin: writes batches as a file format. */
@@ -255,7 +280,7 @@ export interface FormatterPlugin<O = unknown> extends PluginBase<O> {
   /** True when one file can hold several entities (`--layout single`). */
   multiEntity?: boolean;
   /** Opens one output stream. */
-  create(options: O, setup: FormatterSetup): FormatterStream;
+  create(options: O, setup: FormatterSetup): FormatterStream | Promise<FormatterStream>;
 }
 
 /** One failed check, as a validator reports it. */
@@ -293,9 +318,9 @@ export interface BatchValidator {
    * wrong; an empty array when all is well. Validators report; they do not
    * throw.
    */
-  check(batch: Batch): ValidationIssue[];
+  check(batch: Batch): ValidationIssue[] | Promise<ValidationIssue[]>;
   /** Called after the entity's last batch, for rules that need the whole. */
-  finish?(): ValidationIssue[];
+  finish?(): ValidationIssue[] | Promise<ValidationIssue[]>;
 }
 
 /** A validator plugin: a rule checked on generated data. */
@@ -305,7 +330,7 @@ export interface ValidatorPlugin<O = unknown> extends PluginBase<O> {
   /** "field" rules attach to a field; "entity" rules to an entity. */
   scope: "field" | "entity" | "both";
   /** Sets the rule up for one field or entity. */
-  create(options: O, setup: ValidatorSetup): BatchValidator;
+  create(options: O, setup: ValidatorSetup): BatchValidator | Promise<BatchValidator>;
 }
 
 /** Any plugin. */

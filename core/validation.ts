@@ -53,22 +53,26 @@ interface ActiveRule {
  * import { compile } from "./compile.ts";
  * import { World } from "./engine.ts";
  * import { Validation } from "./validation.ts";
- * const plan = compile(await loadScenario("quickstart"), await builtinRegistry());
+ * const plan = await compile(await loadScenario("quickstart"), await builtinRegistry());
  * const world = new World(plan);
- * const validation = new Validation(plan, world);
+ * const validation = await Validation.create(plan, world);
  * const summary = validation.summary(); // { rules, failures, results }
  * ```
  */
 export class Validation {
   readonly #rules = new Map<string, ActiveRule[]>();
 
+  private constructor(readonly plan: Plan) {}
+
   /**
    * Sets up every rule of the plan.
    *
    * @param plan The plan.
    * @param _world The engines (bound into the plan's services).
+   * @returns The validators, ready for batches.
    */
-  constructor(readonly plan: Plan, _world: World) {
+  static async create(plan: Plan, _world: World): Promise<Validation> {
+    const self = new Validation(plan);
     for (const entity of plan.entities) {
       const active: ActiveRule[] = [];
       for (const rule of entity.rules) {
@@ -80,7 +84,7 @@ export class Validation {
         };
         let validator: BatchValidator;
         try {
-          validator = rule.plugin.create(rule.options, {
+          validator = await rule.plugin.create(rule.options, {
             entity: entity.name,
             ...(rule.field ? { field: rule.field } : {}),
             entities: new Map(
@@ -111,8 +115,9 @@ export class Validation {
           },
         });
       }
-      this.#rules.set(entity.name, active);
+      self.#rules.set(entity.name, active);
     }
+    return self;
   }
 
   /**
@@ -121,11 +126,11 @@ export class Validation {
    * @param entity The entity.
    * @param batch The full batch.
    */
-  check(entity: CompiledEntity, batch: Batch): void {
+  async check(entity: CompiledEntity, batch: Batch): Promise<void> {
     for (const rule of this.#rules.get(entity.name) ?? []) {
       let issues: ValidationIssue[];
       try {
-        issues = rule.validator.check(batch);
+        issues = await rule.validator.check(batch);
       } catch (e) {
         throw new PluginError(this.#site(rule, "check"), e);
       }
@@ -139,12 +144,12 @@ export class Validation {
    *
    * @param entity The entity whose rows are all checked.
    */
-  finish(entity: CompiledEntity): void {
+  async finish(entity: CompiledEntity): Promise<void> {
     for (const rule of this.#rules.get(entity.name) ?? []) {
       if (!rule.validator.finish) continue;
       let issues: ValidationIssue[];
       try {
-        issues = rule.validator.finish();
+        issues = await rule.validator.finish();
       } catch (e) {
         throw new PluginError(this.#site(rule, "finish"), e);
       }

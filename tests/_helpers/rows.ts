@@ -26,7 +26,9 @@ export async function rowsOf(
   const plan = await prepare(scenario, options);
   const world = new World(plan);
   const rows: Record<string, unknown>[] = [];
-  for (const { out } of entityBatches(world.engine(entity), options.batchSize ?? plan.batchSize)) {
+  for await (
+    const { out } of entityBatches(world.engine(entity), options.batchSize ?? plan.batchSize)
+  ) {
     for (let k = 0; k < out.length; k++) {
       const row: Record<string, unknown> = {};
       out.fields.forEach((f, c) => (row[f] = out.columns[c]![k]));

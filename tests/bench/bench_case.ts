@@ -9,7 +9,7 @@
 import { gen, prepare } from "../../core/gen.ts";
 import { World } from "../../core/engine.ts";
 import { entityBatches, entitySchemaOf } from "../../core/batches.ts";
-import type { Batch, FormatterPlugin } from "../../core/types.ts";
+import type { Batch, FormatterPlugin, MaybeChunk } from "../../core/types.ts";
 import { base, en, Faker } from "@faker-js/faker";
 
 const [name, rowsArg, dir] = Deno.args;
@@ -49,12 +49,12 @@ async function formatterOnly(format: string): Promise<number> {
   const plan = await prepare("customers-10", { counts: { customers: rows }, formats: [format] });
   const world = new World(plan);
   const entity = plan.entities[0]!;
-  const first = entityBatches(world.engine(entity.name), 10_000).next();
+  const first = await entityBatches(world.engine(entity.name), 10_000).next();
   if (first.done) throw new Error("no rows");
   const out = first.value.out;
   const schema = entitySchemaOf(plan, entity);
   const plugin = plan.formats[0]!.plugin as FormatterPlugin;
-  const stream = plugin.create(plan.formats[0]!.options, {
+  const stream = await plugin.create(plan.formats[0]!.options, {
     scenario: plan.scenario.name,
     layout: "per-entity",
     entities: [schema],
@@ -65,7 +65,8 @@ async function formatterOnly(format: string): Promise<number> {
     truncate: true,
   });
   const enc = new TextEncoder();
-  const write = async (c: string | Uint8Array | void) => {
+  const write = async (chunk: MaybeChunk | undefined) => {
+    const c = await chunk;
     if (c === undefined) return;
     const bytes = typeof c === "string" ? enc.encode(c) : c;
     let off = 0;

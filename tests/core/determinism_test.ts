@@ -66,7 +66,7 @@ Deno.test("a row generated alone equals the same row generated in sequence", asy
   const plan = await prepare(big);
   let last: Record<string, unknown> | undefined;
   const engine = new World(plan).engine("customers");
-  for (const { out } of entityBatches(engine, 10_000)) {
+  for await (const { out } of entityBatches(engine, 10_000)) {
     if (out.start + out.length === 123_457) {
       last = Object.fromEntries(out.fields.map((f, c) => [f, out.columns[c]![out.length - 1]]));
     }

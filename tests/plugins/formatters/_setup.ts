@@ -11,6 +11,7 @@ import type {
   FieldType,
   FormatterPlugin,
   FormatterSetup,
+  FormatterStream,
 } from "../../../core/types.ts";
 
 /**
@@ -99,7 +100,8 @@ export function render(
 ): string {
   const options = plugin.options.parse(rawOptions);
   const setup: FormatterSetup = { scenario, layout, entities: entities.map((e) => e.schema) };
-  const stream = plugin.create(options, setup);
+  // Built-in formatters answer synchronously.
+  const stream = plugin.create(options, setup) as FormatterStream;
   const parts: string[] = [];
   const add = (chunk: unknown) => {
     if (chunk === undefined) return;

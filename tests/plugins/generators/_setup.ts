@@ -117,7 +117,7 @@ export async function rowsAloneMatchBatch(
 ): Promise<{ alone: Record<string, unknown>[]; batch: Record<string, unknown>[] }> {
   const plan = await prepare(scenario);
   const e = plan.byName.get(entity)!;
-  const columns = new World(plan).engine(entity).batch(0, e.count);
+  const columns = await new World(plan).engine(entity).batch(0, e.count);
   const batch = indexes.map((i) => {
     const row: Record<string, unknown> = {};
     for (const f of e.declared) row[f.name] = columns[e.fields.indexOf(f)]![i];

@@ -12,6 +12,12 @@ import type {
 } from "../../../core/types.ts";
 import { issuesFromZod, type LocatableIssue } from "../../../core/zod_issues.ts";
 
+/** A validator whose hooks answer synchronously, as the built-ins do. */
+export interface SyncValidator {
+  check(batch: Batch): ValidationIssue[];
+  finish?(): ValidationIssue[];
+}
+
 /** What a test setup knows about the scenario. */
 export interface FakeScenario {
   /** Fields of each entity. */
@@ -88,7 +94,8 @@ export function run(
   setup: ValidatorSetup,
   batches: Batch[],
 ): ValidationIssue[] {
-  const validator = plugin.create(plugin.options.parse(raw), setup);
+  // Built-in validators answer synchronously.
+  const validator = plugin.create(plugin.options.parse(raw), setup) as SyncValidator;
   const issues = batches.flatMap((b) => validator.check(b));
   return [...issues, ...(validator.finish?.() ?? [])];
 }

@@ -276,6 +276,13 @@ export async function compile(
         if (target && field.gen.type === undefined) {
           (field as { type: FieldType }).type = target.type;
         }
+        if (target?.gen.column) {
+          issues.push({
+            path: [...field.path],
+            message: `Cannot reference ${ref.entity}.${ref.field}: its generator "${target.plugin.name}" only answers whole batches, so a row's key cannot be recomputed by index`,
+            hint: "reference a key made by a built-in generator (sequence, uuid)",
+          });
+        }
         if (target?.uniqueByRetry) {
           issues.push({
             path: [...field.path],

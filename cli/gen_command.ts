@@ -33,6 +33,12 @@ const FLAGS: Record<string, FlagSpec> = {
     help: "per-entity (default), single (one document) or split (one file per record)",
   },
   only: { type: "string", multiple: true, value: "ENTITY", help: "Write only this entity" },
+  from: {
+    type: "string",
+    value: "DATE",
+    help: "First day of the period timelines spread rows over",
+  },
+  to: { type: "string", value: "DATE", help: "Last day of the period (inclusive)" },
   "batch-size": {
     type: "string",
     value: "N",
@@ -102,6 +108,12 @@ export default async function genCommand(args: string[]): Promise<number> {
   if (values.layout !== undefined) plan.layout = parseLayout(values.layout as string);
   if (values["batch-size"] !== undefined) {
     plan.batchSize = wholeNumber("--batch-size", values["batch-size"] as string, 1);
+  }
+  if (values.from !== undefined || values.to !== undefined) {
+    plan.period = {
+      ...(values.from !== undefined ? { from: parseDay("--from", values.from as string) } : {}),
+      ...(values.to !== undefined ? { to: parseDay("--to", values.to as string) } : {}),
+    };
   }
   const quiet = values.quiet === true;
 
@@ -173,6 +185,13 @@ function positiveNumber(flag: string, s: string): number {
     throw new UsageError(`Expected a number > 0 for ${flag}, got "${s}"`);
   }
   return n;
+}
+
+function parseDay(flag: string, s: string): string {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(s) || Number.isNaN(Date.parse(`${s}T00:00:00Z`))) {
+    throw new UsageError(`Expected a date like 2024-01-31 for ${flag}, got "${s}"`);
+  }
+  return s;
 }
 
 function parseLayout(s: string): "per-entity" | "single" | "split" {

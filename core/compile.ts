@@ -19,6 +19,7 @@ import type {
   FormatterPlugin,
   GeneratorPlugin,
   GeneratorSetup,
+  OwnerInfo,
   RefInfo,
   ValidatorPlugin,
 } from "./types.ts";
@@ -33,6 +34,15 @@ import { issuesFromZod, type LocatableIssue } from "./zod_issues.ts";
 import { closest, didYouMean, listOf } from "./did_you_mean.ts";
 import { composeTransforms, TRANSFORMS } from "./transforms.ts";
 import { hashKey } from "./random.ts";
+import { type CountModel, resolveCounts } from "./counts.ts";
+import type { Timeline } from "./timeline.ts";
+import {
+  ANOMALY_COLUMN,
+  type CompiledAnomalies,
+  type CompiledKind,
+  kernelGenerator,
+  kindSelector,
+} from "./anomalies.ts";
 
 /** The keys of a field spec that are modifiers, not generators. */
 export const MODIFIERS = [
@@ -125,6 +135,12 @@ export interface CompiledEntity {
   readonly outputs: readonly CompiledField[];
   /** Validator rules, entity-level and per field. */
   readonly rules: readonly CompiledRule[];
+  /** Deliberately broken rows, when the entity declares anomalies. */
+  readonly anomalies?: CompiledAnomalies;
+  /** How rows map to parent rows (per-parent counts). */
+  readonly owner?: OwnerInfo;
+  /** How rows spread over time (timelines). */
+  readonly timeline?: Timeline;
 }
 
 /** A chosen output format with its options. */
@@ -183,6 +199,8 @@ export interface PlanOptions {
   layout?: "per-entity" | "single" | "split";
   /** Replaces the batch size. */
   batchSize?: number;
+  /** Replaces the period's first and/or last day (`--from`, `--to`). */
+  period?: { from?: string; to?: string };
 }
 
 /** Default rows per batch: large enough to amortise calls, small enough for flat memory. */
@@ -231,14 +249,8 @@ export async function compile(
   const infos = new Map<string, EntityInfo>(
     entityNames.map((n) => [n, { name: n, fields: Object.keys(scenario.entities[n]!.fields) }]),
   );
-  const counts = new Map<string, number>();
-  for (const [name, spec] of Object.entries(scenario.entities)) {
-    const override = options.counts?.[name];
-    counts.set(
-      name,
-      override ?? Math.max(0, Math.round(spec.count * (options.multiplier ?? 1))),
-    );
-  }
+  const models = resolveCounts(scenario, seedKey, options, issues);
+  const counts = new Map([...models].map(([name, m]) => [name, m.count]));
 
   const services: PlanServices = {
     count: (e) => {
@@ -253,6 +265,8 @@ export async function compile(
 
   const compiled = new Map<string, CompiledEntity>();
   for (const [name, spec] of Object.entries(scenario.entities)) {
+    const model = models.get(name);
+    if (!model) continue;
     const entity = await compileEntity(name, spec, {
       scenario,
       registry,
@@ -260,10 +274,25 @@ export async function compile(
       referenceDate,
       infos,
       services,
-      count: counts.get(name)!,
+      model,
       issues,
     });
     if (entity) compiled.set(name, entity);
+  }
+  for (const entity of [...compiled.values()]) {
+    if (entity.anomalies?.label !== "entity") continue;
+    const list = anomaliesEntity(entity, seedKey);
+    if (compiled.has(list.name)) {
+      issues.push({
+        path: [...entity.path, "anomalies", "label"],
+        message:
+          `Cannot name the anomalies entity "${list.name}": the scenario has an entity of that name`,
+        hint: "use label: column, or rename the entity",
+      });
+    } else {
+      compiled.set(list.name, list);
+      counts.set(list.name, list.count);
+    }
   }
 
   // Checks that need every entity: ref targets and impossible uniqueness.
@@ -279,7 +308,8 @@ export async function compile(
         if (target?.gen.column) {
           issues.push({
             path: [...field.path],
-            message: `Cannot reference ${ref.entity}.${ref.field}: its generator "${target.plugin.name}" only answers whole batches, so a row's key cannot be recomputed by index`,
+            message:
+              `Cannot reference ${ref.entity}.${ref.field}: its generator "${target.plugin.name}" only answers whole batches, so a row's key cannot be recomputed by index`,
             hint: "reference a key made by a built-in generator (sequence, uuid)",
           });
         }
@@ -364,8 +394,16 @@ interface EntityContext {
   referenceDate: Date;
   infos: Map<string, EntityInfo>;
   services: PlanServices;
-  count: number;
+  model: CountModel;
   issues: LocatableIssue[];
+}
+
+/** Where a field spec sits and how its stream is keyed, when it is not a plain field. */
+interface FieldPlace {
+  /** Its path in the scenario. */
+  path: DocPath;
+  /** Mixed into the random-stream key (anomaly overrides get their own streams). */
+  salt: string;
 }
 
 async function compileEntity(
@@ -388,14 +426,209 @@ async function compileEntity(
 
   const order = orderFields(name, fields, ctx.issues);
   if (!order) return undefined;
+  const anomalies = spec.anomalies ? await compileAnomalies(name, spec, fields, ctx) : undefined;
+  if (ctx.issues.length > before) return undefined;
+  if (anomalies?.label === "column") {
+    const label = anomalyLabelField(name, anomalies, ctx.seedKey);
+    order.push(label);
+    fields.push(label);
+  }
   return {
     name,
     path,
-    count: ctx.count,
+    count: ctx.model.count,
     fields: order,
     declared: fields,
     outputs: fields.filter((f) => !f.hidden),
     rules,
+    ...(anomalies ? { anomalies } : {}),
+    ...(ctx.model.owner ? { owner: ctx.model.owner } : {}),
+    ...(ctx.model.timeline ? { timeline: ctx.model.timeline } : {}),
+  };
+}
+
+async function compileAnomalies(
+  entity: string,
+  spec: EntitySpec,
+  fields: CompiledField[],
+  ctx: EntityContext,
+): Promise<CompiledAnomalies> {
+  const a = spec.anomalies!;
+  const base = ["entities", entity, "anomalies"];
+  const names = fields.map((f) => f.name);
+  if (names.includes(ANOMALY_COLUMN) && a.label === "column") {
+    ctx.issues.push({
+      path: [...base, "label"],
+      message:
+        `Cannot add the "${ANOMALY_COLUMN}" column: ${entity} already has a field of that name`,
+      hint: "use label: entity, or rename the field",
+    });
+  }
+  const kinds: { kind: CompiledKind; weight: number }[] = [];
+  for (const [kindName, k] of Object.entries(a.kinds)) {
+    const kindPath = [...base, "kinds", kindName];
+    const overrides = new Map<string, CompiledField>();
+    for (const [fieldName, fieldSpec] of Object.entries(k.set ?? {})) {
+      const path = [...kindPath, "set", fieldName];
+      if (!names.includes(fieldName)) {
+        ctx.issues.push({
+          path,
+          atKey: true,
+          message: `Anomaly "${kindName}" sets "${fieldName}", which is not a field of ${entity}`,
+          hint: didYouMean(fieldName, names, "fields"),
+        });
+        continue;
+      }
+      const field = await compileField(entity, fieldName, fieldSpec, spec, ctx, [], {
+        path,
+        salt: `anomaly:${kindName}`,
+      });
+      if (!field) continue;
+      for (const u of field.uses) {
+        if (!names.includes(u)) {
+          ctx.issues.push({
+            path,
+            message: `Anomaly "${kindName}" reads "${u}", which is not a field of ${entity}`,
+            hint: didYouMean(u, names, "fields"),
+          });
+        }
+      }
+      overrides.set(fieldName, field);
+    }
+    let duplicate: CompiledKind["duplicate"];
+    if (k.duplicate) {
+      const keep = typeof k.duplicate === "object"
+        ? k.duplicate.keep
+        : fields.filter((f) => f.gen.distinct).map((f) => f.name);
+      for (const f of keep) {
+        if (!names.includes(f)) {
+          ctx.issues.push({
+            path: [...kindPath, "duplicate", "keep"],
+            message: `Anomaly "${kindName}" keeps "${f}", which is not a field of ${entity}`,
+            hint: didYouMean(f, names, "fields"),
+          });
+        }
+      }
+      duplicate = { keep: new Set([...keep, ANOMALY_COLUMN]) };
+    }
+    if (!overrides.size && !duplicate && !k.set) {
+      ctx.issues.push({
+        path: kindPath,
+        message: `Anomaly "${kindName}" changes nothing`,
+        hint: "give it set: { field: … } and/or duplicate: true",
+      });
+    }
+    kinds.push({
+      kind: { name: kindName, overrides, ...(duplicate ? { duplicate } : {}) },
+      weight: k.weight,
+    });
+  }
+  const rate = a.rate ?? ctx.scenario.anomaly_rate ?? 0;
+  return {
+    rate,
+    label: a.label,
+    kinds: kinds.map((k) => k.kind),
+    kindAt: kindSelector(ctx.seedKey, entity, rate, kinds),
+  };
+}
+
+/** The `_anomaly` column: the kind of each anomalous row, else null. */
+function anomalyLabelField(
+  entity: string,
+  anomalies: CompiledAnomalies,
+  seedKey: number,
+): CompiledField {
+  const gen: FieldGenerator = {
+    type: "string",
+    nullable: true,
+    value: (row) => anomalies.kindAt(row.index)?.name ?? null,
+  };
+  return kernelField(entity, ANOMALY_COLUMN, gen, seedKey, [
+    "entities",
+    entity,
+    "anomalies",
+    "label",
+  ]);
+}
+
+function kernelField(
+  entity: string,
+  name: string,
+  gen: FieldGenerator,
+  seedKey: number,
+  path: DocPath,
+): CompiledField {
+  return {
+    name,
+    path,
+    plugin: kernelGenerator(gen),
+    gen,
+    type: gen.type ?? "string",
+    uses: [],
+    ref: gen.ref,
+    key: hashKey(seedKey, entity, name),
+    nullKey: hashKey(seedKey, entity, name, "nullable"),
+    nullable: 0,
+    unique: false,
+    uniqueByRetry: false,
+    transform: undefined,
+    hidden: false,
+  };
+}
+
+/**
+ * The `<entity>_anomalies` entity (`label: entity`): one row per anomalous
+ * row, with its index, its kind and its key. The anomalous rows are found by
+ * scanning the selector (a hash per row, no generation); their indexes are
+ * kept (8 bytes per anomalous row).
+ */
+function anomaliesEntity(entity: CompiledEntity, seedKey: number): CompiledEntity {
+  const a = entity.anomalies!;
+  const rows: number[] = [];
+  for (let i = 0; i < entity.count; i++) if (a.kindAt(i)) rows.push(i);
+  const list = Float64Array.from(rows);
+  const name = `${entity.name}_anomalies`;
+  const path = [...entity.path, "anomalies"];
+  const key = entity.declared.find((f) => f.name === "id") ??
+    entity.declared.find((f) => f.gen.distinct);
+  const fields: CompiledField[] = [
+    kernelField(
+      name,
+      "row",
+      { type: "integer", distinct: true, value: (row) => list[row.index]! },
+      seedKey,
+      path,
+    ),
+    kernelField(
+      name,
+      "kind",
+      { type: "string", value: (row) => a.kindAt(list[row.index]!)!.name },
+      seedKey,
+      path,
+    ),
+  ];
+  if (key) {
+    const index = (row: { index: number }) => list[row.index]!;
+    fields.push(kernelField(
+      name,
+      key.name,
+      {
+        type: key.type,
+        ref: { entity: entity.name, field: key.name, index },
+        value: () => null,
+      },
+      seedKey,
+      path,
+    ));
+  }
+  return {
+    name,
+    path,
+    count: list.length,
+    fields,
+    declared: fields,
+    outputs: fields,
+    rules: [],
   };
 }
 
@@ -406,8 +639,9 @@ async function compileField(
   entitySpec: EntitySpec,
   ctx: EntityContext,
   rules: CompiledRule[],
+  place?: FieldPlace,
 ): Promise<CompiledField | undefined> {
-  const path = ["entities", entity, "fields", name];
+  const path = place?.path ?? ["entities", entity, "fields", name];
   const { registry, issues } = ctx;
   let genName: string;
   let rawOptions: unknown;
@@ -493,6 +727,8 @@ async function compileField(
     entities: ctx.infos,
     count: (e) => ctx.services.count(e),
     valueAt: (e, f, i) => ctx.services.valueAt(e, f, i),
+    ...(ctx.model.owner ? { owner: ctx.model.owner } : {}),
+    ...(ctx.model.timeline ? { timeline: ctx.model.timeline } : {}),
   };
   let gen: FieldGenerator;
   try {
@@ -538,8 +774,12 @@ async function compileField(
     type: gen.type ?? "string",
     uses: gen.uses ?? [],
     ref: gen.ref,
-    key: hashKey(ctx.seedKey, entity, name),
-    nullKey: hashKey(ctx.seedKey, entity, name, "nullable"),
+    key: place
+      ? hashKey(ctx.seedKey, entity, name, place.salt)
+      : hashKey(ctx.seedKey, entity, name),
+    nullKey: place
+      ? hashKey(ctx.seedKey, entity, name, place.salt, "nullable")
+      : hashKey(ctx.seedKey, entity, name, "nullable"),
     nullable: m.nullable ?? 0,
     unique,
     uniqueByRetry: unique && !gen.distinct,
@@ -683,7 +923,15 @@ function orderFields(
   let ok = true;
   for (const f of fields) {
     for (const u of f.uses) {
-      if (!byName.has(u)) {
+      if (u === f.name) {
+        ok = false;
+        issues.push({
+          path: [...f.path],
+          message: `Field ${entity}.${f.name} reads itself`,
+          hint:
+            "a field can read only other fields (an anomaly's set may read the field's normal value)",
+        });
+      } else if (!byName.has(u)) {
         ok = false;
         issues.push({
           path: [...f.path],
@@ -714,13 +962,9 @@ function orderEntities(
   const deps = (name: string) => {
     const e = entities.get(name);
     if (!e) return [];
-    return [
-      ...new Set(
-        e.declared.flatMap((
-          f,
-        ) => (f.ref && f.ref.entity !== name && entities.has(f.ref.entity) ? [f.ref.entity] : [])),
-      ),
-    ];
+    const parents = e.declared.flatMap((f) => (f.ref ? [f.ref.entity] : []));
+    if (e.owner) parents.push(e.owner.entity);
+    return [...new Set(parents)].filter((p) => p !== name && entities.has(p));
   };
   const names = [...entities.keys()];
   const cycle = findCycle(names, deps);

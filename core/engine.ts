@@ -103,7 +103,27 @@ class SingleRow implements RowContext {
   constructor(readonly engine: EntityEngine) {}
 
   get(field: string): unknown {
-    return this.engine.valueAt(field, this.index);
+    return this.engine.normalAt(field, this.index);
+  }
+
+  lookup(refField: string, parentField: string): unknown {
+    return this.engine.lookupAt(refField, parentField, this.index);
+  }
+}
+
+/**
+ * The row context of an anomaly's replacement field: `get` reads the row as
+ * it was before any replacement (the field's own normal value included).
+ */
+class AnomalyRow implements RowContext {
+  index = 0;
+  attempt = 0;
+  readonly random = new Random();
+
+  constructor(readonly engine: EntityEngine, public read: (field: string) => unknown) {}
+
+  get(field: string): unknown {
+    return this.read(field);
   }
 
   lookup(refField: string, parentField: string): unknown {
@@ -154,7 +174,49 @@ export class EntityEngine {
         ? await this.#columnFromBatch(f, c, start, length, row)
         : this.#columnFromRows(f, c, start, length, row);
     }
+    if (this.entity.anomalies) this.#applyAnomalies(start, length, row.columns);
     return row.columns;
+  }
+
+  /**
+   * Breaks the batch's anomalous rows, in row order: a duplicate takes the
+   * previous row's final values, then replacement fields are computed from
+   * the row as it stood.
+   */
+  #applyAnomalies(start: number, length: number, columns: unknown[][]): void {
+    const a = this.entity.anomalies!;
+    const fields = this.entity.fields;
+    let k = 0;
+    const ctx = new AnomalyRow(this, (f) => {
+      const c = this.fieldIndex.get(f);
+      if (c === undefined) throw new Error(`"${f}" is not a field of ${this.entity.name}`);
+      return columns[c]![k];
+    });
+    const pending: [number, unknown][] = [];
+    for (; k < length; k++) {
+      const i = start + k;
+      const kind = a.kindAt(i);
+      if (!kind) continue;
+      if (kind.duplicate && i > 0) {
+        for (let c = 0; c < fields.length; c++) {
+          if (kind.duplicate.keep.has(fields[c]!.name)) continue;
+          columns[c]![k] = k > 0 ? columns[c]![k - 1] : this.valueAt(fields[c]!.name, i - 1);
+        }
+      }
+      pending.length = 0;
+      for (const [name, override] of kind.overrides) {
+        pending.push([this.fieldIndex.get(name)!, this.#override(override, i, ctx)]);
+      }
+      for (const [c, v] of pending) columns[c]![k] = v;
+    }
+  }
+
+  #override(f: CompiledField, index: number, ctx: AnomalyRow): unknown {
+    try {
+      return this.#compute(f, index, ctx, f.key);
+    } catch (e) {
+      throw this.#wrap(e, f, index);
+    }
   }
 
   #columnFromRows(
@@ -248,14 +310,38 @@ export class EntityEngine {
   }
 
   /**
-   * One field of one row, computed on its own (with a small row cache).
-   * For a unique-by-retry field this is its first-choice value.
+   * One field of one row as written (anomalies applied), computed on its
+   * own. For a unique-by-retry field this is its first-choice value.
    *
    * @param field The field's name.
    * @param index The row index.
    * @returns The value.
    */
   valueAt(field: string, index: number): unknown {
+    const kind = this.entity.anomalies?.kindAt(index);
+    if (!kind) return this.normalAt(field, index);
+    const copied = kind.duplicate && index > 0 && !kind.duplicate.keep.has(field);
+    const override = kind.overrides.get(field);
+    if (!override) return copied ? this.valueAt(field, index - 1) : this.normalAt(field, index);
+    const ctx = new AnomalyRow(
+      this,
+      (f) =>
+        kind.duplicate && index > 0 && !kind.duplicate.keep.has(f)
+          ? this.valueAt(f, index - 1)
+          : this.normalAt(f, index),
+    );
+    return this.#override(override, index, ctx);
+  }
+
+  /**
+   * One field of one row before anomalies, computed on its own (with a
+   * small row cache).
+   *
+   * @param field The field's name.
+   * @param index The row index.
+   * @returns The value.
+   */
+  normalAt(field: string, index: number): unknown {
     let row = this.#cache.get(index);
     if (row?.has(field)) return row.get(field);
     const v = this.#computeAlone(this.#fieldOf(field), index);
@@ -281,7 +367,7 @@ export class EntityEngine {
    */
   keyAt(field: string, index: number): unknown {
     const f = this.#fieldOf(field);
-    if (f.uses.length || f.ref) return this.valueAt(field, index);
+    if (f.uses.length || f.ref || this.entity.anomalies) return this.valueAt(field, index);
     return this.#computeAlone(f, index);
   }
 
@@ -359,7 +445,12 @@ export class EntityEngine {
 
   #lastRefIndex = NaN;
 
-  #compute(f: CompiledField, i: number, row: BatchRow | SingleRow, key: number): unknown {
+  #compute(
+    f: CompiledField,
+    i: number,
+    row: BatchRow | SingleRow | AnomalyRow,
+    key: number,
+  ): unknown {
     if (f.nullable > 0 && unitAt(f.nullKey, i) < f.nullable) {
       this.#lastRefIndex = NaN;
       return null;

@@ -41,16 +41,94 @@ const fieldSpecSchema = z.union([
 /** A rule in an entity's `validate` list: `{ <validator>: <options> }`. */
 const ruleSchema = z.record(z.string(), z.unknown()).meta({ id: "entityRule" });
 
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+const weights = (n: number, what: string) =>
+  z.array(z.number().min(0)).length(n).refine((w) => w.some((x) => x > 0), {
+    message: `At least one of the ${n} ${what} weights must be above 0`,
+  });
+
+/** Rows spread over the scenario's period by a daily rate and its profiles. */
+const timelineSchema = z.object({
+  per_day: z.number().min(0).optional().describe("Average rows per day"),
+  per_week: z.number().min(0).optional().describe("Average rows per week (instead of per_day)"),
+  per_month: z.number().min(0).optional().describe("Average rows per 30 days (instead of per_day)"),
+  weekly: weights(7, "weekday").optional().describe(
+    "Relative weight of Monday … Sunday (normalised to an average of 1)",
+  ),
+  monthly: weights(12, "month").optional().describe(
+    "Relative weight of January … December, for seasons (normalised to an average of 1)",
+  ),
+  trend: z.number().min(-0.99).optional().describe(
+    "Growth per month, compounding: 0.05 is +5% a month",
+  ),
+  bursts: z.array(
+    z.object({
+      from: z.string().regex(DAY, "Expected a date like 2024-11-25"),
+      to: z.string().regex(DAY, "Expected a date like 2024-11-30"),
+      multiplier: z.number().min(0).describe("Rate multiplier inside the window"),
+    }).strict(),
+  ).optional().describe("Date windows (inclusive) with a rate multiplier"),
+  intraday: z.union([z.enum(["flat", "business", "evening"]), weights(24, "hourly")]).optional()
+    .describe("Time of day: flat, business (working hours heavier), evening, or 24 hourly weights"),
+  noise: z.number().min(0).max(2).optional().describe(
+    "Day-to-day variation (log-normal sd, default 0.1)",
+  ),
+}).strict().refine(
+  (t) => [t.per_day, t.per_week, t.per_month].filter((x) => x !== undefined).length === 1,
+  { message: "Give exactly one of per_day, per_week or per_month" },
+);
+
+/** How many rows an entity has. */
+const countSchema = z.union([
+  z.number().int().min(0),
+  z.object({
+    per: z.string().regex(IDENT).describe("The parent entity: each of its rows gets min–max rows"),
+    min: z.number().int().min(0).default(1).describe("Fewest rows per parent"),
+    max: z.number().int().min(0).default(1).describe("Most rows per parent"),
+    p: z.number().min(0).max(1).optional().describe(
+      "Share of parents that have any rows at all (the others get 0)",
+    ),
+  }).strict().refine((c) => c.min <= c.max, { message: "min cannot be above max", path: ["min"] }),
+  z.object({ timeline: timelineSchema }).strict(),
+]);
+
+/** One anomaly kind: fields replaced in anomalous rows, or a duplicated row. */
+const anomalyKindSchema = z.object({
+  weight: z.number().min(0).default(1).describe("Relative frequency among the entity's kinds"),
+  set: z.record(z.string().regex(IDENT), fieldSpecSchema).optional().describe(
+    "Fields replaced in an anomalous row: { field: <field spec> }; a spec may read the field's normal value",
+  ),
+  duplicate: z.union([z.boolean(), z.object({ keep: z.array(z.string()) }).strict()]).optional()
+    .describe(
+      "Repeat the previous row's values (keep: fields that keep their own value, e.g. ids)",
+    ),
+}).strict();
+
+/** Deliberately broken rows, labelled so tests can find them. */
+const anomaliesSchema = z.object({
+  rate: z.number().min(0).max(1).optional().describe(
+    "Share of rows with an anomaly (default: the scenario's anomaly_rate)",
+  ),
+  label: z.enum(["column", "entity", "none"]).default("column").describe(
+    "column: an _anomaly column; entity: a <entity>_anomalies entity listing them; none",
+  ),
+  kinds: z.record(z.string().regex(IDENT), anomalyKindSchema).refine(
+    (k) => Object.keys(k).length > 0,
+    "Name at least one anomaly kind",
+  ),
+}).strict();
+
 /** An entity: how many rows and how each field is made. */
 const entitySchema = z.object({
   description: z.string().optional(),
-  count: z.number().int().min(0),
+  count: countSchema,
   locale: z.string().min(1).optional(),
   fields: z.record(z.string().regex(IDENT), fieldSpecSchema).refine(
     (f) => Object.keys(f).length > 0,
     "An entity needs at least one field",
   ),
   validate: z.array(ruleSchema).optional(),
+  anomalies: anomaliesSchema.optional(),
 }).strict();
 
 /** Where and how output is written. Other keys hold per-format options. */
@@ -72,6 +150,13 @@ const scenarioObject = z.object({
   reference_date: z.string().regex(ISO_DATE, "Expected an ISO date like 2025-01-01")
     .default("2025-01-01"),
   plugins: z.array(pluginEntrySchema).default([]),
+  period: z.object({
+    from: z.string().regex(DAY, "Expected a date like 2024-01-01"),
+    to: z.string().regex(DAY, "Expected a date like 2024-12-31"),
+  }).strict().optional().describe("The dates (inclusive) timelines spread rows over"),
+  anomaly_rate: z.number().min(0).max(1).optional().describe(
+    "Default share of anomalous rows for entities that declare anomaly kinds",
+  ),
   entities: z.record(z.string().regex(IDENT), entitySchema).refine(
     (e) => Object.keys(e).length > 0,
     "A scenario needs at least one entity",
@@ -91,18 +176,53 @@ export type PluginEntry = string | {
     | undefined;
 };
 
+/** A timeline: rows spread over the scenario's period. */
+export interface TimelineSpec {
+  per_day?: number | undefined;
+  per_week?: number | undefined;
+  per_month?: number | undefined;
+  weekly?: number[] | undefined;
+  monthly?: number[] | undefined;
+  trend?: number | undefined;
+  bursts?: { from: string; to: string; multiplier: number }[] | undefined;
+  intraday?: "flat" | "business" | "evening" | number[] | undefined;
+  noise?: number | undefined;
+}
+
+/** How many rows: a number, per parent row, or over time. */
+export type CountSpec =
+  | number
+  | { per: string; min: number; max: number; p?: number | undefined }
+  | { timeline: TimelineSpec };
+
+/** One anomaly kind. */
+export interface AnomalyKindSpec {
+  weight: number;
+  set?: Record<string, unknown> | undefined;
+  duplicate?: boolean | { keep: string[] } | undefined;
+}
+
+/** An entity's anomalies. */
+export interface AnomaliesSpec {
+  rate?: number | undefined;
+  label: "column" | "entity" | "none";
+  kinds: Record<string, AnomalyKindSpec>;
+}
+
 /** One entity of a scenario. */
 export interface EntitySpec {
   /** What the entity is. */
   description?: string | undefined;
   /** How many rows. */
-  count: number;
+  count: CountSpec;
   /** Locale of the entity's fields. */
   locale?: string | undefined;
   /** Field specs by name: `{ <generator>: <options>, <modifiers>… }` or a constant. */
   fields: Record<string, unknown>;
   /** Entity-level validator rules. */
   validate?: Record<string, unknown>[] | undefined;
+  /** Deliberately broken rows. */
+  anomalies?: AnomaliesSpec | undefined;
 }
 
 /** Where and how output is written; other keys hold per-format options. */
@@ -135,6 +255,10 @@ export interface Scenario {
   reference_date: string;
   /** Extra plugins. */
   plugins: PluginEntry[];
+  /** The dates timelines spread rows over. */
+  period?: { from: string; to: string } | undefined;
+  /** Default anomaly share. */
+  anomaly_rate?: number | undefined;
   /** Entities by name. */
   entities: Record<string, EntitySpec>;
   /** Output settings. */

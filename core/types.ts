@@ -114,6 +114,40 @@ export interface GeneratorSetup {
    * available once planning is done: call it from `value`, not `create`.
    */
   valueAt(entity: string, field: string, index: number): unknown;
+  /**
+   * Set when the entity's rows belong to parent rows
+   * (`count: { per: orders, min: 1, max: 5 }`): which parent each row has.
+   */
+  readonly owner?: OwnerInfo;
+  /**
+   * Set when the entity's rows follow a timeline
+   * (`count: { timeline: { per_day: 50, … } }`): each row's instant.
+   */
+  readonly timeline?: TimelineInfo;
+}
+
+/** How an entity's rows map onto parent rows (per-parent counts). */
+export interface OwnerInfo {
+  /** The parent entity. */
+  readonly entity: string;
+  /** The parent row index of row `index`. */
+  parentOf(index: number): number;
+  /** The 0-based position of row `index` among its parent's rows. */
+  positionOf(index: number): number;
+  /** How many rows the parent of row `index` has. */
+  siblingsOf(index: number): number;
+}
+
+/** How an entity's rows are spread over time (a timeline count). */
+export interface TimelineInfo {
+  /** The first instant of the period (UTC midnight of its first day). */
+  readonly from: Date;
+  /** The end of the period (exclusive: UTC midnight after its last day). */
+  readonly to: Date;
+  /** The instant of row `index`, in epoch milliseconds; non-decreasing in `index`. */
+  timeAt(index: number): number;
+  /** The 0-based day (from `from`) of row `index`. */
+  dayOf(index: number): number;
 }
 
 /** A reference from a field to another entity's field (a foreign key). */

@@ -1,0 +1,203 @@
+/**
+ * Row counts: a fixed number, a number per parent row, or a timeline. Counts
+ * are resolved before fields are compiled, parents first, so generators can
+ * ask for any entity's count and for the parent or instant of a row.
+ *
+ * Memory: a per-parent count keeps one prefix sum per parent row (8 bytes
+ * each); a timeline keeps one per day.
+ *
+ * @module
+ */
+import type { EntitySpec, Scenario } from "./scenario_schema.ts";
+import type { OwnerInfo } from "./types.ts";
+import { resolveTimeline, type Timeline } from "./timeline.ts";
+import { hashKey, unitAt } from "./random.ts";
+import type { LocatableIssue } from "./zod_issues.ts";
+import { didYouMean } from "./did_you_mean.ts";
+import { UsageError } from "./errors.ts";
+
+/** An entity's resolved count and, when it has one, its row structure. */
+export interface CountModel {
+  /** Rows. */
+  readonly count: number;
+  /** For per-parent counts: the parent of each row. */
+  readonly owner?: OwnerInfo;
+  /** For timelines: the day and instant of each row. */
+  readonly timeline?: Timeline;
+}
+
+/** What overrides counts. */
+export interface CountOptions {
+  /** Exact counts by entity (`--count`). */
+  counts?: Record<string, number> | undefined;
+  /** Multiplies fixed counts and timeline rates (`--multiplier`). */
+  multiplier?: number | undefined;
+  /** Replaces the period's first and/or last day (`--from`, `--to`). */
+  period?: { from?: string | undefined; to?: string | undefined } | undefined;
+}
+
+/**
+ * Resolves every entity's count, parents before children.
+ *
+ * @param scenario The scenario.
+ * @param seedKey The seed key.
+ * @param options Overrides.
+ * @param issues Where problems go (located by the caller).
+ * @returns Count models by entity (only for entities whose count resolved).
+ * @example
+ * ```ts ignore
+ * const models = resolveCounts(scenario, seedKey, { multiplier: 2 }, issues);
+ * models.get("order_items")?.owner?.parentOf(0); // 0
+ * ```
+ */
+export function resolveCounts(
+  scenario: Scenario,
+  seedKey: number,
+  options: CountOptions,
+  issues: LocatableIssue[],
+): Map<string, CountModel> {
+  const entities = scenario.entities;
+  const names = Object.keys(entities);
+  const period = resolvePeriod(scenario, options, issues);
+  const models = new Map<string, CountModel>();
+  const visiting = new Set<string>();
+
+  const resolve = (name: string, chain: string[]): CountModel | undefined => {
+    const done = models.get(name);
+    if (done) return done;
+    const spec = entities[name]!;
+    const path = ["entities", name, "count"];
+    const override = options.counts?.[name];
+    const count = spec.count;
+    if (typeof count === "number") {
+      const model = {
+        count: override ?? Math.max(0, Math.round(count * (options.multiplier ?? 1))),
+      };
+      models.set(name, model);
+      return model;
+    }
+    if ("timeline" in count) {
+      if (!period) {
+        issues.push({
+          path,
+          message: `${name} follows a timeline, but the scenario has no period`,
+          hint:
+            "add period: { from: 2024-01-01, to: 2024-12-31 } at the top level, or pass --from and --to",
+        });
+        return undefined;
+      }
+      const timeline = resolveTimeline(
+        count.timeline,
+        period,
+        seedKey,
+        name,
+        options.multiplier ?? 1,
+        override,
+      );
+      const model = { count: timeline.count, timeline };
+      models.set(name, model);
+      return model;
+    }
+    // Per parent: the parent's count first.
+    if (override !== undefined) {
+      throw new UsageError(
+        `Cannot set the count of "${name}": it has ${count.min}–${count.max} rows per ${count.per} row`,
+        `change the count of ${count.per} instead, or the per-parent range in the scenario`,
+      );
+    }
+    if (!entities[count.per]) {
+      issues.push({
+        path: [...path, "per"],
+        message: `Unknown entity "${count.per}" in ${name}'s count`,
+        hint: didYouMean(count.per, names, "entities"),
+      });
+      return undefined;
+    }
+    if (visiting.has(name)) {
+      issues.push({
+        path: [...path, "per"],
+        message: `Counts depend on each other in a cycle: ${[...chain, name].join(" → ")}`,
+        hint: "one entity of the cycle needs a fixed count",
+      });
+      return undefined;
+    }
+    visiting.add(name);
+    const parent = resolve(count.per, [...chain, name]);
+    visiting.delete(name);
+    if (!parent) return undefined;
+    const model = perParent(name, count, parent.count, seedKey);
+    models.set(name, model);
+    return model;
+  };
+  for (const name of names) resolve(name, []);
+  return models;
+}
+
+function resolvePeriod(
+  scenario: Scenario,
+  options: CountOptions,
+  issues: LocatableIssue[],
+): { from: string; to: string } | undefined {
+  const from = options.period?.from ?? scenario.period?.from;
+  const to = options.period?.to ?? scenario.period?.to;
+  if (from === undefined || to === undefined) return undefined;
+  for (const [key, value] of [["from", from], ["to", to]] as const) {
+    if (Number.isNaN(Date.parse(`${value}T00:00:00Z`))) {
+      if (options.period?.[key] !== undefined) {
+        throw new UsageError(`Cannot read --${key} "${value}"`, "write a date like 2024-01-31");
+      }
+      issues.push({ path: ["period", key], message: `Not a real date: "${value}"` });
+      return undefined;
+    }
+  }
+  if (from > to) {
+    if (options.period?.from !== undefined || options.period?.to !== undefined) {
+      throw new UsageError(
+        `The period starts after it ends: ${from} > ${to}`,
+        "swap --from and --to",
+      );
+    }
+    issues.push({ path: ["period"], message: `The period starts after it ends: ${from} > ${to}` });
+    return undefined;
+  }
+  return { from, to };
+}
+
+/** Per-parent counts: each parent's count is drawn from its index; rows follow in parent order. */
+function perParent(
+  name: string,
+  spec: Extract<EntitySpec["count"], { per: string }>,
+  parents: number,
+  seedKey: number,
+): CountModel {
+  const anyKey = hashKey(seedKey, name, "count-any");
+  const nKey = hashKey(seedKey, name, "count-n");
+  const prefix = new Float64Array(parents + 1);
+  const span = spec.max - spec.min + 1;
+  for (let j = 0; j < parents; j++) {
+    const has = spec.p === undefined || unitAt(anyKey, j) < spec.p;
+    const n = has ? spec.min + Math.floor(unitAt(nKey, j) * span) : 0;
+    prefix[j + 1] = prefix[j]! + n;
+  }
+  const parentOf = (i: number) => {
+    let lo = 0, hi = parents - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      if (prefix[mid]! <= i) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  };
+  return {
+    count: prefix[parents]!,
+    owner: {
+      entity: spec.per,
+      parentOf,
+      positionOf: (i) => i - prefix[parentOf(i)]!,
+      siblingsOf: (i) => {
+        const j = parentOf(i);
+        return prefix[j + 1]! - prefix[j]!;
+      },
+    },
+  };
+}

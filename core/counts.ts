@@ -12,6 +12,7 @@ import type { EntitySpec, Scenario } from "./scenario_schema.ts";
 import type { OwnerInfo } from "./types.ts";
 import { resolveTimeline, type Timeline } from "./timeline.ts";
 import { hashKey, unitAt } from "./random.ts";
+import { groupOf, prefixSums } from "./prefix_sums.ts";
 import type { LocatableIssue } from "./zod_issues.ts";
 import { didYouMean } from "./did_you_mean.ts";
 import { UsageError } from "./errors.ts";
@@ -172,22 +173,14 @@ function perParent(
 ): CountModel {
   const anyKey = hashKey(seedKey, name, "count-any");
   const nKey = hashKey(seedKey, name, "count-n");
-  const prefix = new Float64Array(parents + 1);
   const span = spec.max - spec.min + 1;
+  const sizes = new Float64Array(parents);
   for (let j = 0; j < parents; j++) {
     const has = spec.p === undefined || unitAt(anyKey, j) < spec.p;
-    const n = has ? spec.min + Math.floor(unitAt(nKey, j) * span) : 0;
-    prefix[j + 1] = prefix[j]! + n;
+    sizes[j] = has ? spec.min + Math.floor(unitAt(nKey, j) * span) : 0;
   }
-  const parentOf = (i: number) => {
-    let lo = 0, hi = parents - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >>> 1;
-      if (prefix[mid]! <= i) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo;
-  };
+  const prefix = prefixSums(sizes);
+  const parentOf = (i: number) => groupOf(prefix, i);
   return {
     count: prefix[parents]!,
     owner: {

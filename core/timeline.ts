@@ -10,6 +10,7 @@
 import type { TimelineSpec } from "./scenario_schema.ts";
 import type { TimelineInfo } from "./types.ts";
 import { hashKey, Random, unitAt } from "./random.ts";
+import { groupOf, prefixSums } from "./prefix_sums.ts";
 
 const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
@@ -139,8 +140,7 @@ export function resolveTimeline(
   }
   const count = exact ?? Math.round(total);
   const perDay = apportion(weight, count);
-  const prefix = new Float64Array(days + 1);
-  for (let d = 0; d < days; d++) prefix[d + 1] = prefix[d]! + perDay[d]!;
+  const prefix = prefixSums(perDay);
 
   const hours = Array.isArray(spec.intraday)
     ? spec.intraday
@@ -150,15 +150,7 @@ export function resolveTimeline(
   for (let h = 0; h < 24; h++) cdf[h + 1] = cdf[h]! + hours[h]! / sum;
   const jitterKey = hashKey(seedKey, entity, "timeline-jitter");
 
-  const dayOf = (i: number) => {
-    let lo = 0, hi = days - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >>> 1;
-      if (prefix[mid]! <= i) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo;
-  };
+  const dayOf = (i: number) => groupOf(prefix, i);
   return {
     count,
     perDay,

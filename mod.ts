@@ -22,6 +22,11 @@ import { didYouMean } from "./core/did_you_mean.ts";
 import type { Batch } from "./core/types.ts";
 
 export { definePlugin } from "./core/define_plugin.ts";
+/**
+ * zod, as fabricate uses it: plugins that describe their options with this
+ * `z` need no import map entry and never mix two zod copies.
+ */
+export { z } from "zod";
 export { type LoadedScenario, loadScenario } from "./core/load_scenario.ts";
 export {
   gen,
@@ -34,7 +39,16 @@ export {
   VERSION,
 } from "./core/gen.ts";
 export type { Plan, PlanOptions } from "./core/compile.ts";
-export { builtinRegistry, loadPlugins, Registry, registryFor } from "./core/registry.ts";
+export {
+  builtinRegistry,
+  type LoadOptions,
+  loadPlugins,
+  type Registered,
+  Registry,
+  registryFor,
+  type RegistryOptions,
+} from "./core/registry.ts";
+export type { PluginGrants, PluginPolicy } from "./core/sandbox/policy.ts";
 export {
   FabricateError,
   formatIssue,
@@ -85,14 +99,19 @@ export async function* generate(
   options: GenerateOptions = {},
 ): AsyncGenerator<GeneratedBatch> {
   const plan = await prepare(scenario, options);
-  const world = new World(plan);
-  const only = options.only;
-  if (only) checkEntities(plan.entities.map((e) => e.name), only);
-  for (const entity of plan.entities) {
-    if (only && !only.includes(entity.name)) continue;
-    for await (const { out } of entityBatches(world.engine(entity.name), plan.batchSize)) {
-      yield withRows(out);
+  try {
+    const world = new World(plan);
+    const only = options.only;
+    if (only) checkEntities(plan.entities.map((e) => e.name), only);
+    for (const entity of plan.entities) {
+      if (only && !only.includes(entity.name)) continue;
+      for await (const { out } of entityBatches(world.engine(entity.name), plan.batchSize)) {
+        yield withRows(out);
+      }
     }
+  } finally {
+    // Sandboxed plugins' Workers would keep the process alive.
+    if (!options.registry) plan.registry.close();
   }
 }
 
@@ -126,20 +145,24 @@ export async function fixture(
   options: FixtureOptions = {},
 ): Promise<Row[]> {
   const plan = await prepare(scenario, options);
-  checkEntities(plan.entities.map((e) => e.name), [entity]);
-  const engine = new World(plan).engine(entity);
-  const start = options.start ?? 0;
-  const count = Math.max(
-    0,
-    Math.min(options.count ?? engine.entity.count, engine.entity.count - start),
-  );
-  // A unique-by-retry field depends on the rows before it: replay them.
-  const from = engine.entity.fields.some((f) => f.uniqueByRetry) ? 0 : start;
-  const rows: Row[] = [];
-  for await (const { out } of entityBatches(engine, plan.batchSize, from, start + count)) {
-    for (const row of withRows(out).rows()) rows.push(row);
+  try {
+    checkEntities(plan.entities.map((e) => e.name), [entity]);
+    const engine = new World(plan).engine(entity);
+    const start = options.start ?? 0;
+    const count = Math.max(
+      0,
+      Math.min(options.count ?? engine.entity.count, engine.entity.count - start),
+    );
+    // A unique-by-retry field depends on the rows before it: replay them.
+    const from = engine.entity.fields.some((f) => f.uniqueByRetry) ? 0 : start;
+    const rows: Row[] = [];
+    for await (const { out } of entityBatches(engine, plan.batchSize, from, start + count)) {
+      for (const row of withRows(out).rows()) rows.push(row);
+    }
+    return rows.slice(start - from);
+  } finally {
+    if (!options.registry) plan.registry.close();
   }
-  return rows.slice(start - from);
 }
 
 function withRows(batch: Batch): GeneratedBatch {

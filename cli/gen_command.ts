@@ -4,9 +4,10 @@
  * @module
  */
 import { UsageError } from "../core/errors.ts";
-import { gen, prepare } from "../core/gen.ts";
+import { gen, prepare, type PrepareOptions } from "../core/gen.ts";
 import type { PlanOptions } from "../core/compile.ts";
 import { flagsHelp, type FlagSpec, parseFlags } from "./parse_flags.ts";
+import { PLUGIN_FLAGS, PLUGIN_HELP, policyFromFlags } from "./plugin_flags.ts";
 import { progressReporter } from "./progress.ts";
 import { printDryRun, printPreview, printSummary } from "./report.ts";
 
@@ -53,6 +54,7 @@ const FLAGS: Record<string, FlagSpec> = {
   strict: { type: "boolean", help: "Fail the run when a validator reports a failure" },
   force: { type: "boolean", help: "Replace an existing output folder" },
   quiet: { type: "boolean", short: "q", help: "No progress and no summary" },
+  ...PLUGIN_FLAGS,
   help: { type: "boolean", short: "h", help: "Show this help" },
 };
 
@@ -63,10 +65,13 @@ Generate data from a scenario file or a built-in scenario (see fabricate scenari
 Options:
 ${flagsHelp(FLAGS)}
 
+${PLUGIN_HELP}
+
 Examples:
   fabricate gen quickstart
   fabricate gen shop.yaml --seed 7 --count orders=100000 --format csv --out data/
   fabricate gen quickstart --format jsonl --only customers --out -
+  fabricate gen shop.yaml --allow-plugin-read=lines:./data
 `;
 
 /**
@@ -96,7 +101,7 @@ export default async function genCommand(args: string[]): Promise<number> {
     throw new UsageError(`Unexpected argument "${positionals[1]}"`, "gen takes one scenario");
   }
 
-  const plan: PlanOptions = {};
+  const plan: PlanOptions & PrepareOptions = { policy: policyFromFlags(values) };
   if (values.seed !== undefined) plan.seed = parseSeed(values.seed as string);
   if (values.count) plan.counts = parseCounts(values.count as string[]);
   if (values.multiplier !== undefined) {
@@ -120,11 +125,16 @@ export default async function genCommand(args: string[]): Promise<number> {
   if (values.preview !== undefined) {
     const n = wholeNumber("--preview", values.preview as string, 1);
     const p = await prepare(scenario, plan);
-    await printPreview(p, n, values.only as string[] | undefined);
+    try {
+      await printPreview(p, n, values.only as string[] | undefined);
+    } finally {
+      p.registry.close();
+    }
     return 0;
   }
   if (values["dry-run"]) {
     const p = await prepare(scenario, plan);
+    p.registry.close();
     printDryRun(p, values.out as string | undefined);
     return 0;
   }

@@ -25,8 +25,12 @@ const COMMANDS: Record<string, Command> = {
     load: () => import("./scenarios_command.ts"),
   },
   plugins: {
-    summary: "List the plugins a run would use",
+    summary: "List the plugins a run would use and what each may touch",
     load: () => import("./plugins_command.ts"),
+  },
+  plugin: {
+    summary: "Scaffold a plugin and its test: plugin new <name> --kind generator",
+    load: () => import("./plugin_command.ts"),
   },
   schema: {
     summary: "Print the JSON Schema of scenario files",

@@ -8,10 +8,12 @@
  */
 import { UsageError } from "../core/errors.ts";
 import { prepare } from "../core/gen.ts";
+import type { Plan } from "../core/compile.ts";
 import { World } from "../core/engine.ts";
 import { Validation } from "../core/validation.ts";
 import { entityBatches } from "../core/batches.ts";
-import { flagsHelp, type FlagSpec, parseFlags } from "./parse_flags.ts";
+import { flagsHelp, type FlagSpec, type ParsedFlags, parseFlags } from "./parse_flags.ts";
+import { PLUGIN_FLAGS, PLUGIN_HELP, policyFromFlags } from "./plugin_flags.ts";
 import { style } from "./style.ts";
 
 const FLAGS: Record<string, FlagSpec> = {
@@ -21,6 +23,7 @@ const FLAGS: Record<string, FlagSpec> = {
     help: "Also generate N rows per entity and run the validator rules",
   },
   strict: { type: "boolean", help: "Exit 1 when a sampled rule fails" },
+  ...PLUGIN_FLAGS,
   help: { type: "boolean", short: "h", help: "Show this help" },
 };
 
@@ -31,6 +34,8 @@ file, line and column. Exit code 0 when valid, 2 when not.
 
 Options:
 ${flagsHelp(FLAGS)}
+
+${PLUGIN_HELP}
 `;
 
 /**
@@ -53,7 +58,15 @@ export default async function validateCommand(args: string[]): Promise<number> {
   if (!input) {
     throw new UsageError("Missing <scenario>", "fabricate validate <file or built-in name>");
   }
-  const plan = await prepare(input);
+  const plan = await prepare(input, { policy: policyFromFlags(values) });
+  try {
+    return await check(plan, values);
+  } finally {
+    plan.registry.close();
+  }
+}
+
+async function check(plan: Plan, values: ParsedFlags["values"]): Promise<number> {
   const s = style(Deno.stderr);
   const rows = plan.entities.reduce((n, e) => n + e.count, 0);
   console.error(

@@ -25,6 +25,12 @@ export interface CompiledKind {
   readonly overrides: ReadonlyMap<string, CompiledField>;
   /** When set, the row repeats the previous row except these fields. */
   readonly duplicate?: { readonly keep: ReadonlySet<string> };
+  /**
+   * Fields that read a replaced field (directly or not), in generation
+   * order: recomputed after the replacement so the row stays coherent (an
+   * email template follows a broken last name).
+   */
+  readonly dependents: readonly CompiledField[];
 }
 
 /** An entity's anomalies, compiled. */
@@ -98,4 +104,32 @@ export function kernelGenerator(gen: FieldGenerator): GeneratorPlugin<unknown> {
     options: z.unknown(),
     create: () => gen,
   };
+}
+
+/**
+ * The fields to recompute after some fields are replaced: those that read
+ * them, directly or through other fields, in generation order.
+ *
+ * @param order The entity's fields in generation order.
+ * @param replaced The replaced field names.
+ * @returns The dependents, in generation order.
+ * @example
+ * ```ts ignore
+ * dependentsOf(entity.fields, new Set(["last_name"])); // [email, …]
+ * ```
+ */
+export function dependentsOf(
+  order: readonly CompiledField[],
+  replaced: ReadonlySet<string>,
+): CompiledField[] {
+  const affected = new Set(replaced);
+  const out: CompiledField[] = [];
+  for (const f of order) {
+    if (affected.has(f.name)) continue;
+    if (f.uses.some((u) => affected.has(u))) {
+      affected.add(f.name);
+      out.push(f);
+    }
+  }
+  return out;
 }

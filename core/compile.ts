@@ -40,6 +40,7 @@ import {
   ANOMALY_COLUMN,
   type CompiledAnomalies,
   type CompiledKind,
+  dependentsOf,
   kernelGenerator,
   kindSelector,
 } from "./anomalies.ts";
@@ -426,7 +427,9 @@ async function compileEntity(
 
   const order = orderFields(name, fields, ctx.issues);
   if (!order) return undefined;
-  const anomalies = spec.anomalies ? await compileAnomalies(name, spec, fields, ctx) : undefined;
+  const anomalies = spec.anomalies
+    ? await compileAnomalies(name, spec, fields, order, ctx)
+    : undefined;
   if (ctx.issues.length > before) return undefined;
   if (anomalies?.label === "column") {
     const label = anomalyLabelField(name, anomalies, ctx.seedKey);
@@ -451,6 +454,7 @@ async function compileAnomalies(
   entity: string,
   spec: EntitySpec,
   fields: CompiledField[],
+  order: CompiledField[],
   ctx: EntityContext,
 ): Promise<CompiledAnomalies> {
   const a = spec.anomalies!;
@@ -519,7 +523,12 @@ async function compileAnomalies(
       });
     }
     kinds.push({
-      kind: { name: kindName, overrides, ...(duplicate ? { duplicate } : {}) },
+      kind: {
+        name: kindName,
+        overrides,
+        ...(duplicate ? { duplicate } : {}),
+        dependents: dependentsOf(order, new Set(overrides.keys())),
+      },
       weight: k.weight,
     });
   }
@@ -729,6 +738,7 @@ async function compileField(
     valueAt: (e, f, i) => ctx.services.valueAt(e, f, i),
     ...(ctx.model.owner ? { owner: ctx.model.owner } : {}),
     ...(ctx.model.timeline ? { timeline: ctx.model.timeline } : {}),
+    ...(place ? { anomaly: place.salt.replace(/^anomaly:/, "") } : {}),
   };
   let gen: FieldGenerator;
   try {

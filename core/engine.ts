@@ -208,6 +208,12 @@ export class EntityEngine {
         pending.push([this.fieldIndex.get(name)!, this.#override(override, i, ctx)]);
       }
       for (const [c, v] of pending) columns[c]![k] = v;
+      // Fields that read a replaced one follow it (the context reads the
+      // row as it now stands).
+      for (const f of kind.dependents) {
+        if (kind.duplicate && i > 0 && !kind.duplicate.keep.has(f.name)) continue;
+        columns[this.fieldIndex.get(f.name)!]![k] = this.#override(f, i, ctx);
+      }
     }
   }
 
@@ -322,7 +328,17 @@ export class EntityEngine {
     if (!kind) return this.normalAt(field, index);
     const copied = kind.duplicate && index > 0 && !kind.duplicate.keep.has(field);
     const override = kind.overrides.get(field);
-    if (!override) return copied ? this.valueAt(field, index - 1) : this.normalAt(field, index);
+    if (!override) {
+      const dependent = kind.dependents.find((f) => f.name === field);
+      if (dependent && !copied) {
+        return this.#override(
+          dependent,
+          index,
+          new AnomalyRow(this, (f) => this.valueAt(f, index)),
+        );
+      }
+      return copied ? this.valueAt(field, index - 1) : this.normalAt(field, index);
+    }
     const ctx = new AnomalyRow(
       this,
       (f) =>

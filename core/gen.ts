@@ -9,10 +9,11 @@
 import config from "../deno.json" with { type: "json" };
 import { compile, type CompiledFormat, type Plan, type PlanOptions } from "./compile.ts";
 import { World } from "./engine.ts";
-import { FabricateError, PluginError, UsageError } from "./errors.ts";
-import { loadScenario } from "./load_scenario.ts";
+import { FabricateError, PluginError, ScenarioError, UsageError } from "./errors.ts";
+import { loadScenario, locateAll } from "./load_scenario.ts";
 import { folderTarget, type OutputTarget, stdoutTarget, type WrittenFile } from "./output.ts";
 import { type Registry, registryFor } from "./registry.ts";
+import { type PluginPolicy, scenarioPluginIssues } from "./sandbox/policy.ts";
 import type {
   Batch,
   Chunk,
@@ -39,8 +40,10 @@ export interface ProgressListener {
 export interface PrepareOptions extends PlanOptions {
   /** Folder relative paths resolve against (default: the current one). */
   cwd?: string;
-  /** Plugins to use instead of the built-ins plus configured ones. */
+  /** Plugins to use instead of the built-ins plus configured ones (the caller closes it). */
   registry?: Registry;
+  /** What plugins may do (trust, grants, time limit), on top of the project's deno.json. */
+  policy?: PluginPolicy;
 }
 
 /** Options of a generation run. */
@@ -108,7 +111,10 @@ export interface GenResult {
 export const VERSION: string = config.version;
 
 /**
- * Loads, validates and plans a scenario without generating anything.
+ * Loads, validates and plans a scenario without generating anything. When
+ * the registry was made here and the scenario or project lists sandboxed
+ * plugins, call `plan.registry.close()` once done: their Workers keep the
+ * process alive.
  *
  * @param input A path, a built-in name or a scenario object.
  * @param options Overrides and the folder to resolve paths against.
@@ -126,9 +132,19 @@ export async function prepare(
 ): Promise<Plan> {
   const cwd = options.cwd ?? Deno.cwd();
   const loaded = await loadScenario(input, { cwd });
+  // Only the user may trust a plugin or grant it permissions, never a scenario.
+  const refused = scenarioPluginIssues(loaded.scenario.plugins, loaded.baseUrl, cwd);
+  if (refused.length) throw new ScenarioError(locateAll(refused, loaded.locate));
   const registry = options.registry ??
-    await registryFor(loaded.scenario.plugins, loaded.baseUrl, cwd);
-  return await compile(loaded, registry, options);
+    await registryFor(loaded.scenario.plugins, loaded.baseUrl, cwd, {
+      ...(options.policy ? { policy: options.policy } : {}),
+    });
+  try {
+    return await compile(loaded, registry, options);
+  } catch (e) {
+    if (!options.registry) registry.close();
+    throw e;
+  }
 }
 
 /**
@@ -154,6 +170,20 @@ export async function gen(
   const started = new Date();
   const t0 = performance.now();
   const plan = await prepare(input, options);
+  try {
+    return await run(plan, options, started, t0);
+  } finally {
+    // Sandboxed plugins' Workers would keep the process alive.
+    if (!options.registry) plan.registry.close();
+  }
+}
+
+async function run(
+  plan: Plan,
+  options: GenOptions,
+  started: Date,
+  t0: number,
+): Promise<GenResult> {
   const entities = selectEntities(plan, options.only);
   const toStdout = options.out === "-";
   let layout = plan.layout;
@@ -443,6 +473,8 @@ class Writer {
         throw new Error(`${hook}() returned ${typeof chunk}; expected a string or Uint8Array`);
       }
     } catch (e) {
+      // Already placed (a sandboxed formatter names the batch that failed): keep it.
+      if (e instanceof PluginError) throw e;
       throw new PluginError({
         plugin: format.plugin.name,
         hook,

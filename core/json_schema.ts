@@ -12,10 +12,49 @@ import type { Registry } from "./registry.ts";
 
 type Json = Record<string, unknown>;
 
-function toJson(schema: z.ZodType): Json {
+/**
+ * A plugin's options as JSON Schema, with any `$defs` it needs (recursive
+ * options) moved into the root's `$defs` under a prefix, so `$ref`s resolve
+ * from the root of the scenario schema.
+ */
+function toJson(schema: z.ZodType, prefix?: string, rootDefs?: Record<string, Json>): Json {
   const json = z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }) as Json;
   delete json.$schema;
-  return json;
+  const defs = json.$defs as Record<string, Json> | undefined;
+  if (!defs || prefix === undefined || rootDefs === undefined) return json;
+  delete json.$defs;
+  const rename = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(rename);
+    if (v && typeof v === "object") {
+      return Object.fromEntries(
+        Object.entries(v).map(([k, x]) => [
+          k,
+          k === "$ref" && typeof x === "string" && x.startsWith("#/$defs/")
+            ? `#/$defs/${prefix}${x.slice(8)}`
+            : rename(x),
+        ]),
+      );
+    }
+    return v;
+  };
+  for (const [name, def] of Object.entries(defs)) {
+    rootDefs[`${prefix}${name}`] = rename(def) as Json;
+  }
+  return rename(json) as Json;
+}
+
+/** Drops `required` everywhere in a schema (for files that override parts of a base). */
+function withoutRequired(v: Json): Json {
+  const walk = (x: unknown): unknown => {
+    if (Array.isArray(x)) return x.map(walk);
+    if (x && typeof x === "object") {
+      return Object.fromEntries(
+        Object.entries(x).filter(([k]) => k !== "required").map(([k, y]) => [k, walk(y)]),
+      );
+    }
+    return x;
+  };
+  return walk(v) as Json;
 }
 
 /**
@@ -37,25 +76,42 @@ export function scenarioJsonSchema(registry: Registry): Json {
   root.$id = "https://fabricate.dev/scenario.schema.json";
   root.title = "fabricate scenario";
 
-  const modifiers = (toJson(modifiersSchema).properties ?? {}) as Json;
+  // Every modifier may be null: that removes one inherited through extends.
+  const modifiers = Object.fromEntries(
+    Object.entries((toJson(modifiersSchema).properties ?? {}) as Json).map((
+      [k, v],
+    ) => [k, { anyOf: [v, { type: "null" }] }]),
+  ) as Json;
   const generators = registry.names("generator").map((name) => {
     const plugin = registry.generator(name)!.plugin;
     return {
       type: "object",
       title: name,
       ...(plugin.description ? { description: plugin.description } : {}),
-      properties: { [name]: toJson(plugin.options), ...modifiers },
+      // Options may be partial: a file extending another may set only some.
+      properties: {
+        [name]: withoutRequired(toJson(plugin.options, `generator_${name}_`, defs)),
+        ...modifiers,
+      },
       required: [name],
-      additionalProperties: false,
+      // null removes a key inherited through extends (another generator's, say).
+      additionalProperties: { type: "null" },
     };
   });
   defs.field = {
     description: "A field: one generator key with its options, plus modifiers; or a constant value",
     anyOf: [...generators, {
+      type: "object",
+      title: "modifiers",
+      description: "Modifiers only: changes a field inherited through extends",
+      properties: { ...modifiers },
+      additionalProperties: false,
+    }, {
       type: ["string", "number", "boolean", "null"],
       description: "A constant",
     }],
   };
+  const onlyModifiers = (defs.field as { anyOf: Json[] }).anyOf[generators.length]!;
 
   const rule = (scope: "field" | "entity") =>
     registry.names("validator")
@@ -69,7 +125,7 @@ export function scenarioJsonSchema(registry: Registry): Json {
           type: "object",
           title: name,
           ...(plugin.description ? { description: plugin.description } : {}),
-          properties: { [name]: toJson(plugin.options) },
+          properties: { [name]: toJson(plugin.options, `validator_${name}_`, defs) },
           required: [name],
           additionalProperties: false,
         };
@@ -80,8 +136,10 @@ export function scenarioJsonSchema(registry: Registry): Json {
     registry.validator(n)!.plugin.scope !== "entity"
   );
   const fieldRule = { anyOf: [...fieldRules, { type: "string", enum: fieldRuleNames }] };
-  for (const g of generators) {
-    (g.properties as Json).validate = { anyOf: [fieldRule, { type: "array", items: fieldRule }] };
+  for (const g of [...generators, onlyModifiers]) {
+    (g.properties as Json).validate = {
+      anyOf: [fieldRule, { type: "array", items: fieldRule }, { type: "null" }],
+    };
   }
 
   const output = defs.output as Json;
@@ -89,7 +147,7 @@ export function scenarioJsonSchema(registry: Registry): Json {
   for (const name of registry.names("formatter")) {
     const plugin = registry.formatter(name)!.plugin;
     props[name] = {
-      ...toJson(plugin.options),
+      ...toJson(plugin.options, `formatter_${name}_`, defs),
       ...(plugin.description
         ? { description: `Options of the ${name} format: ${plugin.description}` }
         : {}),
@@ -104,7 +162,10 @@ export function scenarioJsonSchema(registry: Registry): Json {
   output.properties = props;
   output.additionalProperties = false;
   root.$defs = defs;
-  // A profile that extends a base may leave entities to the base.
+  // A profile that extends a base may leave entities, counts and fields to
+  // the base; the loader checks the merged result.
   root.required = ((root.required ?? []) as string[]).filter((k) => k !== "entities");
+  const entity = ((root.properties as Json).entities as Json).additionalProperties as Json;
+  delete entity.required;
   return root;
 }

@@ -65,7 +65,9 @@ export async function loadScenario(
     baseUrl = toDirUrl(cwd);
     const doc: SourceDoc = { file, value: input, locate: () => undefined };
     docs.push(doc);
-    raw = await mergeExtends(doc, baseUrl, cwd, docs, []);
+    const layers: Layer[] = [];
+    await collectDocLayers(doc, baseUrl, cwd, docs, [], layers);
+    raw = mergeLayers(layers);
   }
 
   const locate = (path: DocPath, atKey = false) => {
@@ -118,12 +120,36 @@ export function locateAll(
   }));
 }
 
+/** One file of an extends tree: its own keys, without `extends`. */
+interface Layer {
+  url: string;
+  own: Record<string, unknown>;
+}
+
 async function readWithExtends(
   url: URL,
   cwd: string,
   docs: SourceDoc[],
   chain: string[],
 ): Promise<unknown> {
+  const layers: Layer[] = [];
+  await collectLayers(url, cwd, docs, chain, layers);
+  return mergeLayers(layers);
+}
+
+/**
+ * Lists the files of an extends tree in the order they apply: bases before
+ * what extends them, each file once (at its first place), so
+ * `extends: [model-2, negative]` keeps model-2's overrides even though both
+ * extend the same master.
+ */
+async function collectLayers(
+  url: URL,
+  cwd: string,
+  docs: SourceDoc[],
+  chain: string[],
+  layers: Layer[],
+): Promise<void> {
   if (chain.includes(url.href)) {
     const cycle = [...chain, url.href].map((u) => displayName(new URL(u), cwd));
     throw new ScenarioError([{
@@ -133,19 +159,21 @@ async function readWithExtends(
       hint: "remove one of the extends",
     }]);
   }
+  if (layers.some((l) => l.url === url.href)) return;
   const text = await readText(url, cwd);
   const doc = parseSource(displayName(url, cwd), text);
   docs.push(doc);
-  return mergeExtends(doc, url, cwd, docs, [...chain, url.href]);
+  await collectDocLayers(doc, url, cwd, docs, [...chain, url.href], layers);
 }
 
-async function mergeExtends(
+async function collectDocLayers(
   doc: SourceDoc,
   url: URL,
   cwd: string,
   docs: SourceDoc[],
   chain: string[],
-): Promise<unknown> {
+  layers: Layer[],
+): Promise<void> {
   const value = doc.value;
   if (!isPlainObject(value)) {
     throw new ScenarioError([{
@@ -157,8 +185,13 @@ async function mergeExtends(
     }]);
   }
   const ext = value.extends;
-  if (ext === undefined) return value;
-  const bases = typeof ext === "string" ? [ext] : Array.isArray(ext) ? ext : undefined;
+  const bases = ext === undefined
+    ? []
+    : typeof ext === "string"
+    ? [ext]
+    : Array.isArray(ext)
+    ? ext
+    : undefined;
   if (!bases || !bases.every((b) => typeof b === "string")) {
     throw new ScenarioError([{
       file: doc.file,
@@ -167,17 +200,25 @@ async function mergeExtends(
       message: "Expected a scenario path or built-in name, or a list of them",
     }]);
   }
-  let merged: unknown = {};
   for (const [i, base] of (bases as string[]).entries()) {
     const where = typeof ext === "string" ? ["extends"] : ["extends", i];
     const baseUrl = await resolveScenario(base, url, { doc, path: where });
-    merged = deepMerge(merged, await readWithExtends(baseUrl, cwd, docs, chain));
+    await collectLayers(baseUrl, cwd, docs, chain, layers);
   }
   const own = { ...value };
   delete own.extends;
-  // A derived scenario's name is its own, never the base's.
-  if (isPlainObject(merged)) delete merged.name;
-  return deepMerge(merged, own);
+  layers.push({ url: url.href, own });
+}
+
+function mergeLayers(layers: Layer[]): unknown {
+  let merged: unknown = {};
+  layers.forEach((layer, i) => {
+    const own = { ...layer.own };
+    // A derived scenario's name is its own, never a base's.
+    if (i < layers.length - 1) delete own.name;
+    merged = deepMerge(merged, own);
+  });
+  return merged;
 }
 
 /**

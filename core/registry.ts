@@ -1,7 +1,10 @@
 /**
  * The plugin registry and loader. Built-in plugins are listed in
  * fabricate's own deno.json under `fabricate.plugins` and loaded exactly like
- * third-party plugins: by dynamic import of each listed module.
+ * third-party plugins: by dynamic import of each listed module. Built-ins and
+ * plugins the user trusts run in-process; every other plugin runs in its own
+ * Worker with only the permissions it declares and the user grants (see
+ * `core/sandbox/`).
  *
  * @module
  */
@@ -16,6 +19,18 @@ import type {
   ValidatorPlugin,
 } from "./types.ts";
 import type { PluginEntry } from "./scenario_schema.ts";
+import { loadSandboxed } from "./sandbox/load_sandboxed.ts";
+import { noPermissions, type PluginAccess } from "./sandbox/permissions.ts";
+import type { PluginWorker } from "./sandbox/plugin_worker.ts";
+import {
+  type PluginPolicy,
+  projectConfig,
+  type ResolvedPolicy,
+  resolvePolicy,
+  specifierOf,
+} from "./sandbox/policy.ts";
+import type { PermissionLists } from "./sandbox/protocol.ts";
+import { proxyPlugin } from "./sandbox/proxy_plugins.ts";
 
 /** A registered plugin and where it came from. */
 export interface Registered<P extends Plugin = Plugin> {
@@ -25,6 +40,37 @@ export interface Registered<P extends Plugin = Plugin> {
   readonly source: string;
   /** True for fabricate's own plugins. */
   readonly builtin: boolean;
+  /** Where it runs: in fabricate's process (built-in or trusted) or in its own Worker. */
+  readonly runs: "in-process" | "sandboxed";
+  /** The module's URL (`source` resolved). */
+  readonly url: string;
+  /** For sandboxed plugins: declared, granted and effective permissions. */
+  readonly access?: PluginAccess;
+}
+
+/** A plugin module that was loaded but may not run (for `fabricate plugins`). */
+export interface RefusedModule {
+  /** The source as written. */
+  readonly source: string;
+  /** Its plugins, with what they declare. */
+  readonly plugins: readonly {
+    name: string;
+    kind: PluginKind;
+    version: string;
+    access: PluginAccess;
+  }[];
+  /** Why it may not run. */
+  readonly reason: string;
+}
+
+/** How a registered plugin runs, when not a plain in-process one. */
+export interface RegisterDetails {
+  /** In-process or sandboxed. */
+  readonly runs?: "in-process" | "sandboxed";
+  /** The module's URL. */
+  readonly url?: string;
+  /** Its permissions, for sandboxed plugins. */
+  readonly access?: PluginAccess;
 }
 
 /**
@@ -45,6 +91,8 @@ export interface Registered<P extends Plugin = Plugin> {
  */
 export class Registry {
   readonly #plugins = new Map<string, Registered>();
+  readonly #workers: PluginWorker[] = [];
+  readonly #refused: RefusedModule[] = [];
 
   /**
    * Adds a plugin.
@@ -52,20 +100,61 @@ export class Registry {
    * @param plugin The plugin.
    * @param source Where it came from, for messages and `fabricate plugins`.
    * @param builtin Whether it is one of fabricate's own.
+   * @param details How it runs (default: in-process, `url` = `source`).
    * @throws {FabricateError} When another plugin of the same kind has the name.
    */
-  add(plugin: Plugin, source: string, builtin = false): void {
+  add(plugin: Plugin, source: string, builtin = false, details: RegisterDetails = {}): void {
     const key = `${plugin.kind}:${plugin.name}`;
+    const url = details.url ?? source;
     const existing = this.#plugins.get(key);
     if (existing) {
-      if (existing.source === source) return;
+      if (existing.source === source || existing.url === url) return;
       throw new FabricateError(
         `Cannot register ${plugin.kind} "${plugin.name}" from "${source}": ` +
           `"${existing.source}" already registered that name`,
         2,
       );
     }
-    this.#plugins.set(key, { plugin, source, builtin });
+    this.#plugins.set(key, {
+      plugin,
+      source,
+      builtin,
+      runs: details.runs ?? "in-process",
+      url,
+      ...(details.access ? { access: details.access } : {}),
+    });
+  }
+
+  /**
+   * Takes ownership of a sandboxed plugin's Worker, to stop it in {@linkcode close}.
+   *
+   * @param worker The Worker.
+   */
+  adopt(worker: PluginWorker): void {
+    this.#workers.push(worker);
+  }
+
+  /**
+   * Records a module that may not run, for `fabricate plugins`.
+   *
+   * @param module The module and why.
+   */
+  refuse(module: RefusedModule): void {
+    this.#refused.push(module);
+  }
+
+  /** Modules that were loaded but may not run (only when loaded for listing). */
+  refused(): readonly RefusedModule[] {
+    return this.#refused;
+  }
+
+  /**
+   * Stops the Workers of sandboxed plugins. A live Worker keeps the process
+   * running, so whoever creates a registry with sandboxed plugins closes it
+   * once the run is over (`gen`, `generate` and `fixture` do).
+   */
+  close(): void {
+    for (const w of this.#workers.splice(0)) w.terminate("the run is over");
   }
 
   /** A generator by name. */
@@ -97,40 +186,89 @@ export class Registry {
   clone(): Registry {
     const copy = new Registry();
     for (const [k, v] of this.#plugins) copy.#plugins.set(k, v);
+    copy.#workers.push(...this.#workers);
     return copy;
   }
 }
 
+/** Options of {@linkcode loadPlugins}. */
+export interface LoadOptions {
+  /** These are fabricate's own plugins (always in-process). */
+  builtin?: boolean;
+  /** Trust, grants and time limit; by default nothing is trusted or granted. */
+  policy?: ResolvedPolicy;
+  /**
+   * The entries come from the project's deno.json, so their `trusted` and
+   * `grants` are the user's word. From anywhere else (a scenario) those keys
+   * are refused.
+   */
+  fromConfig?: boolean;
+  /** Record sandboxed modules that may not run instead of failing (`fabricate plugins`). */
+  list?: boolean;
+}
+
 /**
  * Imports plugin modules and registers what they export by default (one
- * plugin or an array of them).
+ * plugin or an array of them). Built-ins and trusted plugins are imported
+ * in-process; any other module is imported inside its own Worker, and its
+ * plugins are registered as stand-ins that call into that Worker.
  *
- * @param registry Where to register.
+ * @param registry Where to register (it owns the Workers started).
  * @param entries The plugin entries, as listed in a config or scenario.
  * @param base The URL relative specifiers resolve against.
- * @param builtin Whether these are fabricate's own.
- * @throws {FabricateError} Exit code 2 when a module cannot be loaded or
- *   exports no plugin, naming the module and what was tried.
+ * @param options Built-in or not, and the policy (trust, grants, time limit).
+ * @throws {FabricateError} Exit code 2 when a module cannot be loaded,
+ *   exports no plugin, or declares permissions that are not granted.
  * @example
  * ```ts
  * import { Registry, loadPlugins } from "./registry.ts";
  * const registry = new Registry();
- * await loadPlugins(registry, ["./plugins/generators/sequence.ts"], new URL("../", import.meta.url));
+ * await loadPlugins(registry, ["./plugins/generators/sequence.ts"], new URL("../", import.meta.url), {
+ *   builtin: true,
+ * });
  * ```
  */
 export async function loadPlugins(
   registry: Registry,
   entries: readonly PluginEntry[],
   base: URL,
-  builtin = false,
+  options: LoadOptions = {},
 ): Promise<void> {
-  const modules = await Promise.all(entries.map(async (entry) => {
-    const source = typeof entry === "string" ? entry : entry.source;
-    const specifier = /^(npm|jsr|https?|file|data):/.test(source)
-      ? source
-      : new URL(source, base).href;
+  const builtin = options.builtin ?? false;
+  const policy = options.policy ?? resolvePolicy(Deno.cwd(), undefined);
+  for (const entry of entries) {
+    if (typeof entry === "object" && !options.fromConfig && (entry.trusted || entry.grants)) {
+      throw new FabricateError(
+        `Cannot load plugin "${entry.source}": only the project's deno.json or the command line may trust a plugin or grant it permissions, not a scenario`,
+        2,
+      );
+    }
+  }
+  const isTrusted = (entry: PluginEntry, url: string) =>
+    builtin || policy.trusted.has(url) ||
+    (options.fromConfig === true && typeof entry === "object" && entry.trusted === true);
+  const sandboxed = entries.filter((e) => !isTrusted(e, specifierOf(sourceOf(e), base)));
+  // Settled, not all: a Worker started for one module must be adopted even when another fails.
+  const sandboxes = Promise.allSettled(sandboxed.map(async (entry) => {
+    const source = sourceOf(entry);
+    const url = specifierOf(source, base);
+    const entryGrants = options.fromConfig && typeof entry === "object" && entry.grants
+      ? grantLists(entry.grants, new URL(".", base).pathname)
+      : undefined;
+    const loaded = await loadSandboxed(source, url, {
+      policy,
+      ...(entryGrants ? { entryGrants } : {}),
+      ...(options.list ? { list: true } : {}),
+    });
+    if (loaded.worker) registry.adopt(loaded.worker);
+    return { source, url, loaded };
+  }));
+  const inProcess = entries.filter((e) => !sandboxed.includes(e));
+  const imported = Promise.all(inProcess.map(async (entry) => {
+    const source = sourceOf(entry);
+    const specifier = specifierOf(source, base);
     try {
-      return { source, module: await import(specifier) as Record<string, unknown> };
+      return { source, specifier, module: await import(specifier) as Record<string, unknown> };
     } catch (e) {
       throw new FabricateError(
         `Cannot load plugin "${source}": ${(e as Error).message.split("\n")[0]}`,
@@ -139,7 +277,12 @@ export async function loadPlugins(
       );
     }
   }));
-  for (const { source, module } of modules) {
+  // Wait for both, so no Worker is left behind unowned when one side fails.
+  const [modules, settled] = await Promise.allSettled([imported, sandboxes]);
+  const boxes = settled.status === "fulfilled" ? settled.value : [];
+  for (const box of boxes) if (box.status === "rejected") throw box.reason;
+  if (modules.status === "rejected") throw modules.reason;
+  for (const { source, specifier, module } of modules.value) {
     const exported = module.default;
     if (exported === undefined) {
       throw new FabricateError(
@@ -152,9 +295,70 @@ export async function loadPlugins(
       if (problem) {
         throw new FabricateError(`Cannot load plugin "${source}": ${problem}`, 2);
       }
-      registry.add(plugin as Plugin, source, builtin);
+      const p = plugin as Plugin;
+      registry.add(p, source, builtin, {
+        url: builtin ? source : specifier,
+        access: inProcessAccess(p),
+      });
     }
   }
+  for (const box of boxes) {
+    if (box.status !== "fulfilled") continue;
+    const { source, url, loaded } = box.value;
+    if (!loaded.worker) {
+      registry.refuse({
+        source,
+        reason: loaded.refused ?? "refused",
+        plugins: loaded.plugins.map(({ meta, access }) => ({
+          name: meta.name,
+          kind: meta.kind,
+          version: meta.version,
+          access,
+        })),
+      });
+      continue;
+    }
+    for (const { meta, access } of loaded.plugins) {
+      registry.add(proxyPlugin(meta, loaded.worker), source, false, {
+        runs: "sandboxed",
+        url,
+        access,
+      });
+    }
+  }
+}
+
+function sourceOf(entry: PluginEntry): string {
+  return typeof entry === "string" ? entry : entry.source;
+}
+
+/** Grants of a deno.json entry, read paths made absolute against deno.json's folder. */
+function grantLists(
+  grants: { read?: string[] | undefined; net?: string[] | undefined; env?: string[] | undefined },
+  folder: string,
+): PermissionLists {
+  return {
+    read: (grants.read ?? []).map((p) =>
+      new URL(p, `file://${folder}`).pathname.replace(/\/+$/, "")
+    ),
+    net: [...(grants.net ?? [])],
+    env: [...(grants.env ?? [])],
+  };
+}
+
+/** An in-process plugin may do whatever fabricate may; it is listed with what it declares. */
+function inProcessAccess(plugin: Plugin): PluginAccess {
+  const declared = {
+    read: [...(plugin.permissions?.read ?? [])],
+    net: [...(plugin.permissions?.net ?? [])],
+    env: [...(plugin.permissions?.env ?? [])],
+  };
+  return {
+    declared,
+    granted: noPermissions(),
+    effective: noPermissions(),
+    missing: noPermissions(),
+  };
 }
 
 let builtins: Promise<Registry> | undefined;
@@ -173,56 +377,62 @@ export async function builtinRegistry(): Promise<Registry> {
   builtins ??= (async () => {
     const registry = new Registry();
     const base = new URL("../deno.json", import.meta.url);
-    await loadPlugins(registry, config.fabricate.plugins, base, true);
+    await loadPlugins(registry, config.fabricate.plugins, base, { builtin: true });
     return registry;
   })();
   return (await builtins).clone();
 }
 
+/** Options of {@linkcode registryFor}. */
+export interface RegistryOptions {
+  /** What the user allows plugins (the command line), on top of the project's deno.json. */
+  policy?: PluginPolicy;
+  /** Record modules that may not run instead of failing (`fabricate plugins`). */
+  list?: boolean;
+}
+
 /**
  * The registry for a run: built-ins, then the plugins listed in the
  * project's deno.json (in `cwd`), then the scenario's own `plugins:`.
+ * Close it ({@linkcode Registry.close}) when done: sandboxed plugins' Workers
+ * keep the process alive.
  *
  * @param scenarioPlugins The scenario's `plugins:` entries.
  * @param scenarioBase The URL the scenario's entries resolve against.
- * @param cwd The project folder whose deno.json may list plugins.
+ * @param cwd The project folder whose deno.json may list plugins and grants.
+ * @param options The caller's policy (trust, grants, time limit).
  * @returns The registry.
  * @example
  * ```ts
  * import { registryFor } from "./registry.ts";
  * const registry = await registryFor([], new URL("file:///tmp/"), Deno.cwd());
+ * registry.close();
  * ```
  */
 export async function registryFor(
   scenarioPlugins: readonly PluginEntry[],
   scenarioBase: URL,
   cwd: string,
+  options: RegistryOptions = {},
 ): Promise<Registry> {
   const registry = await builtinRegistry();
-  const project = await projectPlugins(cwd);
-  if (project) await loadPlugins(registry, project.entries, project.base);
-  if (scenarioPlugins.length) await loadPlugins(registry, scenarioPlugins, scenarioBase);
-  return registry;
-}
-
-async function projectPlugins(
-  cwd: string,
-): Promise<{ entries: PluginEntry[]; base: URL } | undefined> {
-  const path = `${cwd.replace(/\/$/, "")}/deno.json`;
-  const own = new URL("../deno.json", import.meta.url);
-  const url = new URL(`file://${path}`);
-  if (url.href === own.href) return undefined;
-  let text: string;
+  const project = await projectConfig(cwd);
+  const policy = resolvePolicy(cwd, project, options.policy);
+  const list = options.list ? { list: true } : {};
   try {
-    text = await Deno.readTextFile(path);
-  } catch {
-    return undefined;
-  }
-  try {
-    const json = JSON.parse(text) as { fabricate?: { plugins?: PluginEntry[] } };
-    const entries = json.fabricate?.plugins;
-    return Array.isArray(entries) ? { entries, base: url } : undefined;
+    if (project?.entries.length) {
+      await loadPlugins(registry, project.entries, project.base, {
+        policy,
+        fromConfig: true,
+        ...list,
+      });
+    }
+    if (scenarioPlugins.length) {
+      await loadPlugins(registry, scenarioPlugins, scenarioBase, { policy, ...list });
+    }
   } catch (e) {
-    throw new FabricateError(`Cannot read "${path}": ${(e as Error).message}`, 2);
+    registry.close();
+    throw e;
   }
+  return registry;
 }

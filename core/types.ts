@@ -27,13 +27,17 @@ export type FieldType =
   | "uuid"
   | "json";
 
-/** Permissions a plugin declares it needs (used by the sandbox). */
+/**
+ * Permissions a plugin declares it needs. A sandboxed plugin gets those the
+ * user also grants, nothing else; `*` means "whatever the user grants" (a
+ * plugin that reads files the user names). See docs/plugins.md.
+ */
 export interface PluginPermissions {
-  /** Paths the plugin reads, relative to the plugin's own folder. */
+  /** Paths the plugin reads, relative to the plugin's own folder (or `*`). */
   read?: string[];
-  /** Hosts (with optional port) the plugin connects to. */
+  /** Hosts (with optional port) the plugin connects to (or `*`). */
   net?: string[];
-  /** Environment variable names the plugin reads. */
+  /** Environment variable names the plugin reads (or `*`). */
   env?: string[];
 }
 
@@ -124,6 +128,11 @@ export interface GeneratorSetup {
    * (`count: { timeline: { per_day: 50, … } }`): each row's instant.
    */
   readonly timeline?: TimelineInfo;
+  /**
+   * Set (to the kind's name) when the field spec is an anomaly's
+   * replacement: it may then read the field's own normal value.
+   */
+  readonly anomaly?: string;
 }
 
 /** How an entity's rows map onto parent rows (per-parent counts). */

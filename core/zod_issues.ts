@@ -143,6 +143,20 @@ function convert(
       });
       return;
     }
+    case "custom": {
+      // Already in our words (a sandboxed plugin's own schema, see core/sandbox/): keep its details.
+      const found = issue.params?.fabricate as Omit<LocatableIssue, "path"> | undefined;
+      if (found) {
+        out.push({
+          path,
+          message: found.message,
+          ...(found.expected ? { expected: found.expected } : {}),
+          ...(found.hint ? { hint: found.hint } : {}),
+          ...(found.atKey ? { atKey: true } : {}),
+        });
+      } else out.push({ path, message: issue.message });
+      return;
+    }
     default:
       out.push({ path, message: issue.message });
   }

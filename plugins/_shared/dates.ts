@@ -18,6 +18,7 @@ const ISO = new RegExp(
   "i",
 );
 const OFFSET = /^([+-])((?:\d+(?:\.\d+)?[a-z]+)+)$/i;
+const DURATION = /^([+-]?)((?:\d+(?:\.\d+)?[a-z]+)+)$/i;
 const OFFSET_PART = /(\d+(?:\.\d+)?)([a-z]+)/gi;
 
 /** Fixed-length units of an offset, in milliseconds. */
@@ -109,6 +110,13 @@ function parseIso(m: RegExpExecArray): ParsedInstant {
 }
 
 function parseOffset(sign: number, body: string, ref: number): ParsedInstant {
+  const parts = durationParts(sign, body);
+  if (!parts.ok) return parts;
+  return { ok: true, ms: shiftBy(ref, parts) };
+}
+
+/** Sums the parts of an offset's body (`1y6mo`, `2h30min`), with a sign. */
+function durationParts(sign: number, body: string): ParsedDuration {
   let months = 0, fixed = 0;
   for (const [, amount, rawUnit] of body.matchAll(OFFSET_PART)) {
     const unit = rawUnit!.toLowerCase();
@@ -134,7 +142,112 @@ function parseOffset(sign: number, body: string, ref: number): ParsedInstant {
       };
     }
   }
-  return { ok: true, ms: Math.round(addMonths(ref, sign * months) + sign * fixed) };
+  return { ok: true, months: sign * months + 0, ms: sign * fixed + 0 };
+}
+
+/**
+ * A parsed duration (calendar months plus fixed milliseconds), or why it
+ * could not be parsed.
+ *
+ * @example
+ * ```ts
+ * import { type ParsedDuration, parseDuration } from "./dates.ts";
+ * const d: ParsedDuration = parseDuration("2h");
+ * d.ok && d.ms; // 7200000
+ * ```
+ */
+export type ParsedDuration =
+  | { readonly ok: true; readonly months: number; readonly ms: number }
+  | { readonly ok: false; readonly problem: string; readonly hint?: string };
+
+/**
+ * What {@linkcode parseDuration} accepts, for messages.
+ *
+ * @example
+ * ```ts
+ * import { DURATION_FORMS } from "./dates.ts";
+ * DURATION_FORMS.startsWith("a duration"); // true
+ * ```
+ */
+export const DURATION_FORMS =
+  `a duration such as 30d, 2h, 90min, 1y6mo or -3d (units ${OFFSET_UNITS}), or 0`;
+
+/**
+ * Parses a duration: an optional sign, then amounts with units (`30d`, `2h`,
+ * `90min`, `1y6mo`, `-18y`), or `0`. Years and months stay calendar units
+ * (see {@linkcode shiftBy}); the other units are fixed lengths.
+ *
+ * @param text What the scenario says.
+ * @returns Calendar months and fixed milliseconds, or a problem.
+ * @example
+ * ```ts
+ * import { parseDuration } from "./dates.ts";
+ * parseDuration("1y6mo"); // { ok: true, months: 18, ms: 0 }
+ * parseDuration("-90min"); // { ok: true, months: 0, ms: -5400000 }
+ * ```
+ */
+export function parseDuration(text: string): ParsedDuration {
+  const t = text.trim();
+  if (t === "0") return { ok: true, months: 0, ms: 0 };
+  const m = DURATION.exec(t);
+  if (!m) return { ok: false, problem: "not a duration", hint: `use ${DURATION_FORMS}` };
+  return durationParts(m[1] === "-" ? -1 : 1, m[2]!);
+}
+
+/**
+ * Moves an instant by a duration: calendar months first (the day clamped to
+ * the target month's length, so Jan 31 + 1mo is the end of February), then
+ * the fixed part.
+ *
+ * @param ms An instant in milliseconds.
+ * @param duration Months and fixed milliseconds (from {@linkcode parseDuration}).
+ * @returns The moved instant, in whole milliseconds.
+ * @example
+ * ```ts
+ * import { shiftBy } from "./dates.ts";
+ * shiftBy(Date.UTC(2024, 0, 31), { months: 1, ms: 3_600_000 }) === Date.UTC(2024, 1, 29, 1); // true
+ * ```
+ */
+export function shiftBy(ms: number, duration: { months: number; ms: number }): number {
+  return Math.round(addMonths(ms, duration.months) + duration.ms);
+}
+
+/** The average lengths of a month and a year, for durations used as amounts. */
+const MONTH_MS = 30.436875 * DAY_MS;
+
+/**
+ * A duration as one number of milliseconds, counting a month as 30.44 days
+ * (a year as 365.2425): for distribution parameters such as a mean delay,
+ * where a calendar does not apply.
+ *
+ * @param duration Months and fixed milliseconds.
+ * @returns Milliseconds.
+ * @example
+ * ```ts
+ * import { nominalMs } from "./dates.ts";
+ * nominalMs({ months: 0, ms: 7_200_000 }); // 7200000
+ * ```
+ */
+export function nominalMs(duration: { months: number; ms: number }): number {
+  return duration.months * MONTH_MS + duration.ms;
+}
+
+/**
+ * The UTC calendar day of an instant as the number YYYYMMDD, without
+ * allocating: whole years between two days are
+ * `Math.floor((later - earlier) / 10000)`.
+ *
+ * @param ms An instant in milliseconds.
+ * @returns e.g. 19900704 for 4 July 1990.
+ * @example
+ * ```ts
+ * import { ymdOf } from "./dates.ts";
+ * ymdOf(Date.UTC(1990, 6, 4, 23, 59)); // 19900704
+ * ```
+ */
+export function ymdOf(ms: number): number {
+  civil(Math.floor(ms / DAY_MS));
+  return scratch[0]! * 10000 + scratch[1]! * 100 + scratch[2]!;
 }
 
 /**
@@ -374,6 +487,35 @@ export function outputForm(
     return { type: iso.type, write: compileFormat(iso.pattern) };
   }
   return { type: "string", write: compileFormat(format) };
+}
+
+/**
+ * Second or millisecond resolution of a datetime.
+ *
+ * @example
+ * ```ts
+ * import type { Precision } from "./dates.ts";
+ * const precision: Precision = "ms";
+ * ```
+ */
+export type Precision = "s" | "ms";
+
+/**
+ * How a datetime generator writes instants: ISO 8601 in UTC to the second
+ * or millisecond, or a `format` (see {@linkcode outputForm}).
+ *
+ * @param format The `format` option (undefined: ISO).
+ * @param precision `s` or `ms` (only the ISO form shows it).
+ * @returns The type and the writer.
+ * @example
+ * ```ts
+ * import { datetimeForm } from "./dates.ts";
+ * datetimeForm(undefined, "s").write(0); // "1970-01-01T00:00:00Z"
+ * ```
+ */
+export function datetimeForm(format: string | undefined, precision: Precision): OutputForm {
+  const pattern = precision === "ms" ? "YYYY-MM-DDTHH:mm:ss.SSS[Z]" : "YYYY-MM-DDTHH:mm:ss[Z]";
+  return outputForm(format, { pattern, type: "datetime" });
 }
 
 /**

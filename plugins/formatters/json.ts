@@ -43,7 +43,7 @@ export default definePlugin({
       ? (batch: Parameters<typeof jsonRow>[1], k: number) => jsonRow(keys, batch, k)
       : (batch: Parameters<typeof jsonRow>[1], k: number) =>
         JSON.stringify(JSON.parse(jsonRow(keys, batch, k)), null, indent)
-          .replaceAll("\n", "\n" + (single ? pad + pad : pad));
+          .replaceAll("\n", "\n" + (single ? pad + pad : split ? "" : pad));
     const rowPad = single ? (indent ? pad + pad : "  ") : (indent ? pad : "");
     return {
       start: () => (single ? "{" : undefined),

@@ -5,12 +5,9 @@
  */
 import { z } from "zod";
 import { definePlugin } from "../../core/define_plugin.ts";
-import type { FieldType } from "../../core/types.ts";
+import { inferScalarType, SCALAR_TYPES } from "../_shared/scalar_type.ts";
 
 const scalar = z.union([z.string(), z.number(), z.boolean(), z.null()]);
-
-/** The value types a choice can be declared as (`type` option). */
-const TYPES = ["string", "integer", "number", "boolean", "date", "datetime", "uuid"] as const;
 
 /**
  * Options of the `choice` generator: a list, or `{ values, weights }`.
@@ -31,7 +28,7 @@ export const choiceOptions = z.union([
       "Relative weights, one per value, e.g. [70, 25, 5] (default: all equal)",
     ),
     /** The column type, when the inferred one is not right. */
-    type: z.enum(TYPES).optional().describe(
+    type: z.enum(SCALAR_TYPES).optional().describe(
       "The column type (default: inferred from the values)",
     ),
   }).strict().superRefine((o, ctx) => {
@@ -54,22 +51,6 @@ export const choiceOptions = z.union([
     }
   }),
 ]).transform((o) => (Array.isArray(o) ? { values: o } : o));
-
-/** The type of a list of values, and the values converted to fit it. */
-function inferType(values: readonly (string | number | boolean | null)[]): {
-  type: FieldType;
-  values: (string | number | boolean | null)[];
-} {
-  const present = values.filter((v) => v !== null);
-  const all = (t: string) => present.length > 0 && present.every((v) => typeof v === t);
-  if (all("boolean")) return { type: "boolean", values: [...values] };
-  if (all("number")) {
-    const ints = present.every((v) => Number.isInteger(v));
-    return { type: ints ? "integer" : "number", values: [...values] };
-  }
-  // Strings, or a mix: the column holds text, so every value becomes text.
-  return { type: "string", values: values.map((v) => (v === null ? null : String(v))) };
-}
 
 /**
  * One of a list of values: statuses, categories, plans. With `weights`,
@@ -95,7 +76,7 @@ export default definePlugin({
   description: "One of a list of values, uniformly or by weights",
   options: choiceOptions,
   create(options) {
-    const inferred = inferType(options.values);
+    const inferred = inferScalarType(options.values);
     const values = inferred.values;
     const weights = "weights" in options ? options.weights : undefined;
     const pickable = weights ? values.filter((_, i) => weights[i]! > 0) : values;

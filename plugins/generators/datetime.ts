@@ -8,7 +8,13 @@
 import { z } from "zod";
 import { definePlugin } from "../../core/define_plugin.ts";
 import { PluginInputError } from "../../core/errors.ts";
-import { checkFormat, FORMAT_TOKENS, instantOption, outputForm } from "../_shared/dates.ts";
+import {
+  checkFormat,
+  datetimeForm,
+  FORMAT_TOKENS,
+  instantOption,
+  outputForm,
+} from "../_shared/dates.ts";
 
 /** The default range of the `datetime` generator: the year up to the reference date. */
 const DATETIME_DEFAULTS = { from: "-1y", to: "now" } as const;
@@ -88,8 +94,7 @@ export default definePlugin({
         },
       );
     }
-    const pattern = precision === "ms" ? "YYYY-MM-DDTHH:mm:ss.SSS[Z]" : "YYYY-MM-DDTHH:mm:ss[Z]";
-    const { type, write } = outputForm(format, { pattern, type: "datetime" });
+    const { type, write } = datetimeForm(format, precision);
     return {
       type,
       cardinality: hi - lo + 1,

@@ -15,7 +15,7 @@ import { zipfExponent, zipfOptions, ZipfSampler } from "../_shared/distributions
 import { Permutation } from "../_shared/permutation.ts";
 
 /** How a ref picks parents, by name. */
-export const REF_DISTRIBUTIONS = ["uniform", "sequential", "shuffle", "zipf"] as const;
+export const REF_DISTRIBUTIONS = ["uniform", "sequential", "shuffle", "zipf", "owner"] as const;
 
 const target = z.string().min(1).describe(
   "The parent key: entity.field, or entity alone for its id field (else its first field)",
@@ -27,7 +27,7 @@ const target = z.string().min(1).describe(
  * @example
  * ```ts
  * import { refOptions } from "./ref.ts";
- * refOptions.parse("customers.id").distribution; // "uniform"
+ * refOptions.parse("customers.id").distribution; // undefined: owner or uniform, decided in create()
  * ```
  */
 export const refOptions = z.union([
@@ -35,12 +35,14 @@ export const refOptions = z.union([
   z.object({
     /** The parent key. */
     to: target,
-    /** How parents are picked (default uniform). */
+    /** How parents are picked (default: owner for the owning parent, else uniform). */
     distribution: z.union([
       // A string rather than an enum, so a typo gets a did-you-mean hint.
       z.string().meta({
-        description: "uniform (default), sequential (row i → parent i mod n), " +
-          "shuffle (each parent once per n rows, in a random order) or zipf (s = 1)",
+        description: "uniform, sequential (row i → parent i mod n), " +
+          "shuffle (each parent once per n rows, in a random order), zipf (s = 1) or " +
+          "owner (the parent the row belongs to, with count: { per: … }; the default there, " +
+          "uniform elsewhere)",
         examples: [...REF_DISTRIBUTIONS],
       }),
       z.object({
@@ -48,13 +50,14 @@ export const refOptions = z.union([
           "A few parents get most children: { zipf: 1.1 } or { zipf: { s: 1.1 } }",
         ),
       }).strict(),
-    ]).default("uniform").describe(
-      "How parents are picked: uniform (default), sequential, shuffle, zipf or { zipf: s }",
+    ]).optional().describe(
+      "How parents are picked: uniform, sequential, shuffle, zipf, { zipf: s } or owner " +
+        "(default: owner when the rows are counted per this parent, else uniform)",
     ),
   }).strict(),
 ]).transform((o) =>
   typeof o === "string"
-    ? { to: o, distribution: "uniform" as const, at: [] as DocPath, distAt: [] as DocPath }
+    ? { to: o, distribution: undefined, at: [] as DocPath, distAt: [] as DocPath }
     : { ...o, at: ["to"] as DocPath, distAt: ["distribution"] as DocPath }
 );
 
@@ -73,6 +76,10 @@ export const refOptions = z.union([
  *   children. Which parents are popular is a seeded shuffle of the parent
  *   rows (not ids 1, 2, 3…), and the same for every ref to that parent key,
  *   so a heavy buyer in orders is a heavy reviewer in reviews too.
+ * - `owner`: the parent row the child belongs to, when the child entity is
+ *   counted per parent (`count: { per: orders, min: 1, max: 5 }`). It is
+ *   the default for a ref to that parent, so `order_id: { ref: orders.id }`
+ *   links each item to the order it was counted for.
  *
  * Templates can read the parent row: `{{customer_id.country}}`.
  *
@@ -85,13 +92,18 @@ export const refOptions = z.union([
  *     customer_id: { ref: { to: customers.id, distribution: { zipf: 1.1 } } }
  *     product_id:  { ref: products }
  *     invoice_id:  { ref: { to: invoices.id, distribution: shuffle }, unique: true }
+ * order_items:
+ *   count: { per: orders, min: 1, max: 5 }
+ *   fields:
+ *     order_id:    { ref: orders.id }      # distribution owner: the order the item belongs to
  * ```
  */
 export default definePlugin({
   name: "ref",
   kind: "generator",
   version: "1.0.0",
-  description: "Foreign keys to another entity's field: uniform, sequential, shuffle or zipf",
+  description:
+    "Foreign keys to another entity's field: uniform, sequential, shuffle, zipf or the owning parent",
   options: refOptions,
   create({ to, distribution, at, distAt }, setup) {
     const dot = to.indexOf(".");
@@ -131,7 +143,12 @@ export default definePlugin({
 
     let index: (row: RowContext) => number;
     let distinct = false;
-    const name = typeof distribution === "string" ? distribution : "zipf";
+    const owner = setup.owner;
+    const name = distribution === undefined
+      ? (owner?.entity === entity ? "owner" : "uniform")
+      : typeof distribution === "string"
+      ? distribution
+      : "zipf";
     switch (name) {
       case "uniform":
         index = (row) => row.random.int(0, n - 1);
@@ -151,11 +168,30 @@ export default definePlugin({
         break;
       }
       case "zipf": {
-        const s = zipfExponent(typeof distribution === "string" ? undefined : distribution.zipf);
+        const s = zipfExponent(typeof distribution === "object" ? distribution.zipf : undefined);
         const zipf = new ZipfSampler(n, s);
         // Keyed by the parent only: every ref to this key agrees on who is popular.
         const perm = new Permutation(n, hashKey(setup.seed, "ref:zipf", entity, field));
         index = (row) => perm.at(zipf.sample(row.random) - 1);
+        break;
+      }
+      case "owner": {
+        if (owner?.entity !== entity) {
+          throw new PluginInputError(
+            `Cannot use distribution "owner" for a ref to ${entity}: ${
+              owner
+                ? `${setup.entity} rows belong to ${owner.entity}, not ${entity}`
+                : `${setup.entity} rows do not belong to parent rows`
+            }`,
+            {
+              hint: owner
+                ? `point the ref to ${owner.entity}, or pick another distribution`
+                : `count ${setup.entity} per parent: count: { per: ${entity}, min: 1, max: 5 }`,
+              path: distAt,
+            },
+          );
+        }
+        index = (row) => owner.parentOf(row.index);
         break;
       }
       default:

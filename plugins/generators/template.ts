@@ -177,7 +177,12 @@ export default definePlugin({
   options: templateOptions,
   create({ text, at }, setup) {
     const fields = setup.entities.get(setup.entity)?.fields ?? [];
-    const { texts, holes } = compileTemplate(text, fields, setup.field, at);
+    const { texts, holes } = compileTemplate(
+      text,
+      fields,
+      setup.anomaly === undefined ? setup.field : "",
+      at,
+    );
     const uses = [...new Set(holes.map((h) => h.field))];
     const lookups = holes.flatMap((
       h,

@@ -4,10 +4,9 @@
  *
  * @module
  */
-import { prepare } from "../../core/gen.ts";
+import { prepare, type PrepareOptions } from "../../core/gen.ts";
 import { World } from "../../core/engine.ts";
 import { entityBatches } from "../../core/batches.ts";
-import type { PlanOptions } from "../../core/compile.ts";
 
 /**
  * Generates all rows of one entity of a scenario (object, path or built-in
@@ -21,21 +20,26 @@ import type { PlanOptions } from "../../core/compile.ts";
 export async function rowsOf(
   scenario: string | Record<string, unknown>,
   entity: string,
-  options: PlanOptions & { batchSize?: number } = {},
+  options: PrepareOptions & { batchSize?: number } = {},
 ): Promise<Record<string, unknown>[]> {
   const plan = await prepare(scenario, options);
-  const world = new World(plan);
-  const rows: Record<string, unknown>[] = [];
-  for await (
-    const { out } of entityBatches(world.engine(entity), options.batchSize ?? plan.batchSize)
-  ) {
-    for (let k = 0; k < out.length; k++) {
-      const row: Record<string, unknown> = {};
-      out.fields.forEach((f, c) => (row[f] = out.columns[c]![k]));
-      rows.push(row);
+  try {
+    const world = new World(plan);
+    const rows: Record<string, unknown>[] = [];
+    for await (
+      const { out } of entityBatches(world.engine(entity), options.batchSize ?? plan.batchSize)
+    ) {
+      for (let k = 0; k < out.length; k++) {
+        const row: Record<string, unknown> = {};
+        out.fields.forEach((f, c) => (row[f] = out.columns[c]![k]));
+        rows.push(row);
+      }
     }
+    return rows;
+  } finally {
+    // Sandboxed plugins' Workers would keep the test alive.
+    plan.registry.close();
   }
-  return rows;
 }
 
 /**
@@ -72,6 +76,8 @@ const CONFIG = new URL("../../deno.json", import.meta.url).pathname;
 
 /**
  * Runs `deno run -P=cli cli.ts <args>` as a real process, with NO_COLOR.
+ * `denoFlags` adds Deno flags (e.g. `--allow-net=127.0.0.1`) to the `cli`
+ * permission set.
  *
  * @example
  * ```ts ignore
@@ -80,10 +86,24 @@ const CONFIG = new URL("../../deno.json", import.meta.url).pathname;
  */
 export async function runCli(
   args: string[],
-  options: { cwd?: string; env?: Record<string, string>; stdin?: string } = {},
+  options: {
+    cwd?: string;
+    env?: Record<string, string>;
+    stdin?: string;
+    denoFlags?: string[];
+  } = {},
 ): Promise<CliResult> {
   const command = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-P=cli", "--quiet", "--config", CONFIG, CLI, ...args],
+    args: [
+      "run",
+      "-P=cli",
+      ...(options.denoFlags ?? []),
+      "--quiet",
+      "--config",
+      CONFIG,
+      CLI,
+      ...args,
+    ],
     cwd: options.cwd ?? Deno.cwd(),
     env: { NO_COLOR: "1", ...(options.env ?? {}) },
     stdout: "piped",

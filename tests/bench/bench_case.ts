@@ -3,6 +3,7 @@
  * is its own. Prints one JSON line: { case, rows, ms, rowsPerSec, peakMb, bytes }.
  *
  * Usage: deno run -P=bench tests/bench/bench_case.ts <case> <rows> <dir>
+ * (for the erp-* cases, <rows> is the number of years of data, from 2024)
  *
  * @module
  */
@@ -43,6 +44,84 @@ async function viaGen(format: string): Promise<number> {
   await gen("customers-10", { out, formats: [format], counts: { customers: rows } });
   return await fileSize(out);
 }
+
+const USERNAME = new URL("../../examples/plugins/username.ts", import.meta.url).pathname;
+const TSV = new URL("../../examples/plugins/tsv.ts", import.meta.url).pathname;
+
+/**
+ * customers-10 with a plugin: an eleventh field from the example username
+ * generator (`field`), or written by the example TSV formatter (`format`),
+ * run in-process (trusted) or sandboxed in its Worker.
+ */
+async function viaPlugin(what: "field" | "format", sandboxed: boolean): Promise<number> {
+  const out = `${dir}/${name}`;
+  const plugin = what === "field" ? USERNAME : TSV;
+  const scenario = {
+    extends: "customers-10",
+    plugins: [plugin],
+    ...(what === "field"
+      ? {
+        entities: {
+          customers: { fields: { username: { username: { from: "first_name", digits: 3 } } } },
+        },
+      }
+      : {}),
+  };
+  await gen(scenario, {
+    out,
+    formats: [what === "field" ? "csv" : "tsv"],
+    counts: { customers: rows },
+    ...(sandboxed ? {} : { policy: { trusted: [plugin] } }),
+  });
+  return await fileSize(out);
+}
+
+/** Rows of all entities, for the ERP cases (where the argument is years, not rows). */
+let produced = rows;
+
+/** The ERP period: `years` whole years from 2024-01-01. */
+function erpPeriod(years: number): { from: string; to: string } {
+  return { from: "2024-01-01", to: `${2023 + years}-12-31` };
+}
+
+/**
+ * erp/normal-ops over `years` years as fabricate gen runs it: all 18
+ * entities, every validator, CSV files. Children read their parents by
+ * index (lookups), never from a stored copy.
+ */
+async function erpGen(years: number): Promise<number> {
+  const out = `${dir}/${name}`;
+  const result = await gen("erp/normal-ops", { out, formats: ["csv"], period: erpPeriod(years) });
+  produced = result.entities.reduce((n, e) => n + e.rows, 0);
+  return await fileSize(out);
+}
+
+/**
+ * erp/normal-ops over `years` years streamed in memory, without validators
+ * or files: what is left is generation and parent-row lookups, whose memory
+ * must not grow with the row count.
+ */
+async function erpStream(years: number): Promise<number> {
+  const plan = await prepare("erp/normal-ops", { period: erpPeriod(years) });
+  const world = new World(plan);
+  // With --v8-flags=--expose-gc, the live heap after each entity: RSS also
+  // counts garbage not yet collected, which grows with the work done.
+  const gc = (globalThis as { gc?: () => void }).gc;
+  produced = 0;
+  for (const entity of plan.entities) {
+    for await (const { out } of entityBatches(world.engine(entity.name), plan.batchSize)) {
+      produced += out.length;
+    }
+    if (gc) {
+      gc();
+      liveMb = Math.max(liveMb ?? 0, Math.round(Deno.memoryUsage().heapUsed / 1048576));
+    }
+  }
+  return 0;
+}
+
+/** The largest live heap seen (erp-stream with --expose-gc). */
+let liveMb: number | undefined;
 
 /** The formatter alone: one pre-built 10,000-row batch written again and again. */
 async function formatterOnly(format: string): Promise<number> {
@@ -147,6 +226,24 @@ switch (name) {
   case "hand-written-faker-loop":
     bytes = await handWrittenLoop();
     break;
+  case "plugin-field-in-process":
+    bytes = await viaPlugin("field", false);
+    break;
+  case "plugin-field-sandboxed":
+    bytes = await viaPlugin("field", true);
+    break;
+  case "plugin-format-in-process":
+    bytes = await viaPlugin("format", false);
+    break;
+  case "plugin-format-sandboxed":
+    bytes = await viaPlugin("format", true);
+    break;
+  case "erp-normal-ops":
+    bytes = await erpGen(rows);
+    break;
+  case "erp-stream":
+    bytes = await erpStream(rows);
+    break;
   default:
     console.error(`unknown case ${name}`);
     Deno.exit(2);
@@ -155,10 +252,11 @@ const ms = performance.now() - t0;
 console.log(
   JSON.stringify({
     case: name,
-    rows,
+    rows: produced,
     ms: Math.round(ms),
-    rowsPerSec: Math.round(rows / (ms / 1000)),
+    rowsPerSec: Math.round(produced / (ms / 1000)),
     peakMb: peakMb(),
+    ...(liveMb === undefined ? {} : { liveMb }),
     bytes,
   }),
 );

@@ -77,3 +77,23 @@ Deno.test("validate reports a valid scenario and the order of entities", async (
     /quickstart: valid \(3 entities, 6,200 rows, order customers → products → orders\)/,
   );
 });
+
+Deno.test("every built-in scenario file satisfies scenario.schema.json (checked by Ajv)", async () => {
+  const { default: Ajv2020 } = await import("ajv/dist/2020.js");
+  const { parse } = await import("yaml");
+  const schema = JSON.parse(
+    await Deno.readTextFile(new URL("../../scenario.schema.json", import.meta.url)),
+  );
+  // deno-lint-ignore no-explicit-any
+  const ajv = new (Ajv2020 as any)({ strict: false, allErrors: true });
+  const validate = ajv.compile(schema);
+  const index = JSON.parse(
+    await Deno.readTextFile(new URL("../../scenarios/index.json", import.meta.url)),
+  );
+  for (const name of index.scenarios as string[]) {
+    const doc = parse(
+      await Deno.readTextFile(new URL(`../../scenarios/${name}.yaml`, import.meta.url)),
+    );
+    assert.ok(validate(doc), `${name}: ${JSON.stringify(validate.errors?.slice(0, 3))}`);
+  }
+});

@@ -181,3 +181,33 @@ Deno.test("--count cannot set a per-parent entity", async () => {
   assert.match(bad.stderr, /per companies row/);
   await Deno.remove(dir, { recursive: true });
 });
+
+Deno.test("fields that read a replaced field follow the replacement, in batches and alone", async () => {
+  const scenario = {
+    name: "d",
+    seed: 2,
+    anomaly_rate: 0.3,
+    entities: {
+      people: {
+        count: 500,
+        fields: {
+          id: { sequence: {} },
+          last: { faker: "person.lastName" },
+          email: { template: "x.{{last | lower}}@example.com" },
+          shout: { template: "{{email | upper}}" },
+        },
+        anomalies: { kinds: { no_last: { set: { last: null } } } },
+      },
+    },
+  };
+  const rows = await rowsOf(scenario, "people");
+  const broken = rows.filter((r) => r._anomaly === "no_last");
+  assert.ok(broken.length > 100);
+  for (const r of broken) {
+    assert.equal(r.last, null);
+    assert.equal(r.email, "x.@example.com");
+    assert.equal(r.shout, "X.@EXAMPLE.COM");
+  }
+  const engine = new World(await prepare(scenario)).engine("people");
+  rows.slice(0, 60).forEach((r, i) => assert.deepEqual(engine.rowAt(i), r, `row ${i}`));
+});

@@ -96,3 +96,19 @@ Deno.test("inline scenario objects load without a file", async () => {
   assert.equal(s.file, "<inline>");
   assert.equal(s.scenario.locale, "en");
 });
+
+Deno.test("extends applies each file of a diamond once, in order", async () => {
+  const dir = await write({
+    "master.yaml":
+      "name: master\nseed: 1\nentities:\n  u:\n    count: 10\n    fields:\n      id: { sequence: {} }\n      plan: basic\n      status: active\n",
+    "model.yaml": "extends: ./master.yaml\nentities:\n  u:\n    fields:\n      plan: business\n",
+    "negative.yaml": "extends: ./master.yaml\nentities:\n  u:\n    fields:\n      status: broken\n",
+    "both.yaml": "extends: [./model.yaml, ./negative.yaml]\nname: both\n",
+  });
+  const loaded = await loadScenario("both.yaml", { cwd: dir });
+  const fields = loaded.scenario.entities.u!.fields;
+  assert.equal(fields.plan, "business", "the model's override survives the second base");
+  assert.equal(fields.status, "broken");
+  assert.equal(loaded.scenario.name, "both");
+  await Deno.remove(dir, { recursive: true });
+});

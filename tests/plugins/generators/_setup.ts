@@ -88,15 +88,19 @@ export async function planOf(scenario: Record<string, unknown>): Promise<Plan> {
 }
 
 /**
- * The compiled field `v` of a one-field scenario.
+ * The compiled field `v` of a one-entity scenario (other fields optional).
  *
  * @example
  * ```ts ignore
  * (await compiledField({ integer: { min: 1, max: 6 } })).gen.cardinality; // 6
  * ```
  */
-export async function compiledField(field: unknown, count = 10): Promise<CompiledField> {
-  const plan = await prepare(oneField(field, count));
+export async function compiledField(
+  field: unknown,
+  count = 10,
+  extraFields?: Record<string, unknown>,
+): Promise<CompiledField> {
+  const plan = await prepare(oneField(field, count, extraFields ? { extraFields } : {}));
   return plan.byName.get("e")!.declared.find((f) => f.name === "v")!;
 }
 
@@ -166,4 +170,20 @@ export function tally<T>(xs: readonly T[]): Map<T, number> {
   const out = new Map<T, number>();
   for (const x of xs) out.set(x, (out.get(x) ?? 0) + 1);
   return out;
+}
+
+/**
+ * Whole years from one ISO date or datetime to another by the UTC calendar,
+ * computed with `Date`: an independent check of the `age` generator.
+ *
+ * @example
+ * ```ts ignore
+ * yearsBetween("1990-07-04", "2025-07-03"); // 34
+ * ```
+ */
+export function yearsBetween(birth: string, at: string): number {
+  const b = new Date(birth), a = new Date(at);
+  const before = a.getUTCMonth() < b.getUTCMonth() ||
+    (a.getUTCMonth() === b.getUTCMonth() && a.getUTCDate() < b.getUTCDate());
+  return a.getUTCFullYear() - b.getUTCFullYear() - (before ? 1 : 0);
 }

@@ -1,5 +1,13 @@
 import assert from "node:assert/strict";
-import { addMonths, compileFormat, parseInstant } from "../../../plugins/_shared/dates.ts";
+import {
+  addMonths,
+  compileFormat,
+  nominalMs,
+  parseDuration,
+  parseInstant,
+  shiftBy,
+  ymdOf,
+} from "../../../plugins/_shared/dates.ts";
 
 const REF = new Date("2025-06-30T12:34:56Z");
 const ms = (text: string) => {
@@ -74,4 +82,30 @@ Deno.test("compileFormat writes a booking form's date of birth", () => {
     compileFormat("YYYY-MM-DD")(Date.UTC(1, 0, 1) - 0),
     new Date(Date.UTC(1, 0, 1)).toISOString().slice(0, 10),
   );
+});
+
+Deno.test("parseDuration reads signed and unsigned durations with calendar and fixed units", () => {
+  assert.deepEqual(parseDuration("1y6mo"), { ok: true, months: 18, ms: 0 });
+  assert.deepEqual(parseDuration("-90min"), { ok: true, months: 0, ms: -5_400_000 });
+  assert.deepEqual(parseDuration("+2d12h"), { ok: true, months: 0, ms: 2.5 * 86_400_000 });
+  assert.deepEqual(parseDuration("0"), { ok: true, months: 0, ms: 0 });
+  const m = parseDuration("5m");
+  assert.equal(m.ok, false);
+  assert.equal(!m.ok && m.hint, 'write "mo" for months or "min" for minutes');
+  assert.equal(parseDuration("soon").ok, false);
+});
+
+Deno.test("shiftBy moves by calendar months, clamping the day, then by fixed time", () => {
+  assert.equal(shiftBy(Date.UTC(2024, 0, 31), { months: 1, ms: 0 }), Date.UTC(2024, 1, 29));
+  assert.equal(
+    shiftBy(Date.UTC(2024, 1, 29), { months: -12, ms: 3_600_000 }),
+    Date.UTC(2023, 1, 28, 1),
+  );
+  assert.equal(nominalMs({ months: 12, ms: 0 }), 365.2425 * 86_400_000);
+});
+
+Deno.test("ymdOf gives the UTC calendar day as YYYYMMDD", () => {
+  assert.equal(ymdOf(Date.UTC(1990, 6, 4, 23, 59, 59)), 19900704);
+  assert.equal(ymdOf(Date.UTC(2000, 1, 29)), 20000229);
+  assert.equal(ymdOf(-1), 19691231);
 });

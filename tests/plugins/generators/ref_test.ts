@@ -1,6 +1,9 @@
 import assert from "node:assert/strict";
 import { rowsOf } from "../../_helpers/rows.ts";
 import { issuesOf, planOf, rowsAloneMatchBatch, tally, yamlIssues } from "./_setup.ts";
+import { PluginInputError } from "../../../core/errors.ts";
+import refPlugin from "../../../plugins/generators/ref.ts";
+import { fakeSetup, ownerOf, valuesOf } from "./_fake_setup.ts";
 
 function shop(ref: unknown, counts = { customers: 100, orders: 2000 }, seed: number | string = 1) {
   return {
@@ -231,4 +234,90 @@ Deno.test("ref gives the same row alone as in a batch", async () => {
     );
     assert.deepEqual(alone, batch, JSON.stringify(distribution));
   }
+});
+
+Deno.test("ref to the owning parent defaults to distribution owner: the parent the row belongs to", async () => {
+  const owner = ownerOf("orders", [2, 3, 1]);
+  const setup = fakeSetup({ owner, entities: { orders: ["id"], products: ["id"] } });
+  // The fake setup's valueAt gives the parent index as the key.
+  assert.deepEqual(await valuesOf(refPlugin, "orders.id", setup, 6), [0, 0, 1, 1, 1, 2]);
+  assert.deepEqual(
+    await valuesOf(refPlugin, { to: "orders", distribution: "owner" }, setup, 6),
+    [0, 0, 1, 1, 1, 2],
+  );
+  const gen = await refPlugin.create(refPlugin.options.parse("orders.id"), setup);
+  assert.equal(gen.distinct, undefined, "siblings share their parent");
+  // A ref to another entity keeps the uniform default.
+  const products = await valuesOf(refPlugin, "products.id", setup, 200);
+  assert.ok(new Set(products).size > 6);
+});
+
+Deno.test("ref distribution owner needs rows that belong to that entity", async () => {
+  const none = fakeSetup({ entities: { orders: ["id"] } });
+  const other = fakeSetup({ owner: ownerOf("carts", [1]), entities: { orders: ["id"] } });
+  const problem = async (setup: ReturnType<typeof fakeSetup>) => {
+    try {
+      await refPlugin.create(
+        refPlugin.options.parse({ to: "orders", distribution: "owner" }),
+        setup,
+      );
+    } catch (e) {
+      if (e instanceof PluginInputError) return e;
+      throw e;
+    }
+    throw new Error("accepted");
+  };
+  const a = await problem(none);
+  assert.equal(
+    a.message,
+    'Cannot use distribution "owner" for a ref to orders: e rows do not belong to parent rows',
+  );
+  assert.equal(a.hint, "count e per parent: count: { per: orders, min: 1, max: 5 }");
+  assert.deepEqual(a.path, ["distribution"]);
+  const b = await problem(other);
+  assert.match(b.message, /e rows belong to carts, not orders/);
+});
+
+Deno.test("ref in an entity counted per parent links every row to the parent it was counted for", async () => {
+  const scenario = {
+    name: "t",
+    seed: 5,
+    entities: {
+      orders: { count: 300, fields: { id: { sequence: { start: 1000 } } } },
+      items: {
+        count: { per: "orders", min: 1, max: 5 },
+        fields: { order_id: { ref: "orders.id" }, line: { position: {} } },
+      },
+    },
+  };
+  const items = await rowsOf(scenario, "items");
+  // Items come parent by parent, each run starting at line 1.
+  let expected = 999;
+  for (const it of items) {
+    if (it.line === 1) expected++;
+    assert.equal(it.order_id, expected);
+  }
+  assert.equal(expected, 1299, "every order has its items");
+  const { alone, batch } = await rowsAloneMatchBatch(scenario, "items", [0, 7, items.length - 1]);
+  assert.deepEqual(alone, batch);
+});
+
+Deno.test("ref owner links branches to the 30% of companies that have any", async () => {
+  const scenario = {
+    name: "t",
+    seed: 8,
+    entities: {
+      companies: { count: 2000, fields: { id: { sequence: {} } } },
+      branches: {
+        count: { per: "companies", p: 0.3, min: 1, max: 3 },
+        fields: { company_id: { ref: "companies.id" }, n: { position: {} } },
+      },
+    },
+  };
+  const branches = await rowsOf(scenario, "branches");
+  const owners = tally(branches.map((b) => b.company_id));
+  // 30% of 2000 companies: 600 ± 5 binomial sd (sd ≈ 20.5).
+  assert.ok(Math.abs(owners.size - 600) < 103, `${owners.size} companies have branches`);
+  for (const n of owners.values()) assert.ok(n >= 1 && n <= 3);
+  assert.ok(branches.every((b) => (b.n as number) <= owners.get(b.company_id)!));
 });

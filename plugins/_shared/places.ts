@@ -1,0 +1,220 @@
+/**
+ * Place data for the `place` generator: cities or districts with their
+ * state, postal codes, telephone area codes and coordinates, by country,
+ * weighted by population; and local telephone numbers in each country's
+ * numbering plan. The data files and their sources are in
+ * `plugins/_data/` (see its README).
+ *
+ * @module
+ */
+import type { Random } from "../../core/random.ts";
+import us from "../_data/places_us.json" with { type: "json" };
+import eg from "../_data/places_eg.json" with { type: "json" };
+
+/**
+ * One place: a city (US) or a district of a city (EG).
+ *
+ * @example
+ * ```ts
+ * import { type Place, placeTable } from "./places.ts";
+ * const place: Place = placeTable("EG")!.pick(0);
+ * place.postalCodes[0]!.length; // 5
+ * ```
+ */
+export interface Place {
+  /** The city, as in a postal address. */
+  readonly city: string;
+  /** The district or area within the city, when the data has one. */
+  readonly district: string | null;
+  /** The state or governorate code (ISO 3166-2 without the country: NY, C, ALX). */
+  readonly stateCode: string;
+  /** The state or governorate name. */
+  readonly state: string;
+  /** Arabic names, when the data has them. */
+  readonly cityAr: string | null;
+  readonly districtAr: string | null;
+  readonly stateAr: string | null;
+  /** Latitude and longitude of the place's centre (WGS 84 degrees). */
+  readonly latitude: number;
+  readonly longitude: number;
+  /** The place's postal codes (at least one). */
+  readonly postalCodes: readonly string[];
+  /** The telephone area codes in use there (at least one). */
+  readonly areaCodes: readonly string[];
+}
+
+/**
+ * A country's places and how to pick one by population.
+ *
+ * @example
+ * ```ts
+ * import { type PlaceTable, placeTable } from "./places.ts";
+ * const us: PlaceTable = placeTable("US")!;
+ * us.pick(0.999).stateCode.length; // 2
+ * ```
+ */
+export interface PlaceTable {
+  /** ISO 3166-1 alpha-2 code. */
+  readonly country: string;
+  /** The places. */
+  readonly places: readonly Place[];
+  /** True when places have districts. */
+  readonly hasDistricts: boolean;
+  /**
+   * The place for a uniform number in [0, 1): places are weighted by
+   * population.
+   */
+  pick(u: number): Place;
+}
+
+/** The shape of a file in `plugins/_data/places_*.json`. */
+interface PlaceFile {
+  readonly country: string;
+  readonly columns: readonly string[];
+  readonly states: Readonly<Record<string, { readonly name: string; readonly name_ar?: string }>>;
+  readonly places: readonly (readonly (string | number)[])[];
+}
+
+const FILES: Readonly<Record<string, PlaceFile>> = { US: us, EG: eg };
+
+/**
+ * The countries with place data, sorted.
+ *
+ * @example
+ * ```ts
+ * import { PLACE_COUNTRIES } from "./places.ts";
+ * PLACE_COUNTRIES; // ["EG", "US"]
+ * ```
+ */
+export const PLACE_COUNTRIES: readonly string[] = Object.keys(FILES).sort();
+
+const tables = new Map<string, PlaceTable>();
+
+/**
+ * A country's place table, built once on first use.
+ *
+ * @param country An ISO 3166-1 alpha-2 code, any case.
+ * @returns The table, or `undefined` when there is no data for the country.
+ * @example
+ * ```ts
+ * import { placeTable } from "./places.ts";
+ * const eg = placeTable("eg")!;
+ * eg.pick(0.5).postalCodes[0]; // a five-digit code
+ * ```
+ */
+export function placeTable(country: string): PlaceTable | undefined {
+  const code = country.trim().toUpperCase();
+  const file = Object.hasOwn(FILES, code) ? FILES[code] : undefined;
+  if (!file) return undefined;
+  let table = tables.get(code);
+  if (!table) {
+    table = buildTable(file);
+    tables.set(code, table);
+  }
+  return table;
+}
+
+function buildTable(file: PlaceFile): PlaceTable {
+  const at = (name: string) => file.columns.indexOf(name);
+  const city = at("city"), district = at("district"), state = at("state_code");
+  const postal = at("postal_codes"), area = at("area_codes"), population = at("population");
+  const lat = at("latitude"), lon = at("longitude");
+  const districtAr = at("district_ar"), cityAr = at("city_ar");
+  const text = (row: readonly (string | number)[], c: number) => (c < 0 ? null : String(row[c]));
+  const places: Place[] = file.places.map((row) => {
+    const stateCode = String(row[state]);
+    const s = file.states[stateCode];
+    if (!s) throw new Error(`Place data for ${file.country}: unknown state "${stateCode}"`);
+    return {
+      city: String(row[city]),
+      district: text(row, district),
+      stateCode,
+      state: s.name,
+      cityAr: text(row, cityAr),
+      districtAr: text(row, districtAr),
+      stateAr: s.name_ar ?? null,
+      latitude: Number(row[lat]),
+      longitude: Number(row[lon]),
+      postalCodes: String(row[postal]).split(" "),
+      areaCodes: String(row[area]).split(" "),
+    };
+  });
+  const cumulative = new Float64Array(places.length);
+  let total = 0;
+  file.places.forEach((row, i) => (cumulative[i] = total += Math.max(1, Number(row[population]))));
+  const last = places.length - 1;
+  return {
+    country: file.country,
+    places,
+    hasDistricts: district >= 0,
+    pick(u) {
+      // The first place whose cumulative weight exceeds u × total.
+      const x = u * total;
+      let lo = 0, hi = last;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (cumulative[mid]! > x) hi = mid;
+        else lo = mid + 1;
+      }
+      return places[lo]!;
+    },
+  };
+}
+
+/**
+ * How a telephone number is written: national (`(212) 736-4821`,
+ * `02 23456789`) or E.164 (`+12127364821`).
+ *
+ * @example
+ * ```ts
+ * import type { PhoneStyle } from "./places.ts";
+ * const style: PhoneStyle = "e164";
+ * ```
+ */
+export type PhoneStyle = "national" | "e164";
+
+function digits(random: Random, n: number): string {
+  let s = "";
+  for (let i = 0; i < n; i++) s += random.int(0, 9);
+  return s;
+}
+
+/**
+ * A fixed-line telephone number in a place's area code, in the country's
+ * numbering plan: NANP for the US (exchange 2–9XX, never N11:
+ * `(212) 736-4821`), Egypt's plan (`02` plus 8 digits in Cairo and Giza,
+ * `03` plus 7 in Alexandria, two-digit area codes plus 7 elsewhere:
+ * `040 3456789`). `e164` writes `+12127364821`, `+20403456789`.
+ *
+ * @param country The country (a key of the place data).
+ * @param area The area code.
+ * @param random The row's random stream.
+ * @param style National or E.164.
+ * @returns The number.
+ * @example
+ * ```ts
+ * import { phoneNumber } from "./places.ts";
+ * import { Random } from "../../core/random.ts";
+ * const random = new Random();
+ * random.reseed(1, 0);
+ * phoneNumber("EG", "40", random, "e164"); // "+2040" then 7 digits
+ * ```
+ */
+export function phoneNumber(
+  country: string,
+  area: string,
+  random: Random,
+  style: PhoneStyle,
+): string {
+  if (country === "US") {
+    let exchange = random.int(200, 999);
+    if (exchange % 100 === 11) exchange++; // N11 codes are service numbers (411, 911)
+    const line = digits(random, 4);
+    return style === "e164" ? `+1${area}${exchange}${line}` : `(${area}) ${exchange}-${line}`;
+  }
+  // Egypt: a subscriber number's first digit is never 0 or 1 (those start
+  // prefixes); Banha's (13) starts with 2 or 3.
+  const first = area === "13" ? random.int(2, 3) : random.int(2, 9);
+  const subscriber = first + digits(random, area === "2" ? 7 : 6);
+  return style === "e164" ? `+20${area}${subscriber}` : `0${area} ${subscriber}`;
+}

@@ -48,7 +48,9 @@ export const PLUGIN_FLAGS: Record<string, FlagSpec> = {
 export const PLUGIN_HELP =
   `Plugins: built-ins and trusted plugins run in-process; any other plugin runs in
 its own sandbox with only the permissions it declares and you grant, here or in
-./deno.json ("fabricate": { "grants": { "<plugin>": { "read": [...] } } }).`;
+./deno.json ("fabricate": { "grants": { "<plugin>": { "read": [...] } } }).
+Run fabricate with --no-prompt, so Deno never asks you to grant a plugin more.
+Guide: docs/plugins.md`;
 
 /**
  * Reads the plugin flags into a policy.

@@ -41,6 +41,7 @@ export default async function schemaCommand(args: string[]): Promise<number> {
   const registry = await registryFor([], new URL(`file://${Deno.cwd()}/`), Deno.cwd()).catch(() =>
     builtinRegistry()
   );
+  registry.close();
   console.log(JSON.stringify(scenarioJsonSchema(registry), null, 2));
   return 0;
 }

@@ -69,9 +69,8 @@ export function kindSelector<K>(
   const rowKey = hashKey(seedKey, entity, "anomaly-row");
   const kindKey = hashKey(seedKey, entity, "anomaly-kind");
   const total = kinds.reduce((n, k) => n + k.weight, 0);
-  const cumulative = kinds.map((k, i) =>
-    kinds.slice(0, i + 1).reduce((n, x) => n + x.weight, 0) / total
-  );
+  let running = 0;
+  const cumulative = kinds.map((k) => (running += k.weight) / total);
   if (rate <= 0 || total <= 0) return () => undefined;
   return (index) => {
     if (unitAt(rowKey, index) >= rate) return undefined;

@@ -87,7 +87,7 @@ export function entitySchemaOf(plan: Plan, entity: CompiledEntity): EntitySchema
     columns: entity.outputs.map((f): ColumnInfo => ({
       name: f.name,
       type: f.type,
-      nullable: f.nullable > 0 || (f.gen.nullable ?? false),
+      nullable: f.nullable > 0 || (f.gen.nullable ?? false) || f.when !== undefined,
       referenced: referenced.has(f.name),
       unique: f.unique || (f.gen.distinct ?? false),
       key: f.name === keyName,

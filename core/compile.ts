@@ -53,6 +53,7 @@ export const MODIFIERS = [
   "locale",
   "hidden",
   "validate",
+  "when",
 ] as const;
 
 const ruleListSchema = z.union([
@@ -74,6 +75,19 @@ export const modifiersSchema = z.object({
   locale: z.string().min(1).optional().describe("Locale of this field (faker locales)"),
   hidden: z.boolean().optional().describe("Generate but do not output (for templates)"),
   validate: ruleListSchema.optional().describe("Validator rules: { format: email }"),
+  when: z.object({
+    field: z.string().describe("A field of the same row"),
+    in: z.array(z.unknown()).optional().describe("The field's value is one of these"),
+    not_in: z.array(z.unknown()).optional().describe("The field's value is none of these"),
+    not_null: z.boolean().optional().describe("The field has a value"),
+  }).strict().refine(
+    (w) => [w.in, w.not_in, w.not_null].filter((x) => x !== undefined).length === 1,
+    {
+      message: "Give one condition: in, not_in or not_null",
+    },
+  ).optional().describe(
+    "Only when another field of the row matches; null otherwise (delivered_at only for delivered orders)",
+  ),
 });
 
 /** A validator rule bound to an entity (and maybe a field). */
@@ -118,6 +132,8 @@ export interface CompiledField {
   readonly transform: ((value: unknown) => unknown) | undefined;
   /** Generated but not written. */
   readonly hidden: boolean;
+  /** A condition on another field of the row; the value is null when it fails. */
+  readonly when: { readonly field: string; test(value: unknown): boolean } | undefined;
 }
 
 /** An entity ready for the engine. */
@@ -382,6 +398,27 @@ export async function compile(
   };
 }
 
+/** Compiles a `when` condition into a test on the other field's value. */
+function whenTest(
+  w: {
+    field: string;
+    in?: unknown[] | undefined;
+    not_in?: unknown[] | undefined;
+    not_null?: boolean | undefined;
+  },
+): { field: string; test(value: unknown): boolean } {
+  if (w.in) {
+    const set = new Set(w.in);
+    return { field: w.field, test: (v) => set.has(v) };
+  }
+  if (w.not_in) {
+    const set = new Set(w.not_in);
+    return { field: w.field, test: (v) => v !== null && !set.has(v) };
+  }
+  const want = w.not_null!;
+  return { field: w.field, test: (v) => (v !== null && v !== undefined) === want };
+}
+
 /** Reads an ISO date as UTC unless it names its own offset. */
 function utcDate(iso: string): Date {
   const zoned = /T.*(Z|[+-]\d{2}:?\d{2})$/.test(iso);
@@ -488,6 +525,15 @@ async function compileAnomalies(
         salt: `anomaly:${kindName}`,
       });
       if (!field) continue;
+      if (field.gen.column) {
+        ctx.issues.push({
+          path,
+          message:
+            `Anomaly "${kindName}" cannot use "${field.plugin.name}" for ${fieldName}: it runs sandboxed and only answers whole batches`,
+          hint: "use a built-in or trusted generator in an anomaly's set",
+        });
+        continue;
+      }
       for (const u of field.uses) {
         if (!names.includes(u)) {
           ctx.issues.push({
@@ -582,6 +628,7 @@ function kernelField(
     uniqueByRetry: false,
     transform: undefined,
     hidden: false,
+    when: undefined,
   };
 }
 
@@ -782,7 +829,9 @@ async function compileField(
     plugin,
     gen,
     type: gen.type ?? "string",
-    uses: gen.uses ?? [],
+    uses: m.when && !(gen.uses ?? []).includes(m.when.field)
+      ? [...(gen.uses ?? []), m.when.field]
+      : gen.uses ?? [],
     ref: gen.ref,
     key: place
       ? hashKey(ctx.seedKey, entity, name, place.salt)
@@ -795,6 +844,7 @@ async function compileField(
     uniqueByRetry: unique && !gen.distinct,
     transform: transforms.length ? composeTransforms(transforms) : undefined,
     hidden: m.hidden ?? false,
+    when: m.when ? whenTest(m.when) : undefined,
   };
 }
 

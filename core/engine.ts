@@ -299,7 +299,10 @@ export class EntityEngine {
     for (let k = 0; k < length; k++) {
       const i = start + k;
       let v = column[k];
-      if (f.nullable > 0 && unitAt(f.nullKey, i) < f.nullable) v = null;
+      if (
+        (f.nullable > 0 && unitAt(f.nullKey, i) < f.nullable) ||
+        (f.when !== undefined && !f.when.test(row.columns[this.fieldIndex.get(f.when.field)!]![k]))
+      ) v = null;
       else if (f.transform) v = f.transform(v);
       if (v === undefined) throw this.#wrap(new Error("column() gave undefined"), f, i, "column");
       if (seen !== undefined && v !== null) {
@@ -467,12 +470,15 @@ export class EntityEngine {
     row: BatchRow | SingleRow | AnomalyRow,
     key: number,
   ): unknown {
-    if (f.nullable > 0 && unitAt(f.nullKey, i) < f.nullable) {
+    row.index = i;
+    if (
+      (f.nullable > 0 && unitAt(f.nullKey, i) < f.nullable) ||
+      (f.when !== undefined && !f.when.test(row.get(f.when.field)))
+    ) {
       this.#lastRefIndex = NaN;
       return null;
     }
     row.random.reseed(key, i);
-    row.index = i;
     let v: unknown;
     if (f.ref) {
       const j = f.ref.index(row);

@@ -77,10 +77,12 @@ export function scenarioJsonSchema(registry: Registry): Json {
   root.title = "fabricate scenario";
 
   // Every modifier may be null: that removes one inherited through extends.
+  // Each is defined once in $defs and referenced from every generator.
   const modifiers = Object.fromEntries(
-    Object.entries((toJson(modifiersSchema).properties ?? {}) as Json).map((
-      [k, v],
-    ) => [k, { anyOf: [v, { type: "null" }] }]),
+    Object.entries((toJson(modifiersSchema).properties ?? {}) as Json).map(([k, v]) => {
+      defs[`modifier_${k}`] = { anyOf: [v, { type: "null" }] };
+      return [k, { $ref: `#/$defs/modifier_${k}` }];
+    }),
   ) as Json;
   const generators = registry.names("generator").map((name) => {
     const plugin = registry.generator(name)!.plugin;
@@ -136,10 +138,12 @@ export function scenarioJsonSchema(registry: Registry): Json {
     registry.validator(n)!.plugin.scope !== "entity"
   );
   const fieldRule = { anyOf: [...fieldRules, { type: "string", enum: fieldRuleNames }] };
+  defs.fieldRules = {
+    description: "Validator rules of a field: { format: email }, a list of them, or a bare name",
+    anyOf: [fieldRule, { type: "array", items: fieldRule }, { type: "null" }],
+  };
   for (const g of [...generators, onlyModifiers]) {
-    (g.properties as Json).validate = {
-      anyOf: [fieldRule, { type: "array", items: fieldRule }, { type: "null" }],
-    };
+    (g.properties as Json).validate = { $ref: "#/$defs/fieldRules" };
   }
 
   const output = defs.output as Json;

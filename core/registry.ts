@@ -29,7 +29,6 @@ import {
   resolvePolicy,
   specifierOf,
 } from "./sandbox/policy.ts";
-import type { PermissionLists } from "./sandbox/protocol.ts";
 import { proxyPlugin } from "./sandbox/proxy_plugins.ts";
 
 /** A registered plugin and where it came from. */
@@ -244,6 +243,9 @@ export async function loadPlugins(
       );
     }
   }
+  // A module already loaded (listed by deno.json and again by the scenario) is loaded once.
+  const known = new Set(registry.list().map((r) => r.url));
+  entries = entries.filter((e) => !known.has(specifierOf(sourceOf(e), base)));
   const isTrusted = (entry: PluginEntry, url: string) =>
     builtin || policy.trusted.has(url) ||
     (options.fromConfig === true && typeof entry === "object" && entry.trusted === true);
@@ -252,12 +254,9 @@ export async function loadPlugins(
   const sandboxes = Promise.allSettled(sandboxed.map(async (entry) => {
     const source = sourceOf(entry);
     const url = specifierOf(source, base);
-    const entryGrants = options.fromConfig && typeof entry === "object" && entry.grants
-      ? grantLists(entry.grants, new URL(".", base).pathname)
-      : undefined;
+    // A deno.json entry's own grants are in the policy already, keyed by its URL.
     const loaded = await loadSandboxed(source, url, {
       policy,
-      ...(entryGrants ? { entryGrants } : {}),
       ...(options.list ? { list: true } : {}),
     });
     if (loaded.worker) registry.adopt(loaded.worker);
@@ -330,20 +329,6 @@ export async function loadPlugins(
 
 function sourceOf(entry: PluginEntry): string {
   return typeof entry === "string" ? entry : entry.source;
-}
-
-/** Grants of a deno.json entry, read paths made absolute against deno.json's folder. */
-function grantLists(
-  grants: { read?: string[] | undefined; net?: string[] | undefined; env?: string[] | undefined },
-  folder: string,
-): PermissionLists {
-  return {
-    read: (grants.read ?? []).map((p) =>
-      new URL(p, `file://${folder}`).pathname.replace(/\/+$/, "")
-    ),
-    net: [...(grants.net ?? [])],
-    env: [...(grants.env ?? [])],
-  };
 }
 
 /** An in-process plugin may do whatever fabricate may; it is listed with what it declares. */

@@ -1,6 +1,6 @@
 /**
  * Loads an untrusted plugin module into a sandbox. The module is first
- * imported in a Worker that may only read the plugin's own folder (to learn
+ * imported in a Worker that may only read the plugin's own modules (to learn
  * what it declares); its permissions are then matched against the user's
  * grants. A declared permission nobody granted refuses the plugin, before
  * anything is generated; otherwise the plugin runs in a Worker with exactly
@@ -20,6 +20,7 @@ import {
   type PluginAccess,
   resolvePaths,
 } from "./permissions.ts";
+import { localModules } from "./local_modules.ts";
 import { PluginWorker } from "./plugin_worker.ts";
 import { grantsFor, relativePath, type ResolvedPolicy } from "./policy.ts";
 import type { PermissionLists, PluginMeta } from "./protocol.ts";
@@ -46,20 +47,18 @@ export interface SandboxedModule {
 export interface SandboxOptions {
   /** The run's policy (grants, timeout). */
   readonly policy: ResolvedPolicy;
-  /** Grants from the module's own deno.json entry. */
-  readonly entryGrants?: PermissionLists;
   /** Report a refusal in the result instead of throwing (for `fabricate plugins`). */
   readonly list?: boolean;
 }
 
 /**
  * What the Worker needs just to import the module: read on a local
- * plugin's folder; import from a remote plugin's host.
+ * plugin's own module files (not its folder: see `local_modules.ts`);
+ * import from a remote plugin's host.
  */
-function loadingPermissions(url: string): { read: string[]; import: string[] } {
+async function loadingPermissions(url: string): Promise<{ read: string[]; import: string[] }> {
   if (url.startsWith("file:")) {
-    const path = decodeURIComponent(new URL(url).pathname);
-    return { read: [path.slice(0, path.lastIndexOf("/")) || "/"], import: [] };
+    return { read: await localModules(decodeURIComponent(new URL(url).pathname)), import: [] };
   }
   if (url.startsWith("jsr:")) return { read: [], import: ["jsr.io:443"] };
   if (/^https?:/.test(url)) {
@@ -109,7 +108,7 @@ export async function loadSandboxed(
   options: SandboxOptions,
 ): Promise<SandboxedModule> {
   const { policy } = options;
-  const loading = loadingPermissions(url);
+  const loading = await loadingPermissions(url);
   const gaps = await hostGaps({ ...noPermissions(), read: loading.read, import: loading.import });
   if (gaps.length) {
     throw new FabricateError(
@@ -132,21 +131,18 @@ export async function loadSandboxed(
     throw new FabricateError(
       `Cannot load plugin "${source}": ${(e as Error).message.split("\n")[0]}` +
         (/Requires \w+ access/.test((e as Error).message)
-          ? "\n  hint: a sandboxed plugin may import only modules in its own folder, npm: packages and fabricate's mod.ts; anything else it reads must be declared and granted"
+          ? "\n  hint: a sandboxed plugin may import the modules it imports by a literal path from its own folder, npm: packages and fabricate's mod.ts; anything else it reads must be declared and granted"
           : ""),
       2,
       { cause: e },
     );
   }
-  const folder = loading.read[0] ?? policy.cwd;
+  // Declared read paths are relative to a local plugin's folder.
+  const entry = loading.read[0];
+  const folder = entry ? entry.slice(0, entry.lastIndexOf("/")) || "/" : policy.cwd;
   const plugins = metas.map((meta): SandboxedPlugin => {
     const declared = { ...meta.permissions, read: resolvePaths(meta.permissions.read, folder) };
     const granted = grantsFor(policy, meta.name, url);
-    for (const kind of PERMISSION_KINDS) {
-      for (const v of options.entryGrants?.[kind] ?? []) {
-        if (!granted[kind].includes(v)) granted[kind].push(v);
-      }
-    }
     return { meta, access: accessOf(declared, granted) };
   });
 
@@ -165,7 +161,7 @@ export async function loadSandboxed(
   if (PERMISSION_KINDS.every((k) => effective[k].length === 0)) {
     return { worker: probe, plugins };
   }
-  // The probe could read only the plugin's folder; the real Worker gets the grants too.
+  // The probe could read only the plugin's modules; the real Worker gets the grants too.
   probe.terminate();
   const worker = new PluginWorker(source, workerPermissions(loading, effective), policy.timeoutMs);
   try {
@@ -239,6 +235,6 @@ async function hostRefusal(
   return `Cannot give plugin ${names} (from "${source}") ${what}: fabricate itself does not have ${
     gaps.length === 1 ? "that permission" : "those permissions"
   } (a sandbox can never get more than fabricate has)\n` +
-    `  hint: run fabricate with ${flags} too, e.g. deno run -P=cli ${flags} cli.ts …, ` +
+    `  hint: run fabricate with ${flags} too, e.g. deno run -P=cli --no-prompt ${flags} cli.ts …, ` +
     `or add them to the permission set you run it with`;
 }

@@ -40,7 +40,8 @@ export class SandboxFailure extends Error {
 interface Pending {
   resolve(value: unknown): void;
   reject(error: Error): void;
-  timer: ReturnType<typeof setTimeout>;
+  /** Started when the call is the oldest pending one: the Worker answers in order. */
+  timer?: ReturnType<typeof setTimeout>;
 }
 
 /**
@@ -122,13 +123,14 @@ export class PluginWorker {
     if (this.#dead) return Promise.reject(new SandboxFailure(this.#dead));
     const id = this.#nextId++;
     return new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(() => this.#timeout(), this.timeoutMs);
-      this.#pending.set(id, { resolve: resolve as (v: unknown) => void, reject, timer });
+      this.#pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      this.#startClock();
       try {
         this.#worker.postMessage({ id, ...request }, transfer);
       } catch (e) {
-        clearTimeout(timer);
+        clearTimeout(this.#pending.get(id)?.timer);
         this.#pending.delete(id);
+        this.#startClock();
         reject(new SandboxFailure(`cannot send the request: ${(e as Error).message}`));
       }
     });
@@ -179,9 +181,21 @@ export class PluginWorker {
     if (!pending) return;
     this.#pending.delete(answer.id);
     clearTimeout(pending.timer);
+    this.#startClock();
     if ("error" in answer) {
       pending.reject(new SandboxFailure(answer.error.message, answer.error));
     } else pending.resolve((answer as { ok: unknown }).ok);
+  }
+
+  /**
+   * Times the oldest pending call only: calls queued behind it (a batch asked
+   * for ahead of time) wait for it without using up their own limit.
+   */
+  #startClock(): void {
+    const oldest = this.#pending.values().next().value;
+    if (oldest && oldest.timer === undefined) {
+      oldest.timer = setTimeout(() => this.#timeout(), this.timeoutMs);
+    }
   }
 
   #timeout(): void {

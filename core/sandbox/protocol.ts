@@ -161,10 +161,13 @@ export type Answer =
   /** The Worker is going away on its own (a crash, `Deno.exit`, `self.close`). */
   | { id: -1; crash: string };
 
-/** What `create` answers. */
-export type CreateAnswer =
-  | { instance: number; info?: GeneratorInfo }
-  | { issue: RemoteError };
+/** What `create` answers (a failure, `PluginInputError` included, comes as an error). */
+export interface CreateAnswer {
+  /** The Worker's handle on the created generator, validator or stream. */
+  instance: number;
+  /** For generators: what the kernel needs to know about the field. */
+  info?: GeneratorInfo;
+}
 
 /** What `check` and `finish` answer. */
 export type IssuesAnswer = ValidationIssue[];

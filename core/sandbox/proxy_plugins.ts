@@ -127,7 +127,16 @@ function optionsSchema(meta: PluginMeta, worker: PluginWorker): z.ZodType<Option
       }
     }
     return z.NEVER;
-  }).meta(meta.schema) as unknown as z.ZodType<OptionsHandle>;
+  }).meta(describable(meta.schema)) as unknown as z.ZodType<OptionsHandle>;
+}
+
+/**
+ * The plugin's JSON Schema as zod metadata. Without `id`: zod's registry
+ * keeps ids unique per process, and the same plugin may be loaded again.
+ */
+function describable(schema: Record<string, unknown>): Record<string, unknown> {
+  const { id: _id, $id: _$id, ...rest } = schema;
+  return rest;
 }
 
 /** A message for a failure inside the sandbox, with a hint when it was a denial. */

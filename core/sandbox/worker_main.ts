@@ -1,8 +1,8 @@
 /**
  * The bootstrap of a sandboxed plugin's Worker. fabricate starts this
  * module in a Worker whose Deno permissions are exactly what the plugin
- * declared and the user granted (plus read on the plugin's own folder, to
- * import it); the module imports the plugin by a computed URL and answers
+ * declared and the user granted (plus read on the plugin's own module
+ * files, to import them); the module imports the plugin by a computed URL and answers
  * the host's messages (see `protocol.ts`), one per batch.
  *
  * Two facts of Deno shape this file:
@@ -84,6 +84,20 @@ Object.defineProperty(globalThis, "close", {
     crash("the plugin called self.close()");
     realClose();
   },
+  writable: false,
+  configurable: false,
+});
+// A plugin may not ask the user for more: a request answers with what it has.
+// (Deno still prompts on a denied access when fabricate runs on a terminal
+// without --no-prompt, which is why fabricate's own command lines pass it.)
+const permissions = Deno.permissions;
+Object.defineProperty(permissions, "request", {
+  value: (d: Deno.PermissionDescriptor) => permissions.query(d),
+  writable: false,
+  configurable: false,
+});
+Object.defineProperty(permissions, "requestSync", {
+  value: (d: Deno.PermissionDescriptor) => permissions.querySync(d),
   writable: false,
   configurable: false,
 });

@@ -22,6 +22,10 @@ export const positionOptions = z.object({
   start: z.number().int().default(1).describe(
     "The number of each parent's first row (default 1; 0 for 0-based positions)",
   ),
+  /** What to give: the row's position, its parent's row count, or whether it is the last. */
+  of: z.enum(["position", "siblings", "last"]).default("position").describe(
+    "position (default), siblings (how many rows the parent has) or last (true for the parent's last row)",
+  ),
 }).strict().prefault({});
 
 /**
@@ -45,7 +49,7 @@ export default definePlugin({
   version: "1.0.0",
   description: "The row's position (1, 2, …) among its parent's rows, for per-parent counts",
   options: positionOptions,
-  create({ start }, setup) {
+  create({ start, of }, setup) {
     const owner = setup.owner;
     if (!owner) {
       throw new PluginInputError(
@@ -55,6 +59,14 @@ export default definePlugin({
             `count ${setup.entity} per parent row: count: { per: <parent entity>, min: 1, max: 5 }; for a running number use { sequence: {} }`,
         },
       );
+    }
+    if (of === "siblings") return { type: "integer", value: (row) => owner.siblingsOf(row.index) };
+    if (of === "last") {
+      return {
+        type: "boolean",
+        cardinality: 2,
+        value: (row) => owner.positionOf(row.index) === owner.siblingsOf(row.index) - 1,
+      };
     }
     return { type: "integer", value: (row) => owner.positionOf(row.index) + start };
   },

@@ -38,7 +38,7 @@ export async function rowsOf(
     return rows;
   } finally {
     // Sandboxed plugins' Workers would keep the test alive.
-    plan.registry.close();
+    if (!options.registry) plan.registry.close();
   }
 }
 
@@ -75,7 +75,7 @@ const CLI = new URL("../../cli.ts", import.meta.url).pathname;
 const CONFIG = new URL("../../deno.json", import.meta.url).pathname;
 
 /**
- * Runs `deno run -P=cli cli.ts <args>` as a real process, with NO_COLOR.
+ * Runs `deno run -P=cli --no-prompt cli.ts <args>` as a real process, with NO_COLOR.
  * `denoFlags` adds Deno flags (e.g. `--allow-net=127.0.0.1`) to the `cli`
  * permission set.
  *
@@ -97,6 +97,7 @@ export async function runCli(
     args: [
       "run",
       "-P=cli",
+      "--no-prompt",
       ...(options.denoFlags ?? []),
       "--quiet",
       "--config",

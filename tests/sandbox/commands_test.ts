@@ -146,7 +146,7 @@ Deno.test("plugin new scaffolds each kind with a test that passes, and never ove
   assert.equal(gen.stdout.trim().split("\n").length, 20);
 });
 
-Deno.test("the library API runs sandboxed plugins and stops their Workers when done", async () => {
+Deno.test("the library API runs sandboxed plugins like trusted ones", async () => {
   const scenario = {
     name: "t",
     seed: 2,
@@ -162,7 +162,44 @@ Deno.test("the library API runs sandboxed plugins and stops their Workers when d
   const trusted = await rowsOf(scenario, "e", { policy: { trusted: [example("username")] } });
   assert.deepEqual(sandboxed, trusted);
   assert.match(String(sandboxed[0]!.v), /^zoe\d$/);
-  // Had a Worker been left running, this test would not finish (Deno reports leaks).
+});
+
+Deno.test("gen, generate and fixture stop their Workers, so a program using them exits", async () => {
+  const dir = await Deno.makeTempDir();
+  const mod = new URL("../../mod.ts", import.meta.url).href;
+  const scenario = JSON.stringify({
+    name: "t",
+    plugins: [example("username"), example("tsv")],
+    entities: { e: { count: 5, fields: { a: "Ann", v: { username: { from: "a" } } } } },
+    output: { format: "tsv" },
+  });
+  // No Deno.exit(): a Worker left running would keep this program alive.
+  await Deno.writeTextFile(
+    `${dir}/uses_library.ts`,
+    `import { fixture, gen, generate } from "${mod}";
+const scenario = ${scenario};
+await gen(scenario, { out: "${dir}/out" });
+for await (const batch of generate(scenario)) console.log(batch.length);
+console.log((await fixture(scenario, "e", { count: 2 })).length);
+await gen({ ...scenario, entities: { e: { count: 1, fields: { v: { username: {} } } } } })
+  .catch((e) => console.log(e.name));
+`,
+  );
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-P=test", "--quiet", "--config", CONFIG, `${dir}/uses_library.ts`],
+    env: { NO_COLOR: "1" },
+    stdout: "piped",
+    stderr: "piped",
+    signal: AbortSignal.timeout(60_000),
+  }).output();
+  const stderr = new TextDecoder().decode(out.stderr);
+  assert.equal(out.code, 0, stderr);
+  assert.deepEqual(new TextDecoder().decode(out.stdout).trim().split("\n"), [
+    "5",
+    "2",
+    "ScenarioError",
+  ]);
+  assert.ok(await exists(`${dir}/out/e.tsv`));
 });
 
 Deno.test("a sandboxed field cannot be computed for one row, and a ref to it is refused", async () => {

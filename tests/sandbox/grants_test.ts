@@ -59,6 +59,14 @@ Deno.test("a read grant in deno.json resolves against the project folder", async
   assert.equal(denied.code, 1, denied.stderr);
 });
 
+Deno.test("grants on a deno.json plugin entry apply wherever that module is listed", async () => {
+  // The scenario lists the reader too: it is loaded once, with the entry's grants.
+  const config = { fabricate: { plugins: [{ source: READER, grants: { read: ["./allowed"] } }] } };
+  const ok = await read("allowed/a.txt", [], config);
+  assert.equal(ok.code, 0, ok.stderr);
+  assert.match(ok.data, /"v":"alpha"/);
+});
+
 Deno.test("a plugin that declares a permission nobody granted is refused before generation", async () => {
   const p = await project([NEEDS_NET], oneField({ needs_net: {} }));
   const r = await runCli(["gen", p.scenario, "--out", p.out], { cwd: p.dir });

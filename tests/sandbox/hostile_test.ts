@@ -123,3 +123,19 @@ Deno.test("a sandboxed plugin cannot import a remote module, which fabricate its
     await server.shutdown();
   }
 });
+
+Deno.test("a sandboxed plugin reads its own modules but not the files beside them", async () => {
+  const parts = fixture("with_parts");
+  const ok = await project([parts], oneField({ with_parts: {} }, 2));
+  const r = await runCli(["gen", ok.scenario, "--out", "-", "--format", "jsonl"], { cwd: ok.dir });
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /"v":"HELLO FROM A JSON MODULE"/);
+
+  for (const peek of ["./parts/notes.txt", "./hostile.ts"]) {
+    const p = await project([parts], oneField({ with_parts: { peek } }, 2));
+    const denied = await runCli(["gen", p.scenario, "--out", p.out], { cwd: p.dir });
+    assert.equal(denied.code, 1, denied.stderr);
+    assert.match(denied.stderr, /Plugin "with_parts" failed in create\(\).*Requires read access/);
+    assert.equal(await exists(p.out), false);
+  }
+});

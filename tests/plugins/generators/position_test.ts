@@ -15,12 +15,15 @@ Deno.test("position numbers each parent's rows from 1 again", async () => {
 });
 
 Deno.test("position is an integer column", async () => {
-  const gen = await position.create({ start: 1 }, fakeSetup({ owner: ownerOf("o", [1]) }));
+  const gen = await position.create(
+    { start: 1, of: "position" },
+    fakeSetup({ owner: ownerOf("o", [1]) }),
+  );
   assert.equal(gen.type, "integer");
 });
 
 Deno.test("position without an owner is refused with a hint to count per parent", () => {
-  assert.throws(() => position.create({ start: 1 }, fakeSetup()), (e: unknown) => {
+  assert.throws(() => position.create({ start: 1, of: "position" }, fakeSetup()), (e: unknown) => {
     assert.ok(e instanceof PluginInputError);
     assert.equal(
       e.message,
@@ -66,4 +69,30 @@ entities:
   assert.equal(issue!.line, 6);
   assert.deepEqual(issue!.path, ["entities", "items", "fields", "line", "position"]);
   assert.match(issue!.hint!, /count: \{ per: <parent entity>/);
+});
+
+Deno.test("position gives the parent's row count and marks the last row", async () => {
+  const { rowsOf } = await import("../../_helpers/rows.ts");
+  const rows = await rowsOf({
+    name: "p",
+    entities: {
+      orders: { count: 50, fields: { id: { sequence: {} } } },
+      steps: {
+        count: { per: "orders", min: 2, max: 4 },
+        fields: {
+          order_id: { ref: "orders.id" },
+          n: { position: {} },
+          of: { position: { of: "siblings" } },
+          last: { position: { of: "last" } },
+          shipped_at: { constant: "x", when: { field: "last", in: [true] } },
+        },
+      },
+    },
+  }, "steps");
+  for (const r of rows) {
+    const n = r.n as number, of = r.of as number;
+    if (n < 1 || n > of || of < 2 || of > 4) throw new Error(JSON.stringify(r));
+    if (r.last !== (n === of)) throw new Error(JSON.stringify(r));
+    if ((r.shipped_at === "x") !== r.last) throw new Error(`when: ${JSON.stringify(r)}`);
+  }
 });

@@ -455,12 +455,15 @@ export class EntityEngine {
       throw new Error(`"${refField}" is not a ref field of ${this.entity.name}`);
     }
     if (f.nullable > 0 && unitAt(f.nullKey, index) < f.nullable) return null;
-    const ctx = new SingleRow(this);
+    // ref.index only draws from the row's stream, so one context serves every lookup.
+    const ctx = this.#lookupRow;
     ctx.index = index;
     ctx.random.reseed(f.key, index);
     const j = f.ref.index(ctx);
     return this.world.engine(f.ref.entity).valueAt(parentField, j);
   }
+
+  readonly #lookupRow = new SingleRow(this);
 
   #lastRefIndex = NaN;
 

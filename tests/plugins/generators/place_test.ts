@@ -3,6 +3,7 @@ import us from "../../../plugins/_data/places_us.json" with { type: "json" };
 import eg from "../../../plugins/_data/places_eg.json" with { type: "json" };
 import { postalPattern } from "../../../plugins/_shared/postal_codes.ts";
 import { placeTable } from "../../../plugins/_shared/places.ts";
+import { PLACE_PARTS } from "../../../plugins/generators/place.ts";
 import { rowsOf, runCli } from "../../_helpers/rows.ts";
 import {
   compiledField,
@@ -15,18 +16,7 @@ import {
 
 /** Every `place` part as a field of one group, with the country fixed or per row. */
 function allParts(where: Record<string, unknown>, extra: Record<string, unknown> = {}) {
-  const parts = [
-    "city",
-    "district",
-    "state",
-    "state_code",
-    "postal_code",
-    "area_code",
-    "phone",
-    "country_code",
-    "latitude",
-    "longitude",
-  ];
+  const parts: string[] = [...PLACE_PARTS];
   // Phone first, so the shared pick does not depend on field order.
   return Object.fromEntries([
     ...Object.entries(extra),

@@ -275,6 +275,17 @@ export interface EntitySchema {
   readonly count: number;
   /** Its output columns (hidden fields excluded), in order. */
   readonly columns: readonly ColumnInfo[];
+  /**
+   * The columns of the entity's primary key when it is composite or declared
+   * (`primary_key: [post_id, tag_id]`); absent when a single `key` column is
+   * the key.
+   */
+  readonly primaryKey?: readonly string[];
+  /**
+   * Column tuples whose values are unique together (`unique: [post_id, tag_id]`
+   * at entity level); SQL writes each as a table-level UNIQUE constraint.
+   */
+  readonly uniqueTogether?: readonly (readonly string[])[];
 }
 
 /** A piece of output: text (encoded as UTF-8) or bytes. */

@@ -139,9 +139,16 @@ export default async function genCommand(args: string[]): Promise<number> {
     return 0;
   }
 
+  // Catchable signals abort the run: staging is removed, nothing is left at the output path.
   const controller = new AbortController();
-  const onSignal = () => controller.abort();
-  Deno.addSignalListener("SIGINT", onSignal);
+  const signals: Deno.Signal[] = Deno.build.os === "windows"
+    ? ["SIGINT"]
+    : ["SIGINT", "SIGTERM", "SIGHUP"];
+  const listeners = signals.map((name) => {
+    const listener = () => controller.abort(new DOMException(name, "AbortError"));
+    Deno.addSignalListener(name, listener);
+    return [name, listener] as const;
+  });
   const progress = quiet ? undefined : progressReporter(Deno.stderr);
   try {
     const result = await gen(scenario, {
@@ -158,7 +165,7 @@ export default async function genCommand(args: string[]): Promise<number> {
     return 0;
   } finally {
     progress?.done();
-    Deno.removeSignalListener("SIGINT", onSignal);
+    for (const [name, listener] of listeners) Deno.removeSignalListener(name, listener);
   }
 }
 

@@ -127,6 +127,7 @@ export function reportError(e: unknown): number {
     if (e.hint) console.error(`  hint: ${e.hint}`);
     return e.exitCode;
   }
+  if (e instanceof FabricateError && e.exitCode === 0) return 0; // stdout closed by `| head`
   if (e instanceof FabricateError) {
     console.error(s.red(s.bold("error: ")) + e.message);
     return e.exitCode;

@@ -254,7 +254,10 @@ async function run(
   } catch (e) {
     await target.abort();
     if (e instanceof DOMException && e.name === "AbortError") {
-      throw new FabricateError("Interrupted: nothing was written to the output path", 130);
+      // The CLI aborts with the signal's name as the message: exit 128 + its number.
+      const code = ({ SIGHUP: 129, SIGTERM: 143 } as Record<string, number>)[e.message] ?? 130;
+      const by = code === 130 ? "" : ` by ${e.message}`;
+      throw new FabricateError(`Interrupted${by}: nothing was written to the output path`, code);
     }
     throw e;
   }

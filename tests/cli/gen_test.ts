@@ -175,10 +175,15 @@ Deno.test("gen --dry-run prints the plan and writes nothing", async () => {
   await Deno.remove(cwd, { recursive: true });
 });
 
-Deno.test("gen --force replaces an existing output folder", async () => {
+Deno.test("gen --force replaces an earlier run's output folder", async () => {
   const cwd = await tempDir();
   await Deno.mkdir(`${cwd}/data`);
   await Deno.writeTextFile(`${cwd}/data/old.txt`, "old");
+  // --force replaces only fabricate output (a folder with its manifest.json).
+  await Deno.writeTextFile(
+    `${cwd}/data/manifest.json`,
+    JSON.stringify({ fabricate: "0.1.0", scenario: { name: "old" } }),
+  );
   const r = await runCli([
     "gen",
     "quickstart",

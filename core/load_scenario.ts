@@ -14,6 +14,7 @@ import { type Scenario, scenarioSchema } from "./scenario_schema.ts";
 import { issuesFromZod, type LocatableIssue } from "./zod_issues.ts";
 import { builtinScenarioNames, builtinScenarioUrl } from "./builtin_scenarios.ts";
 import { didYouMean } from "./did_you_mean.ts";
+import { checkScenarioFile, needsRead, readFailure } from "./input_limits.ts";
 
 /** A validated scenario with what is needed to point errors at its source. */
 export interface LoadedScenario {
@@ -232,11 +233,17 @@ async function resolveScenario(
 ): Promise<URL> {
   const looksLikePath = /^(\.{1,2}\/|\/|[a-z]+:)/i.test(ref) || /\.(ya?ml|json)$/i.test(ref);
   const asPath = new URL(ref, base);
-  if (looksLikePath || (asPath.protocol === "file:" && (await isFile(asPath)))) {
-    return asPath;
+  let denied: unknown;
+  try {
+    if (looksLikePath || (asPath.protocol === "file:" && (await isFile(asPath)))) {
+      return asPath;
+    }
+  } catch (e) {
+    denied = e; // no read permission there: it may still be a built-in name
   }
   const builtin = builtinScenarioUrl(ref);
   if (await exists(builtin)) return builtin;
+  if (denied) throw denied;
   const names = await builtinScenarioNames();
   const issue: ScenarioIssue = {
     ...(from ? { file: from.doc.file, ...position(from.doc, from.path) } : {}),
@@ -248,8 +255,16 @@ async function resolveScenario(
 }
 
 async function readText(url: URL, cwd: string): Promise<string> {
+  if (url.protocol === "file:") {
+    const shown = displayName(url, cwd);
+    await checkScenarioFile(url, shown);
+    try {
+      return await Deno.readTextFile(url);
+    } catch (e) {
+      throw readFailure(e, url, shown);
+    }
+  }
   try {
-    if (url.protocol === "file:") return await Deno.readTextFile(url);
     const res = await fetch(url);
     if (!res.ok) throw new Error(`HTTP ${res.status}`);
     return await res.text();
@@ -268,7 +283,9 @@ async function readText(url: URL, cwd: string): Promise<string> {
 async function isFile(url: URL): Promise<boolean> {
   try {
     return (await Deno.stat(url)).isFile;
-  } catch {
+  } catch (e) {
+    // A missing permission is not a missing file: say which one is needed.
+    if (e instanceof Deno.errors.NotCapable) throw needsRead(url, e);
     return false;
   }
 }

@@ -12,6 +12,7 @@ import type { PermissionLists } from "../core/sandbox/protocol.ts";
 import { flagsHelp, type FlagSpec, parseFlags } from "./parse_flags.ts";
 import { PLUGIN_FLAGS, PLUGIN_HELP, policyFromFlags } from "./plugin_flags.ts";
 import { table } from "./report.ts";
+import { printable } from "./style.ts";
 
 const FLAGS: Record<string, FlagSpec> = {
   scenario: {
@@ -151,6 +152,6 @@ export default async function pluginsCommand(args: string[]): Promise<number> {
     ]),
   ));
   const refusals = registry.refused();
-  for (const r of refusals) console.error(`\n${r.reason}`);
+  for (const r of refusals) console.error(`\n${printable(r.reason)}`);
   return 0;
 }

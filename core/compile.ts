@@ -282,8 +282,8 @@ export async function compile(
 
   const compiled = new Map<string, CompiledEntity>();
   for (const [name, spec] of Object.entries(scenario.entities)) {
+    // An entity whose count is wrong is still checked (every problem at once), never planned.
     const model = models.get(name);
-    if (!model) continue;
     const entity = await compileEntity(name, spec, {
       scenario,
       registry,
@@ -291,10 +291,10 @@ export async function compile(
       referenceDate,
       infos,
       services,
-      model,
+      model: model ?? { count: 0 },
       issues,
     });
-    if (entity) compiled.set(name, entity);
+    if (entity && model) compiled.set(name, entity);
   }
   for (const entity of [...compiled.values()]) {
     if (entity.anomalies?.label !== "entity") continue;

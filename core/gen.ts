@@ -131,7 +131,7 @@ export async function prepare(
   options: PrepareOptions = {},
 ): Promise<Plan> {
   const cwd = options.cwd ?? Deno.cwd();
-  const loaded = await loadScenario(input, { cwd });
+  const loaded = await loadScenario(input, { cwd }).catch((e) => alsoCheckRest(e, options, cwd));
   // Only the user may trust a plugin or grant it permissions, never a scenario.
   const refused = scenarioPluginIssues(loaded.scenario.plugins, loaded.baseUrl, cwd);
   if (refused.length) throw new ScenarioError(locateAll(refused, loaded.locate));
@@ -176,6 +176,31 @@ export async function gen(
     // Sandboxed plugins' Workers would keep the process alive.
     if (!options.registry) plan.registry.close();
   }
+}
+
+/**
+ * A scenario whose only schema problems are bad counts: compile the rest
+ * too (counts as 0) and report every problem at once.
+ */
+async function alsoCheckRest(e: unknown, options: PrepareOptions, cwd: string): Promise<never> {
+  const rest = (e as { rest?: Awaited<ReturnType<typeof loadScenario>> }).rest;
+  if (!(e instanceof ScenarioError) || !rest) throw e;
+  if (scenarioPluginIssues(rest.scenario.plugins, rest.baseUrl, cwd).length) throw e;
+  let more: ScenarioError["issues"] = [];
+  try {
+    const registry = options.registry ??
+      await registryFor(rest.scenario.plugins, rest.baseUrl, cwd, {
+        ...(options.policy ? { policy: options.policy } : {}),
+      });
+    try {
+      await compile(rest, registry, options);
+    } finally {
+      if (!options.registry) registry.close();
+    }
+  } catch (again) {
+    if (again instanceof ScenarioError) more = again.issues;
+  }
+  throw new ScenarioError([...e.issues, ...more]);
 }
 
 async function run(

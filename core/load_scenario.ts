@@ -85,18 +85,39 @@ export async function loadScenario(
     raw.name = defaultName(baseUrl);
   }
   const parsed = scenarioSchema.safeParse(raw);
-  if (!parsed.success) {
-    const issues = issuesFromZod(parsed.error, raw, [], scenarioSchema);
-    throw new ScenarioError(locateAll(issues, locate));
-  }
-  return {
-    scenario: parsed.data,
+  const loaded = (scenario: Scenario): LoadedScenario => ({
+    scenario,
     file,
     baseUrl,
     files: docs.map((d) => d.file),
-    hash: sha256(canonicalJson(parsed.data)),
+    hash: sha256(canonicalJson(scenario)),
     locate,
-  };
+  });
+  if (!parsed.success) {
+    const issues = issuesFromZod(parsed.error, raw, [], scenarioSchema);
+    const error = new ScenarioError(locateAll(issues, locate));
+    const rest = withoutBadCounts(raw, parsed.error.issues.map((i) => i.path));
+    if (rest) (error as ScenarioError & { rest?: LoadedScenario }).rest = loaded(rest);
+    throw error;
+  }
+  return loaded(parsed.data);
+}
+
+/**
+ * When only `count`s are wrong, the scenario with those counts set to 0, so
+ * the caller can go on checking everything else and report every problem at once.
+ */
+function withoutBadCounts(raw: unknown, paths: PropertyKey[][]): Scenario | undefined {
+  if (!isPlainObject(raw) || !isPlainObject(raw.entities)) return undefined;
+  const entities: Record<string, unknown> = { ...raw.entities };
+  for (const path of paths) {
+    const name = path[1];
+    if (path[0] !== "entities" || path[2] !== "count" || typeof name !== "string") return undefined;
+    if (!isPlainObject(entities[name])) return undefined;
+    entities[name] = { ...entities[name], count: 0 };
+  }
+  const again = scenarioSchema.safeParse({ ...raw, entities });
+  return again.success ? again.data : undefined;
 }
 
 /**

@@ -134,11 +134,14 @@ export function reportError(e: unknown): number {
   }
   if (e instanceof Deno.errors.NotCapable) {
     console.error(
-      s.red(s.bold("error: ")) + `fabricate lacks a Deno permission: ${printable((e as Error).message)}\n` +
+      s.red(s.bold("error: ")) +
+        `fabricate lacks a Deno permission: ${printable((e as Error).message)}\n` +
         "  hint: run it with -P=cli (deno.json) or grant the permission named above",
     );
     return 2;
   }
-  console.error(s.red(s.bold("error: unexpected failure: ")) + printable(String((e as Error)?.stack ?? e)));
+  console.error(
+    s.red(s.bold("error: unexpected failure: ")) + printable(String((e as Error)?.stack ?? e)),
+  );
   return 1;
 }

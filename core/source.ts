@@ -61,7 +61,8 @@ export function parseSource(file: string, text: string): SourceDoc {
       line: 1,
       column: 1,
       path: [],
-      message: `Cannot parse the scenario: it is nested too deeply (the limit is ${INPUT_LIMITS.depth} levels)`,
+      message:
+        `Cannot parse the scenario: it is nested too deeply (the limit is ${INPUT_LIMITS.depth} levels)`,
       hint: "flatten it; real scenarios need a handful of levels",
     }]);
   };

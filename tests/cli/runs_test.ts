@@ -141,7 +141,13 @@ Deno.test("SIGKILL leaves staging behind; the next run into the same parent remo
     await Deno.writeTextFile(`${dir}/small.yaml`, SLOW.replace("3000000", "3"));
     const next = await runCli(["gen", "small.yaml", "--out", "other", "-q"], { cwd: dir });
     assert.equal(next.code, 0, next.stderr);
-    assert.deepEqual(await names(dir), [live, ".fabricate-lock-busy", "other", "s.yaml", "small.yaml"]);
+    assert.deepEqual(await names(dir), [
+      live,
+      ".fabricate-lock-busy",
+      "other",
+      "s.yaml",
+      "small.yaml",
+    ]);
     lock.close();
     // And the killed run's target is free again.
     const again = await runCli(["gen", "small.yaml", "--out", "out", "-q"], { cwd: dir });

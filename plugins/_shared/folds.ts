@@ -52,10 +52,14 @@ export class Fold {
    * @param what Names the input in an error.
    */
   add(value: unknown, what: string): void {
+    if (this.name === "count") {
+      // Any value counts, numbers or not; null does not.
+      if (value !== null && value !== undefined) this.#n++;
+      return;
+    }
     const x = numberOf(value, what);
     if (x === undefined) return;
     this.#n++;
-    if (this.name === "count") return;
     if (this.#decimals < 15 && x !== Math.round(x)) this.#decimals = Math.max(this.#decimals, decimalsOf(x));
     if (this.name === "min") this.#acc = this.#n === 1 ? x : Math.min(this.#acc, x);
     else if (this.name === "max") this.#acc = this.#n === 1 ? x : Math.max(this.#acc, x);

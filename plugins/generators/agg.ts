@@ -107,10 +107,16 @@ export default definePlugin({
     }
     const owner = setup.ownerOf?.(child);
     if (owner?.entity !== setup.entity) {
+      try {
+        setup.count(child);
+      } catch {
+        // The child's count is already reported as wrong; the run will not start.
+        return { value: () => null };
+      }
       throw new PluginInputError(
-        `Cannot aggregate ${child} into ${setup.entity}.${setup.field}: ${child} rows ${
-          owner ? `belong to ${owner.entity}` : "are not counted per parent"
-        }, not to ${setup.entity}`,
+        `Cannot aggregate ${child} into ${setup.entity}.${setup.field}: ${child} rows are not counted per ${setup.entity}${
+          owner ? ` (they belong to ${owner.entity})` : ""
+        }`,
         { hint: `count ${child} per ${setup.entity}: count: { per: ${setup.entity}, min: 1, max: 5 }`, path },
       );
     }

@@ -60,7 +60,9 @@ export class Fold {
     const x = numberOf(value, what);
     if (x === undefined) return;
     this.#n++;
-    if (this.#decimals < 15 && x !== Math.round(x)) this.#decimals = Math.max(this.#decimals, decimalsOf(x));
+    if (this.#decimals < 15 && x !== Math.round(x)) {
+      this.#decimals = Math.max(this.#decimals, decimalsOf(x));
+    }
     if (this.name === "min") this.#acc = this.#n === 1 ? x : Math.min(this.#acc, x);
     else if (this.name === "max") this.#acc = this.#n === 1 ? x : Math.max(this.#acc, x);
     else this.#acc += x;

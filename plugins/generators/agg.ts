@@ -24,7 +24,9 @@ const target = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9
  * ```
  */
 export const aggOptions = z.object({
-  sum: target.optional().describe("Sum of a child field: invoice_lines.amount (0 without children)"),
+  sum: target.optional().describe(
+    "Sum of a child field: invoice_lines.amount (0 without children)",
+  ),
   count: target.optional().describe(
     "Number of children (invoice_lines), or of their non-null values (invoice_lines.amount)",
   ),
@@ -117,7 +119,11 @@ export default definePlugin({
         `Cannot aggregate ${child} into ${setup.entity}.${setup.field}: ${child} rows are not counted per ${setup.entity}${
           owner ? ` (they belong to ${owner.entity})` : ""
         }`,
-        { hint: `count ${child} per ${setup.entity}: count: { per: ${setup.entity}, min: 1, max: 5 }`, path },
+        {
+          hint:
+            `count ${child} per ${setup.entity}: count: { per: ${setup.entity}, min: 1, max: 5 }`,
+          path,
+        },
       );
     }
     if (type === "integer" && decimals !== undefined && decimals > 0) {

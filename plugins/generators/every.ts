@@ -49,19 +49,30 @@ export const everyOptions = z.union([
   }).strict(),
 ]).transform((o) =>
   typeof o === "string"
-    ? { step: o, start: undefined, start_field: undefined, precision: "s" as const, format: undefined }
+    ? {
+      step: o,
+      start: undefined,
+      start_field: undefined,
+      precision: "s" as const,
+      format: undefined,
+    }
     : o
 );
 
 /** `5m` means five minutes in a step; other units are those of durations. */
 function stepOf(text: string) {
   const parsed = parseDuration(text.replace(/(\d)m(?![a-z])/gi, "$1min"));
-  if (!parsed.ok || (parsed.months === 0 && parsed.ms === 0) || parsed.months < 0 || parsed.ms < 0) {
-    throw new PluginInputError(`Cannot read step "${text}": ${parsed.ok ? "the step must be positive" : parsed.problem}`, {
-      expected: DURATION_FORMS.replace("a duration", "a positive duration").replace(", or 0", ""),
-      hint: "write 5m or 5min for five minutes, 1mo for a month",
-      path: ["step"],
-    });
+  if (
+    !parsed.ok || (parsed.months === 0 && parsed.ms === 0) || parsed.months < 0 || parsed.ms < 0
+  ) {
+    throw new PluginInputError(
+      `Cannot read step "${text}": ${parsed.ok ? "the step must be positive" : parsed.problem}`,
+      {
+        expected: DURATION_FORMS.replace("a duration", "a positive duration").replace(", or 0", ""),
+        hint: "write 5m or 5min for five minutes, 1mo for a month",
+        path: ["step"],
+      },
+    );
   }
   return parsed;
 }
@@ -123,7 +134,9 @@ export default definePlugin({
     const { type, write } = datetimeForm(format, precision);
     const unit = precision === "ms" ? 1 : 1000;
     const at = (origin: number, k: number) => {
-      const ms = d.months === 0 ? origin + k * d.ms : shiftBy(origin, { months: d.months * k, ms: d.ms * k });
+      const ms = d.months === 0
+        ? origin + k * d.ms
+        : shiftBy(origin, { months: d.months * k, ms: d.ms * k });
       return write(Math.floor(ms / unit) * unit);
     };
     const positionOf = owner ? (i: number) => owner.positionOf(i) : (i: number) => i;

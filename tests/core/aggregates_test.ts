@@ -172,7 +172,10 @@ Deno.test("agg and running refuse entities that are not counted per parent", asy
       name: "x",
       entities: {
         a: { count: 3, fields: { id: { sequence: {} }, t: { agg: { sum: "b.v" } } } },
-        b: { count: 9, fields: { a_id: { ref: "a.id" }, v: { integer: {} }, r: { running: { sum: "v" } } } },
+        b: {
+          count: 9,
+          fields: { a_id: { ref: "a.id" }, v: { integer: {} }, r: { running: { sum: "v" } } },
+        },
       },
     }),
     (e: Error) => {

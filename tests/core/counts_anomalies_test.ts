@@ -178,9 +178,14 @@ Deno.test("--count sets a per-parent entity's total, within its per-parent range
   await Deno.writeTextFile(`${dir}/s.json`, JSON.stringify(shop));
   const ok = await runCli(["gen", "s.json", "--count", "branches=5", "--dry-run"], { cwd: dir });
   assert.equal(ok.code, 0, ok.stderr);
-  const bad = await runCli(["gen", "s.json", "--count", "branches=5000", "--dry-run"], { cwd: dir });
+  const bad = await runCli(["gen", "s.json", "--count", "branches=5000", "--dry-run"], {
+    cwd: dir,
+  });
   assert.equal(bad.code, 2);
-  assert.match(bad.stderr, /5000 branches rows cannot be spread over 400 companies rows with 0–3 each/);
+  assert.match(
+    bad.stderr,
+    /5000 branches rows cannot be spread over 400 companies rows with 0–3 each/,
+  );
   await Deno.remove(dir, { recursive: true });
 });
 

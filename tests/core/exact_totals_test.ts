@@ -40,7 +40,9 @@ Deno.test("total: 2240 gives exactly 2240 rows, each parent within min–max", a
   for (const n of sizes.values()) assert.ok(n >= 1 && n <= 5);
   assert.ok(new Set(sizes.values()).size >= 4, "sizes vary");
   // Positions restart for each parent.
-  assert.ok(rows.every((r, i) => i === 0 || r.line_no === 1 || r.invoice_id === rows[i - 1]!.invoice_id));
+  assert.ok(
+    rows.every((r, i) => i === 0 || r.line_no === 1 || r.invoice_id === rows[i - 1]!.invoice_id),
+  );
   // Deterministic.
   assert.deepEqual(await rowsOf(scenario({ total: 2240, min: 1, max: 5 }), "lines"), rows);
 });
@@ -73,12 +75,17 @@ Deno.test("exact total at 1M rows, random-access", async () => {
       rows++;
       sizes[ids[k] as number]! += 1;
       if (at.includes(out.start + k)) {
-        probes.set(out.start + k, Object.fromEntries(out.fields.map((f, c) => [f, out.columns[c]![k]])));
+        probes.set(
+          out.start + k,
+          Object.fromEntries(out.fields.map((f, c) => [f, out.columns[c]![k]])),
+        );
       }
     }
   }
   assert.equal(rows, 1_000_000);
-  for (let id = 1; id <= 140_000; id++) assert.ok(sizes[id]! >= 2 && sizes[id]! <= 12, `invoice ${id}`);
+  for (let id = 1; id <= 140_000; id++) {
+    assert.ok(sizes[id]! >= 2 && sizes[id]! <= 12, `invoice ${id}`);
+  }
   const alone = new World(await prepare(big)).engine("lines");
   for (const i of at) assert.deepEqual(alone.rowAt(i), probes.get(i));
   plan.registry.close();
@@ -86,7 +93,10 @@ Deno.test("exact total at 1M rows, random-access", async () => {
 
 Deno.test("an impossible total is refused up front with the numbers", async () => {
   await assert.rejects(prepare(scenario({ total: 6000, min: 1, max: 5 })), (e: Error) => {
-    assert.match(e.message, /6000 lines rows cannot be spread over 1000 invoices rows with 1–5 each/);
+    assert.match(
+      e.message,
+      /6000 lines rows cannot be spread over 1000 invoices rows with 1–5 each/,
+    );
     assert.match(e.message, /between 1000 and 5000/);
     return true;
   });
@@ -99,7 +109,14 @@ Deno.test("--count sets the total of a per-parent entity; out of range exits 2",
     const file = `${dir}/s.json`;
     await Deno.writeTextFile(file, JSON.stringify(scenario({ min: 1, max: 5 }, 200)));
     const ok = await runCli([
-      "gen", file, "--format", "jsonl", "-o", `${dir}/out`, "--count", "lines=640",
+      "gen",
+      file,
+      "--format",
+      "jsonl",
+      "-o",
+      `${dir}/out`,
+      "--count",
+      "lines=640",
     ]);
     assert.equal(ok.code, 0, ok.stderr);
     const lines = (await Deno.readTextFile(`${dir}/out/lines.jsonl`)).trim().split("\n");
@@ -108,10 +125,20 @@ Deno.test("--count sets the total of a per-parent entity; out of range exits 2",
     assert.ok([...sizes.values()].every((n) => n >= 1 && n <= 5));
 
     const bad = await runCli([
-      "gen", file, "--format", "jsonl", "-o", `${dir}/bad`, "--count", "lines=5000",
+      "gen",
+      file,
+      "--format",
+      "jsonl",
+      "-o",
+      `${dir}/bad`,
+      "--count",
+      "lines=5000",
     ]);
     assert.equal(bad.code, 2);
-    assert.match(bad.stderr, /Cannot set the count of "lines": 5000 lines rows cannot be spread over 200 invoices rows with 1–5 each/);
+    assert.match(
+      bad.stderr,
+      /Cannot set the count of "lines": 5000 lines rows cannot be spread over 200 invoices rows with 1–5 each/,
+    );
     assert.match(bad.stderr, /hint: .*change the count of invoices/);
     await assert.rejects(Deno.stat(`${dir}/bad`));
   } finally {

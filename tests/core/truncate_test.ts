@@ -91,5 +91,7 @@ Deno.test("anomaly replacements are not cut to the validator's max", async () =>
     },
   }, "people");
   assert.ok(rows.some((r) => r.name === "x".repeat(40)));
-  assert.ok(rows.filter((r) => r.name !== "x".repeat(40)).every((r) => codePoints(r.name as string) <= 10));
+  assert.ok(
+    rows.filter((r) => r.name !== "x".repeat(40)).every((r) => codePoints(r.name as string) <= 10),
+  );
 });

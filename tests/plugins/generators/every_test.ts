@@ -62,13 +62,18 @@ Deno.test("every: a row alone equals the row in sequence; bad steps are refused"
     prepare({ name: "b", entities: { e: { count: 1, fields: { t: { every } } } } });
   await assert.rejects(bad("0m"), /Cannot read step "0m": the step must be positive/);
   await assert.rejects(bad("five"), /Cannot read step "five"/);
-  await assert.rejects(bad({ step: "1m", start_field: "nope" }), /Unknown field "nope" in start_field/);
+  await assert.rejects(
+    bad({ step: "1m", start_field: "nope" }),
+    /Unknown field "nope" in start_field/,
+  );
 });
 
 Deno.test("every without a parent: one series over the row index", async () => {
   const rows = await rowsOf({
     name: "s",
-    entities: { ticks: { count: 4, fields: { t: { every: { step: "30s", start: "2024-01-01" } } } } },
+    entities: {
+      ticks: { count: 4, fields: { t: { every: { step: "30s", start: "2024-01-01" } } } },
+    },
   }, "ticks");
   assert.deepEqual(rows.map((r) => r.t), [
     "2024-01-01T00:00:00Z",

@@ -196,3 +196,15 @@ Deno.test("agg and running refuse entities that are not counted per parent", asy
     /Unknown field "nope" in sum: b\.nope/,
   );
 });
+
+Deno.test("fixture() of one invoice and one line equals the same rows of a full run", async () => {
+  const { fixture } = await import("../../mod.ts");
+  const accounts = await rowsOf(small, "accounts");
+  const moves = await rowsOf(small, "moves");
+  for (const i of [0, 17, 39]) {
+    assert.deepEqual(await fixture(small, "accounts", { start: i, count: 1 }), [accounts[i]]);
+  }
+  for (const i of [moves.length - 1, 3, 50]) {
+    assert.deepEqual(await fixture(small, "moves", { start: i, count: 1 }), [moves[i]]);
+  }
+});

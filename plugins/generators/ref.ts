@@ -339,6 +339,11 @@ export default definePlugin({
       ref: { entity, field, index },
       cardinality: n,
       ...(distinct ? { distinct: true } : {}),
+      ...(distinctness
+        ? { perParent: "distinct" as const }
+        : name === "owner"
+        ? { perParent: "owner" as const }
+        : {}),
       value: (row) => setup.valueAt(entity, field, index(row)),
     };
   },

@@ -102,15 +102,19 @@ export function treeParent(
   const roots = options.roots ?? 1;
   if (options.depth !== undefined && options.fanout !== undefined) {
     throw new PluginInputError("A tree takes depth or fanout, not both", {
-      hint: "fanout: F builds a complete tree (its depth follows); depth: D spreads rows over D levels",
+      hint:
+        "fanout: F builds a complete tree (its depth follows); depth: D spreads rows over D levels",
       path: ["tree"],
     });
   }
   if (roots > n) {
-    throw new PluginInputError(`A tree with ${roots} roots needs at least ${roots} rows (got ${n})`, {
-      hint: `lower roots to at most ${n}`,
-      path: ["tree", "roots"],
-    });
+    throw new PluginInputError(
+      `A tree with ${roots} roots needs at least ${roots} rows (got ${n})`,
+      {
+        hint: `lower roots to at most ${n}`,
+        path: ["tree", "roots"],
+      },
+    );
   }
   if (options.fanout !== undefined) {
     const f = options.fanout;

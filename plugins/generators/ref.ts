@@ -323,7 +323,9 @@ export default definePlugin({
           const matches = matchingRows(n, where, (f, i) => setup.valueAt(entity, f, i));
           if (matches.length === 0) {
             throw new Error(
-              `No ${entity} row matches where ${JSON.stringify(where)} for ${setup.entity}.${setup.field}`,
+              `No ${entity} row matches where ${
+                JSON.stringify(where)
+              } for ${setup.entity}.${setup.field}`,
             );
           }
           lazy = build(matches.length, (k) => matches[k]!);

@@ -49,7 +49,9 @@ Deno.test("unique template retries number the local part, whatever the shape", a
     }, "e");
     const emails = rows.map((r) => r.email as string);
     assert.equal(new Set(emails).size, 40, name);
-    for (const e of emails) assert.match(e, /^[a-z0-9+.-]+@(x\.com|y\.org|test\.invalid)$/, `${name}: ${e}`);
+    for (const e of emails) {
+      assert.match(e, /^[a-z0-9+.-]+@(x\.com|y\.org|test\.invalid)$/, `${name}: ${e}`);
+    }
   }
 });
 

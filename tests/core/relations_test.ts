@@ -305,3 +305,53 @@ Deno.test("exact at 1M rows: join table, tree and filtered ref", async () => {
   });
   assert.deepEqual([n, wrong], [1_000_000, 0]);
 });
+
+Deno.test("ref_by: a polymorphic key stays inside the table its kind names", async () => {
+  const scenario = {
+    name: "poly",
+    entities: {
+      orders: { count: 7, fields: { id: { sequence: { start: 100 } } } },
+      invoices: { count: 3, fields: { id: { sequence: { start: 1 } } } },
+      logs: {
+        count: 500,
+        primary_key: "id",
+        fields: {
+          id: { sequence: {} },
+          kind: { choice: ["order", "invoice", "other"] },
+          target_id: { ref_by: { field: "kind", to: { order: "orders.id", invoice: "invoices" } } },
+        },
+      },
+    },
+  };
+  const rows = await fixture(scenario, "logs");
+  for (const r of rows) {
+    if (r.kind === "order") assert((r.target_id as number) >= 100 && (r.target_id as number) < 107);
+    else if (r.kind === "invoice") {
+      assert((r.target_id as number) >= 1 && (r.target_id as number) <= 3);
+    } else assert.equal(r.target_id, null);
+  }
+  const [alone] = await fixture(scenario, "logs", { start: 321, count: 1 });
+  assert.deepEqual(alone, rows[321]);
+  const dir = await Deno.makeTempDir();
+  try {
+    const bad = `${dir}/poly.yaml`;
+    await Deno.writeTextFile(
+      bad,
+      `name: poly
+entities:
+  orders: { count: 3, fields: { id: { sequence: {} } } }
+  logs:
+    count: 3
+    fields:
+      kind: { choice: [order] }
+      target_id: { ref_by: { field: kind, to: { order: ordrs.id } } }
+`,
+    );
+    const r = await runCli(["gen", bad, "-o", `${dir}/out`]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /no entity "ordrs"/);
+    assert.match(r.stderr, /did you mean "orders"/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

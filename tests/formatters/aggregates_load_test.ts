@@ -21,7 +21,8 @@ const CHECKS: Record<string, string> = {
     (SELECT count(*) FROM invoice_lines l WHERE l.invoice_id = i.id)`,
   "largest lines": `SELECT count(*) FROM invoices i WHERE i.largest <>
     (SELECT max(l.amount) FROM invoice_lines l WHERE l.invoice_id = i.id)`,
-  "running balances": `SELECT count(*) FROM invoice_lines l WHERE CAST(round(l.balance * 100) AS BIGINT) <>
+  "running balances":
+    `SELECT count(*) FROM invoice_lines l WHERE CAST(round(l.balance * 100) AS BIGINT) <>
     (SELECT sum(CAST(round(e.amount * 100) AS BIGINT)) FROM invoice_lines e
       WHERE e.invoice_id = l.invoice_id AND e.line_no <= l.line_no)`,
   "line counts within 1–8": `SELECT count(*) FROM invoices WHERE line_count < 1 OR line_count > 8`,

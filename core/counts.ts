@@ -239,7 +239,7 @@ function exactSizes(
   seedKey: number,
 ): Float64Array | string {
   const sizes = new Float64Array(parents);
-  if (total === 0 && lo === 0) return sizes;
+  if (total === 0 && (lo === 0 || parents === 0)) return sizes;
   if (parents === 0) {
     return `${total} ${name} rows cannot be spread over 0 ${per} rows`;
   }

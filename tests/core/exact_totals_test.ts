@@ -54,6 +54,18 @@ Deno.test("totals near the bounds: all full, all empty, more than half the room"
   assert.equal([...mostly.values()].reduce((a, b) => a + b, 0), 4900);
   assert.ok([...mostly.values()].every((n) => n >= 1 && n <= 5));
   assert.equal((await rowsOf(scenario({ total: 0 }), "lines")).length, 0);
+  const none = {
+    name: "none",
+    entities: {
+      invoices: { count: 0, fields: { id: { sequence: {} } } },
+      lines: { count: { per: "invoices", total: 0, min: 1 }, fields: { n: { position: {} } } },
+    },
+  };
+  assert.equal((await rowsOf(none, "lines")).length, 0, "0 rows over 0 parents");
+  await assert.rejects(
+    prepare(scenario({ total: 3 }, 0)),
+    /3 lines rows cannot be spread over 0 invoices rows/,
+  );
   // Without bounds: any number per parent, some parents without rows.
   const free = perParent(await rowsOf(scenario({ total: 700 }), "lines"));
   assert.equal([...free.values()].reduce((a, b) => a + b, 0), 700);

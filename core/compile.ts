@@ -295,17 +295,23 @@ export async function compile(
   for (const [name, spec] of Object.entries(scenario.entities)) {
     // An entity whose count is wrong is still checked (every problem at once), never planned.
     const model = models.get(name);
-    const entity = await compileEntity(name, spec, {
-      scenario,
-      registry,
-      seedKey,
-      referenceDate,
-      infos,
-      services,
-      model: model ?? { count: 0 },
-      models,
-      issues,
-    });
+    let entity: CompiledEntity | undefined;
+    try {
+      entity = await compileEntity(name, spec, {
+        scenario,
+        registry,
+        seedKey,
+        referenceDate,
+        infos,
+        services,
+        model: model ?? { count: 0 },
+        models,
+        issues,
+      });
+    } catch (e) {
+      // With a broken count, a failure further in is its consequence: report what was found.
+      if (model) throw e;
+    }
     if (entity && model) compiled.set(name, entity);
   }
   for (const entity of [...compiled.values()]) {

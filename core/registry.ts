@@ -9,7 +9,7 @@
  * @module
  */
 import config from "../deno.json" with { type: "json" };
-import { pluginProblem } from "./define_plugin.ts";
+import { extensionProblem, pluginProblem } from "./define_plugin.ts";
 import { FabricateError } from "./errors.ts";
 import type {
   FormatterPlugin,
@@ -105,6 +105,12 @@ export class Registry {
   add(plugin: Plugin, source: string, builtin = false, details: RegisterDetails = {}): void {
     const key = `${plugin.kind}:${plugin.name}`;
     const url = details.url ?? source;
+    const badExtension = plugin.kind === "formatter"
+      ? extensionProblem(plugin.name, plugin.extension)
+      : undefined;
+    if (badExtension) {
+      throw new FabricateError(`Cannot register plugin from "${source}": ${badExtension}`, 2);
+    }
     const existing = this.#plugins.get(key);
     if (existing) {
       if (existing.source === source || existing.url === url) return;
@@ -154,6 +160,14 @@ export class Registry {
    */
   close(): void {
     for (const w of this.#workers.splice(0)) w.terminate("the run is over");
+  }
+
+  /**
+   * Stops every sandboxed plugin now (Ctrl-C): their pending calls fail at
+   * once, even when a plugin is stuck in a loop.
+   */
+  interrupt(): void {
+    for (const w of this.#workers.splice(0)) w.interrupt();
   }
 
   /** A generator by name. */

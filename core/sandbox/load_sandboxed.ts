@@ -108,7 +108,13 @@ export async function loadSandboxed(
   options: SandboxOptions,
 ): Promise<SandboxedModule> {
   const { policy } = options;
-  const loading = await loadingPermissions(url);
+  let loading: { read: string[]; import: string[] };
+  try {
+    loading = await loadingPermissions(url);
+  } catch (e) {
+    if (!(e instanceof FabricateError)) throw e;
+    throw new FabricateError(`Cannot load plugin "${source}": ${e.message}`, e.exitCode);
+  }
   const gaps = await hostGaps({ ...noPermissions(), read: loading.read, import: loading.import });
   if (gaps.length) {
     throw new FabricateError(

@@ -57,7 +57,11 @@ interface Pending {
 export class PluginWorker {
   readonly #worker: Worker;
   readonly #pending = new Map<number, Pending>();
-  readonly #sync = new SharedArrayBuffer(SYNC.size);
+  readonly #sync = (() => {
+    const buffer = new SharedArrayBuffer(SYNC.size);
+    new Int32Array(buffer)[SYNC.row] = -1;
+    return buffer;
+  })();
   #nextId = 1;
   #dead: string | undefined;
 
@@ -172,6 +176,15 @@ export class PluginWorker {
     if (!this.#dead) this.#fail(reason);
   }
 
+  /**
+   * Stops the Worker at once because the user interrupted the run (Ctrl-C):
+   * a plugin stuck in a loop never reads messages, so it is not asked.
+   * Pending calls fail naming the row the plugin was working on.
+   */
+  interrupt(): void {
+    if (!this.#dead) this.#fail("interrupted");
+  }
+
   #answer(answer: Answer): void {
     if (answer.id === -1) {
       this.#fail(`its worker stopped: ${(answer as { crash: string }).crash}`);
@@ -210,9 +223,12 @@ export class PluginWorker {
     if (this.#dead) return;
     this.#dead = reason;
     this.#worker.terminate();
+    // The row a generator was stuck on, written by the Worker before each value().
+    const busy = Atomics.load(new Int32Array(this.#sync), SYNC.row);
+    const remote = busy >= 0 ? { name: "SandboxFailure", message: reason, row: busy } : undefined;
     for (const [id, pending] of this.#pending) {
       clearTimeout(pending.timer);
-      pending.reject(new SandboxFailure(reason));
+      pending.reject(new SandboxFailure(reason, remote));
       this.#pending.delete(id);
     }
   }

@@ -186,12 +186,17 @@ export class PluginWorker {
   }
 
   #answer(answer: Answer): void {
-    if (answer.id === -1) {
+    if (answer?.id === -1) {
       this.#fail(`its worker stopped: ${(answer as { crash: string }).crash}`);
       return;
     }
-    const pending = this.#pending.get(answer.id);
-    if (!pending) return;
+    const pending = this.#pending.get(answer?.id);
+    if (!pending) {
+      // Only answers to pending requests are read: a Worker that sends
+      // anything else (a flood) is stopped before its messages pile up.
+      this.#fail("its worker sent a message fabricate did not ask for, so it was stopped");
+      return;
+    }
     this.#pending.delete(answer.id);
     clearTimeout(pending.timer);
     this.#startClock();

@@ -163,3 +163,22 @@ Deno.test("Ctrl-C stops a run whose sandboxed plugin is stuck in a loop", async 
   assert.equal(await exists(p.out), false);
   assert.deepEqual(await staging(p.dir), []);
 });
+
+Deno.test("a sandboxed plugin that floods fabricate with messages is stopped, the host survives", async () => {
+  const p = await project([hostile("flood")], oneField({ flood: {} }, 5), {
+    output: { format: "jsonl" },
+  });
+  // The heap cap only limits the damage should the check ever regress.
+  const r = await runCli(["gen", p.scenario, "--out", p.out], {
+    cwd: p.dir,
+    denoFlags: ["--v8-flags=--max-old-space-size=512"],
+  });
+  assert.equal(r.code, 1, r.stderr);
+  assert.match(
+    r.stderr,
+    /Plugin "flood" failed in create\(\) for e\.v: its worker sent a message fabricate did not ask for, so it was stopped/,
+  );
+  assert.doesNotMatch(r.stderr, /\n\s+at /, "no stack trace");
+  assert.equal(await exists(p.out), false);
+  assert.deepEqual(await staging(p.dir), []);
+});

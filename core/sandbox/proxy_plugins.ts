@@ -219,7 +219,9 @@ async function createGenerator(
   const TYPES = ["string", "integer", "number", "boolean", "date", "datetime", "uuid", "json"];
   if (info.type !== undefined && !TYPES.includes(info.type)) {
     throw new Error(
-      `create() declared the type ${JSON.stringify(info.type)}; expected one of ${TYPES.join(", ")}`,
+      `create() declared the type ${JSON.stringify(info.type)}; expected one of ${
+        TYPES.join(", ")
+      }`,
     );
   }
   const type = info.type ?? "string";

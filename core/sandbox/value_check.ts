@@ -87,4 +87,3 @@ export function describeValue(v: unknown): string {
   const name = (v as object).constructor?.name;
   return name && name !== "Object" ? `a ${name}` : `an ${typeof v}`;
 }
-

@@ -31,6 +31,7 @@ import {
   UsageError,
 } from "./errors.ts";
 import { issuesFromZod, type LocatableIssue } from "./zod_issues.ts";
+import { entityKeys } from "./entity_keys.ts";
 import { closest, didYouMean, listOf } from "./did_you_mean.ts";
 import { composeTransforms, TRANSFORMS } from "./transforms.ts";
 import { hashKey } from "./random.ts";
@@ -158,6 +159,10 @@ export interface CompiledEntity {
   readonly owner?: OwnerInfo;
   /** How rows spread over time (timelines). */
   readonly timeline?: Timeline;
+  /** The primary key's fields (proven unique), when declared. */
+  readonly primaryKey?: readonly string[];
+  /** Field sets declared (and proven) unique together. */
+  readonly uniqueTogether?: readonly (readonly string[])[];
 }
 
 /** A chosen output format with its options. */
@@ -484,6 +489,7 @@ async function compileEntity(
     ...(anomalies ? { anomalies } : {}),
     ...(ctx.model.owner ? { owner: ctx.model.owner } : {}),
     ...(ctx.model.timeline ? { timeline: ctx.model.timeline } : {}),
+    ...entityKeys(name, spec, fields, ctx.model.owner, ctx.issues),
   };
 }
 

@@ -129,6 +129,14 @@ const entitySchema = z.object({
   ),
   validate: z.array(ruleSchema).optional(),
   anomalies: anomaliesSchema.optional(),
+  primary_key: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional()
+    .describe("The primary key: a field, or fields together: [post_id, tag_id]"),
+  unique: z.union([
+    z.array(z.string().min(1)).min(1),
+    z.array(z.array(z.string().min(1)).min(1)).min(1),
+  ]).optional().describe(
+    "Fields unique together: [post_id, tag_id], or several sets: [[a, b], [c, d]]",
+  ),
 }).strict();
 
 /** Where and how output is written. Other keys hold per-format options. */
@@ -223,6 +231,10 @@ export interface EntitySpec {
   validate?: Record<string, unknown>[] | undefined;
   /** Deliberately broken rows. */
   anomalies?: AnomaliesSpec | undefined;
+  /** The primary key: a field or fields together. */
+  primary_key?: string | string[] | undefined;
+  /** Fields unique together: one set, or several. */
+  unique?: string[] | string[][] | undefined;
 }
 
 /** Where and how output is written; other keys hold per-format options. */

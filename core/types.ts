@@ -195,6 +195,12 @@ export interface FieldGenerator {
    * `unique` field then needs no memory.
    */
   distinct?: boolean;
+  /**
+   * How the value relates to the row's owning parent (per-parent counts):
+   * `owner` = the owning parent's key; `distinct` = differs among the rows
+   * of one owning parent. Lets the kernel prove composite keys unique.
+   */
+  perParent?: "owner" | "distinct";
   /** The value of this field for one row. */
   value(row: RowContext): unknown;
   /**

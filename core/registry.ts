@@ -45,6 +45,8 @@ export interface Registered<P extends Plugin = Plugin> {
   readonly url: string;
   /** For sandboxed plugins: declared, granted and effective permissions. */
   readonly access?: PluginAccess;
+  /** For sandboxed plugins: the module files of its own code it may read. */
+  readonly modules?: readonly string[];
 }
 
 /** A plugin module that was loaded but may not run (for `fabricate plugins`). */
@@ -70,6 +72,8 @@ export interface RegisterDetails {
   readonly url?: string;
   /** Its permissions, for sandboxed plugins. */
   readonly access?: PluginAccess;
+  /** For sandboxed plugins: the module files of its own code it may read. */
+  readonly modules?: readonly string[];
 }
 
 /**
@@ -127,6 +131,7 @@ export class Registry {
       runs: details.runs ?? "in-process",
       url,
       ...(details.access ? { access: details.access } : {}),
+      ...(details.modules ? { modules: details.modules } : {}),
     });
   }
 
@@ -336,6 +341,7 @@ export async function loadPlugins(
         runs: "sandboxed",
         url,
         access,
+        modules: loaded.modules,
       });
     }
   }

@@ -41,6 +41,8 @@ export interface SandboxedModule {
   readonly plugins: readonly SandboxedPlugin[];
   /** Why the module cannot run, when it cannot (only with `list`). */
   readonly refused?: string;
+  /** The plugin's own module files it may read (its code; symlinks resolved, inside its folder). */
+  readonly modules: readonly string[];
 }
 
 /** Options of {@linkcode loadSandboxed}. */
@@ -156,7 +158,9 @@ export async function loadSandboxed(
     await hostRefusal(source, plugins);
   if (refusal) {
     probe.terminate();
-    if (options.list) return { worker: undefined, plugins, refused: refusal };
+    if (options.list) {
+      return { worker: undefined, plugins, refused: refusal, modules: loading.read };
+    }
     throw new FabricateError(refusal, 2);
   }
 
@@ -165,7 +169,7 @@ export async function loadSandboxed(
     for (const kind of PERMISSION_KINDS) effective[kind].push(...p.access.effective[kind]);
   }
   if (PERMISSION_KINDS.every((k) => effective[k].length === 0)) {
-    return { worker: probe, plugins };
+    return { worker: probe, plugins, modules: loading.read };
   }
   // The probe could read only the plugin's modules; the real Worker gets the grants too.
   probe.terminate();
@@ -179,7 +183,7 @@ export async function loadSandboxed(
     worker.terminate();
     throw new FabricateError(`Cannot load plugin "${source}": ${(e as Error).message}`, 2);
   }
-  return { worker, plugins };
+  return { worker, plugins, modules: loading.read };
 }
 
 /** The refusal message when some plugin declares what nobody granted. */

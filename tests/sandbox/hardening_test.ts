@@ -118,6 +118,13 @@ Deno.test("a symlink that stays inside the plugin's folder still works", async (
   const r = await runCli(["gen", p.scenario, "--out", "-", "--format", "jsonl"], { cwd: p.dir });
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /inside/);
+
+  // fabricate plugins counts what the sandbox may read of the plugin's own code.
+  const listed = await runCli(["plugins", "--scenario", p.scenario, "--json"], { cwd: p.dir });
+  assert.equal(listed.code, 0, listed.stderr);
+  const row = (JSON.parse(listed.stdout) as { name: string; modules?: string[] }[])
+    .find((x) => x.name === "peek");
+  assert.deepEqual(row?.modules, [path, `${dir}/data.json`]);
 });
 
 Deno.test("Ctrl-C stops a run whose sandboxed plugin is stuck in a loop", async () => {

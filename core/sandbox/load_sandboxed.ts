@@ -130,6 +130,7 @@ export async function loadSandboxed(
     source,
     workerPermissions(loading, noPermissions()),
     policy.timeoutMs,
+    policy.memoryMb,
   );
   let metas: PluginMeta[];
   try {
@@ -173,7 +174,12 @@ export async function loadSandboxed(
   }
   // The probe could read only the plugin's modules; the real Worker gets the grants too.
   probe.terminate();
-  const worker = new PluginWorker(source, workerPermissions(loading, effective), policy.timeoutMs);
+  const worker = new PluginWorker(
+    source,
+    workerPermissions(loading, effective),
+    policy.timeoutMs,
+    policy.memoryMb,
+  );
   try {
     const again = await worker.call<PluginMeta[]>({ op: "load", url, sync: worker.syncBuffer });
     if (JSON.stringify(again) !== JSON.stringify(metas)) {

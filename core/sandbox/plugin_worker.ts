@@ -16,6 +16,16 @@ const BOOTSTRAP = new URL("./worker_main.ts", import.meta.url).href;
 export const DEFAULT_TIMEOUT_MS = 30_000;
 
 /**
+ * Default limit, in MB, on fabricate's resident memory while a sandboxed
+ * call runs (`--plugin-memory`). Below V8's own heap limit, so a plugin that
+ * allocates without bound is stopped before it can abort the process.
+ */
+export const DEFAULT_MEMORY_MB = 2048;
+
+/** How often the memory is looked at while a call runs. */
+const MEMORY_POLL_MS = 20;
+
+/**
  * A call into a sandboxed plugin that did not succeed: the plugin threw
  * (`remote` is its error), or its Worker hung or went away.
  *
@@ -64,6 +74,7 @@ export class PluginWorker {
   })();
   #nextId = 1;
   #dead: string | undefined;
+  #watch: ReturnType<typeof setInterval> | undefined;
 
   /**
    * Starts the Worker.
@@ -71,12 +82,14 @@ export class PluginWorker {
    * @param source The plugin's source as written (for messages).
    * @param permissions The Worker's Deno permissions.
    * @param timeoutMs The limit on each call, in milliseconds.
+   * @param memoryMb The limit on the process's resident memory while a call runs, in MB.
    * @throws {FabricateError} When Deno refuses to create the Worker.
    */
   constructor(
     readonly source: string,
     readonly permissions: Deno.PermissionOptionsObject,
     readonly timeoutMs: number = DEFAULT_TIMEOUT_MS,
+    readonly memoryMb: number = DEFAULT_MEMORY_MB,
   ) {
     try {
       this.#worker = new Worker(BOOTSTRAP, {
@@ -210,10 +223,35 @@ export class PluginWorker {
    * for ahead of time) wait for it without using up their own limit.
    */
   #startClock(): void {
+    this.#watchMemory();
     const oldest = this.#pending.values().next().value;
     if (oldest && oldest.timer === undefined) {
       oldest.timer = setTimeout(() => this.#timeout(), this.timeoutMs);
     }
+  }
+
+  /**
+   * While calls are pending, watches the process's resident memory from the
+   * host (a Worker shares the process, and Deno gives Workers no memory limit
+   * of their own): over the limit, the Worker is stopped.
+   */
+  #watchMemory(): void {
+    if (this.#pending.size === 0 || this.#dead) {
+      clearInterval(this.#watch);
+      this.#watch = undefined;
+      return;
+    }
+    this.#watch ??= setInterval(() => {
+      const mb = Deno.memoryUsage().rss / (1 << 20);
+      if (mb > this.memoryMb) {
+        this.#fail(
+          `fabricate's memory reached ${
+            Math.round(mb)
+          } MB while it ran (limit ${this.memoryMb} MB), ` +
+            `so its worker was stopped (allocating without bound?); raise the limit with --plugin-memory`,
+        );
+      }
+    }, MEMORY_POLL_MS);
   }
 
   #timeout(): void {
@@ -228,6 +266,8 @@ export class PluginWorker {
     if (this.#dead) return;
     this.#dead = reason;
     this.#worker.terminate();
+    clearInterval(this.#watch);
+    this.#watch = undefined;
     // The row a generator was stuck on, written by the Worker before each value().
     const busy = Atomics.load(new Int32Array(this.#sync), SYNC.row);
     const remote = busy >= 0 ? { name: "SandboxFailure", message: reason, row: busy } : undefined;

@@ -365,9 +365,9 @@ export class EntityEngine {
     if (row?.has(field)) return row.get(field);
     const v = this.#computeAlone(this.#fieldOf(field), index);
     if (!row) {
-      if (this.#cache.size >= ROW_CACHE_SIZE) {
-        this.#cache.delete(this.#cache.keys().next().value!);
-      }
+      // Start over when full: evicting the oldest entry one by one makes V8
+      // walk the deleted entries on every eviction (5 µs a value at scale).
+      if (this.#cache.size >= ROW_CACHE_SIZE) this.#cache.clear();
       row = new Map();
       this.#cache.set(index, row);
     }

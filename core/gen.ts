@@ -222,6 +222,9 @@ async function run(
     scenario: plan.scenario.name,
   });
   const results: EntityResult[] = [];
+  // Ctrl-C while a sandboxed plugin is busy (or stuck): stop its Worker now.
+  const interrupt = () => plan.registry.interrupt();
+  options.signal?.addEventListener("abort", interrupt, { once: true });
   try {
     const writer = new Writer(plan, layout, target, entities.map((e) => entitySchemaOf(plan, e)));
     await writer.open();
@@ -278,13 +281,24 @@ async function run(
     };
   } catch (e) {
     await target.abort();
-    if (e instanceof DOMException && e.name === "AbortError") {
-      // The CLI aborts with the signal's name as the message: exit 128 + its number.
-      const code = ({ SIGHUP: 129, SIGTERM: 143 } as Record<string, number>)[e.message] ?? 130;
-      const by = code === 130 ? "" : ` by ${e.message}`;
-      throw new FabricateError(`Interrupted${by}: nothing was written to the output path`, code);
+    if ((e instanceof DOMException && e.name === "AbortError") || options.signal?.aborted) {
+      const site = e instanceof PluginError ? e.site : undefined;
+      const busy = site?.row !== undefined
+        ? ` while plugin "${site.plugin}" was working on ${site.entity}.${site.field} row ${site.row} (stopped)`
+        : "";
+      // The CLI aborts with the signal's name as the reason's message: exit 128 + its number.
+      const reason = options.signal?.reason;
+      const signal = reason instanceof DOMException ? reason.message : "";
+      const code = ({ SIGHUP: 129, SIGTERM: 143 } as Record<string, number>)[signal] ?? 130;
+      const by = code === 130 ? "" : ` by ${signal}`;
+      throw new FabricateError(
+        `Interrupted${by}${busy}: nothing was written to the output path`,
+        code,
+      );
     }
     throw e;
+  } finally {
+    options.signal?.removeEventListener("abort", interrupt);
   }
 }
 

@@ -101,18 +101,30 @@ async function copyWriter(
   const cols = entity.columns;
   const encoders = cols.map(copyEncoder);
   const names = cols.map((c) => sqlIdentifier(c.name, "postgres")).join(", ");
-  const stream = await sql.unsafe(`COPY ${table} (${names}) FROM STDIN`).writable();
+  const query = sql.unsafe(`COPY ${table} (${names}) FROM STDIN`);
   let failure: unknown;
   let finished = false;
-  const done = new Promise<void>((resolve, reject) => {
+  let fail: (e: unknown) => void = () => {};
+  // An error the server reports after the last row (a foreign key checked at
+  // the end of the statement) reaches only the query's reject, which
+  // postgres.js calls on an already-resolved promise: catch it there.
+  const q = query as unknown as { reject: (e: unknown) => void };
+  const reject = q.reject;
+  q.reject = (e: unknown) => {
+    fail(e);
+    reject(e);
+  };
+  const stream = await query.writable();
+  const done = new Promise<void>((resolve, rejectDone) => {
+    fail = (e: unknown) => {
+      failure ??= e;
+      rejectDone(e);
+    };
     stream.on("finish", () => {
       finished = true;
       resolve();
     });
-    stream.on("error", (e: unknown) => {
-      failure ??= e;
-      reject(e);
-    });
+    stream.on("error", fail);
   });
   done.catch(() => {});
   const push = async (text: string) => {

@@ -38,7 +38,9 @@ Deno.test({
     const file = await runCli(["gen", FAMILY, "--only", "employees", "-f", "jsonl", "--out", "-"]);
     assert.equal(file.code, 0, file.stderr);
     const expected = file.stdout.trim().split("\n").map((l) => JSON.parse(l));
-    const loaded = JSON.parse(await sqlite(db, ".mode json\nSELECT * FROM employees ORDER BY rowid;"));
+    const loaded = JSON.parse(
+      await sqlite(db, ".mode json\nSELECT * FROM employees ORDER BY rowid;"),
+    );
     assert.deepEqual(loaded, expected);
 
     // Existing tables: refused (exit 2), nothing changed; --replace recreates.
@@ -97,7 +99,14 @@ Deno.test({
     assert.match(dry.stdout, /CREATE TABLE "badges"/);
     assert.ok(!(await exists(`${dir}/dry.db`)), "a dry run creates nothing");
 
-    const ceiling = await runCli(["gen", FAMILY, "--to", `sqlite:${dir}/c.db`, "--max-rows", "800"]);
+    const ceiling = await runCli([
+      "gen",
+      FAMILY,
+      "--to",
+      `sqlite:${dir}/c.db`,
+      "--max-rows",
+      "800",
+    ]);
     assert.equal(ceiling.code, 2);
     assert.match(ceiling.stderr, /Refusing to load 812 rows .* ceiling of 800/);
     assert.ok(!(await exists(`${dir}/c.db`)));

@@ -16,6 +16,7 @@
  * @module
  */
 import { parseArgs } from "node:util";
+import { SINK_CASES } from "./sink_cases.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -78,6 +79,8 @@ const cases = [
   "plugin-field-sandboxed",
   "plugin-format-in-process",
   "plugin-format-sandboxed",
+  // Straight into databases (skipped when the server's env var is unset).
+  ...Object.keys(SINK_CASES).filter((c) => SINK_CASES[c]!()),
 ].filter((c) => !values.only || c.includes(values.only));
 
 const fmt = (n: number) => n.toLocaleString("en-US");

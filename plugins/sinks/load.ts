@@ -207,6 +207,8 @@ export async function loadPlan(
           await validation.check(entity, full);
           await writer.write(out);
           options.progress?.advance?.(t.name, out.start + out.length);
+          // node:sqlite is synchronous: let signals (Ctrl-C) and timers in.
+          await new Promise((resolve) => setTimeout(resolve, 0));
         }
       } catch (e) {
         await writer.abort?.();

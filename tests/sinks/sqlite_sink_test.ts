@@ -113,3 +113,45 @@ Deno.test({
     await Deno.remove(dir, { recursive: true });
   },
 });
+
+Deno.test({
+  name: "sqlite sink: a process killed mid-load (SIGKILL) leaves no table behind",
+  ignore: sqlite3.ignore,
+  async fn() {
+    sqlite3.value();
+    const dir = await Deno.makeTempDir({ prefix: "fabricate-sink-" });
+    const db = `${dir}/killed.db`;
+    const child = new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "-P=cli",
+        "--no-prompt",
+        "--quiet",
+        "--config",
+        new URL("../../deno.json", import.meta.url).pathname,
+        new URL("../../cli.ts", import.meta.url).pathname,
+        "gen",
+        "customers-10",
+        "--count",
+        "customers=2000000",
+        "--to",
+        `sqlite:${db}`,
+        "-q",
+      ],
+      stdout: "null",
+      stderr: "null",
+    }).spawn();
+    // The rollback journal appears once rows are being written.
+    let writing = false;
+    for (let i = 0; i < 1200 && !writing; i++) {
+      writing = await exists(`${db}-journal`);
+      if (!writing) await new Promise((r) => setTimeout(r, 50));
+    }
+    child.kill("SIGKILL");
+    await child.status;
+    assert.ok(writing, "the load was under way when killed");
+    // Opening the file rolls the hot journal back.
+    assert.equal(await sqlite(db, "SELECT count(*) FROM sqlite_master;"), "0");
+    await Deno.remove(dir, { recursive: true });
+  },
+});

@@ -93,5 +93,7 @@ export function entitySchemaOf(plan: Plan, entity: CompiledEntity): EntitySchema
       key: f.name === keyName,
       ...(f.ref ? { ref: { entity: f.ref.entity, field: f.ref.field } } : {}),
     })),
+    ...(entity.primaryKey ? { primaryKey: entity.primaryKey } : {}),
+    ...(entity.uniqueTogether ? { uniqueTogether: entity.uniqueTogether } : {}),
   };
 }

@@ -47,9 +47,7 @@ export function sqliteEncoder(column: ColumnInfo): (v: unknown) => SqliteValue {
   };
 }
 
-// deno-lint-ignore no-control-regex -- the characters COPY's text format escapes
 const COPY_SPECIAL = /[\\\t\n\r\0]/;
-// deno-lint-ignore no-control-regex -- as above
 const COPY_ESCAPE = /[\\\t\n\r\0]/g;
 const COPY_ESCAPES: Record<string, string> = {
   "\\": "\\\\",

@@ -14,7 +14,7 @@ import { entityBatches, entitySchemaOf } from "../../core/batches.ts";
 import { World } from "../../core/engine.ts";
 import { FabricateError, PluginError, UsageError } from "../../core/errors.ts";
 import { didYouMean } from "../../core/did_you_mean.ts";
-import { type ProgressListener, VERSION } from "../../core/gen.ts";
+import { prepare, type PrepareOptions, type ProgressListener, VERSION } from "../../core/gen.ts";
 import type { EntitySchema } from "../../core/types.ts";
 import { Validation, type ValidationSummary } from "../../core/validation.ts";
 import { createTableSql, tableName } from "../_shared/sql_ddl.ts";
@@ -337,3 +337,33 @@ async function removeSqliteFiles(file: string): Promise<void> {
 }
 
 export { LEDGER_TABLE };
+
+/**
+ * Loads a scenario into a database: {@linkcode prepare} plus
+ * {@linkcode loadPlan}, closing the plugins afterwards. This is what
+ * `fabricate gen <scenario> --to <database>` does.
+ *
+ * @param input A path, a built-in name or a scenario object.
+ * @param url The database, e.g. `sqlite:shop.db` or `postgres://me@127.0.0.1/dev`.
+ * @param options Plan overrides (seed, counts…) and load options (replace, guard…).
+ * @returns What was loaded.
+ * @example
+ * ```ts
+ * import { loadInto } from "./load.ts";
+ * const dir = await Deno.makeTempDir();
+ * const result = await loadInto("quickstart", `sqlite:${dir}/shop.db`, { counts: { orders: 50 } });
+ * result.tables.map((t) => `${t.name}: ${t.rows}`);
+ * ```
+ */
+export async function loadInto(
+  input: string | Record<string, unknown>,
+  url: string,
+  options: PrepareOptions & LoadOptions = {},
+): Promise<LoadResult> {
+  const plan = await prepare(input, options);
+  try {
+    return await loadPlan(plan, url, options);
+  } finally {
+    if (!options.registry) plan.registry.close();
+  }
+}

@@ -11,6 +11,10 @@
  * all of them); --scale adds four years, written and streamed, to show that
  * parent-row lookups keep memory flat.
  *
+ * Then the database sinks (tests/bench/sink_cases.ts): customers-10 into SQLite,
+ * PostgreSQL (COPY) and MariaDB, the servers from FABRICATE_TEST_PG and
+ * FABRICATE_TEST_MYSQL (cases skipped when unset); `--only sink` runs just them.
+ *
  * Figures are printed, never asserted.
  *
  * @module

@@ -55,7 +55,12 @@ export async function sinkCase(name: string, rows: number, dir: string): Promise
           options,
         );
       } finally {
-        await sh("psql", [conn, "-q", "-c", `DROP SCHEMA IF EXISTS ${schema} CASCADE`]);
+        await sh("psql", [
+          conn,
+          "-q",
+          "-c",
+          `SET client_min_messages = warning; DROP SCHEMA IF EXISTS ${schema} CASCADE`,
+        ]);
       }
       return 0;
     }

@@ -63,7 +63,8 @@ function errorLines(stderr: string): string[] {
 Deno.test("a second run into a folder being written fails clearly; the first completes", async () => {
   const dir = await tempDir();
   try {
-    await Deno.writeTextFile(`${dir}/s.yaml`, SLOW.replace("3000000", "400000"));
+    // Long enough that the second run starts while the first is still writing.
+    await Deno.writeTextFile(`${dir}/s.yaml`, SLOW.replace("3000000", "1500000"));
     await Deno.mkdir(`${dir}/out`);
     const first = spawn(["gen", "s.yaml", "--out", "out", "-q"], dir);
     await stagingAppears(dir);

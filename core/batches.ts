@@ -157,7 +157,9 @@ function constraintsOf(entity: CompiledEntity, f: CompiledField): Constraints {
         break;
       }
       case "enum": {
-        const e = Array.isArray(o) ? { values: o } : o as { values?: unknown[]; ignore_case?: boolean };
+        const e = Array.isArray(o)
+          ? { values: o }
+          : o as { values?: unknown[]; ignore_case?: boolean };
         if (e.ignore_case || !Array.isArray(e.values) || !e.values.every(scalar)) break;
         const allowed = e.values as (string | number | boolean)[];
         out.values = out.values ? out.values.filter((v) => allowed.includes(v)) : allowed;

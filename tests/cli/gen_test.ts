@@ -286,7 +286,9 @@ Deno.test("gen --dialect: writes SQL in that dialect; refuses a bad dialect or a
     cwd: dir,
   });
   assert.equal(ok.code, 0, ok.stderr);
-  const files = [...Deno.readDirSync(`${dir}/o`)].map((f) => f.name).filter((n) => n.endsWith(".sql"));
+  const files = [...Deno.readDirSync(`${dir}/o`)].map((f) => f.name).filter((n) =>
+    n.endsWith(".sql")
+  );
   assert.ok(files.length > 0);
   const text = await Deno.readTextFile(`${dir}/o/${files[0]}`);
   assert.match(text, /dialect mysql/);
@@ -295,7 +297,9 @@ Deno.test("gen --dialect: writes SQL in that dialect; refuses a bad dialect or a
   });
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /Unknown --dialect "oracle"/);
-  const other = await runCli(["gen", "quickstart", "--dialect", "sqlite", "-f", "csv"], { cwd: dir });
+  const other = await runCli(["gen", "quickstart", "--dialect", "sqlite", "-f", "csv"], {
+    cwd: dir,
+  });
   assert.equal(other.code, 2);
   assert.match(other.stderr, /--dialect applies to the sql format only/);
   await Deno.remove(dir, { recursive: true });

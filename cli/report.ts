@@ -70,11 +70,20 @@ const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
 export function printSummary(result: GenResult): void {
   const s = style(Deno.stderr);
   const where = result.dir ? relative(result.dir) : "stdout";
+  // Layout single: the entities share files the manifest lists apart.
+  const shared = result.manifest.files ?? [];
+  const sharedName = shared.length === 1 ? shared[0]!.path : `${shared.length} files`;
   const rows = result.entities.map((e) => [
     e.name,
     fmt(e.rows),
-    e.files.length === 1 ? e.files[0]!.path : `${e.files.length} files`,
-    bytes(e.files.reduce((n, f) => n + f.bytes, 0)),
+    e.files.length === 0 && shared.length
+      ? sharedName
+      : e.files.length === 1
+      ? e.files[0]!.path
+      : `${e.files.length} files`,
+    e.files.length === 0 && shared.length
+      ? "shared"
+      : bytes(e.files.reduce((n, f) => n + f.bytes, 0)),
     `${(e.ms / 1000).toFixed(2)}s`,
     fmt(e.ms > 0 ? e.rows / (e.ms / 1000) : 0),
   ]);
@@ -91,6 +100,7 @@ export function printSummary(result: GenResult): void {
         true,
         true,
       ]) +
+      shared.map((f) => `\n${f.path}: ${bytes(f.bytes)} (all entities)`).join("") +
       `\n${fmt(total)} rows in ${(result.durationMs / 1000).toFixed(2)}s`,
   );
   const v = result.validation;

@@ -112,6 +112,8 @@ export function entitySchemaOf(plan: Plan, entity: CompiledEntity): EntitySchema
       ...(touched.has(f.name) ? {} : constraintsOf(entity, f)),
       ...numericOf(f, overrides.filter((o) => o.name === f.name)),
     })),
+    ...(entity.primaryKey ? { primaryKey: entity.primaryKey } : {}),
+    ...(entity.uniqueTogether ? { uniqueTogether: entity.uniqueTogether } : {}),
   };
 }
 

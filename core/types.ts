@@ -124,6 +124,11 @@ export interface GeneratorSetup {
    */
   readonly owner?: OwnerInfo;
   /**
+   * How another entity's rows map onto its parent rows, when it is counted
+   * per parent: lets a parent field aggregate its children (`agg`) by index.
+   */
+  ownerOf?(entity: string): OwnerInfo | undefined;
+  /**
    * Set when the entity's rows follow a timeline
    * (`count: { timeline: { per_day: 50, … } }`): each row's instant.
    */
@@ -145,6 +150,8 @@ export interface OwnerInfo {
   positionOf(index: number): number;
   /** How many rows the parent of row `index` has. */
   siblingsOf(index: number): number;
+  /** The rows of parent row `parent`: indexes `start` (inclusive) to `end` (exclusive). */
+  rowsOf(parent: number): readonly [start: number, end: number];
 }
 
 /** How an entity's rows are spread over time (a timeline count). */
@@ -202,6 +209,12 @@ export interface FieldGenerator {
    * `unique` field then needs no memory.
    */
   distinct?: boolean;
+  /**
+   * How the value relates to the row's owning parent (per-parent counts):
+   * `owner` = the owning parent's key; `distinct` = differs among the rows
+   * of one owning parent. Lets the kernel prove composite keys unique.
+   */
+  perParent?: "owner" | "distinct";
   /** The value of this field for one row. */
   value(row: RowContext): unknown;
   /**
@@ -404,6 +417,13 @@ export interface ValidatorPlugin<O = unknown> extends PluginBase<O> {
   scope: "field" | "entity" | "both";
   /** Sets the rule up for one field or entity. */
   create(options: O, setup: ValidatorSetup): BatchValidator | Promise<BatchValidator>;
+  /**
+   * Optional, for field rules that bound a string's length: the most code
+   * points the rule allows. The kernel then cuts generated strings to it
+   * (as `transform: { truncate: n }` would), so a `VARCHAR(n)` never
+   * overflows; anomaly replacements are left as they are.
+   */
+  maxLength?(options: O): number | undefined;
 }
 
 /** Any plugin. */

@@ -97,6 +97,10 @@ export function entitySchemaOf(plan: Plan, entity: CompiledEntity): EntitySchema
       for (const f of entity.outputs) if (!kind.duplicate.keep.has(f.name)) copied.add(f.name);
     }
   }
+  // A tuple an anomaly replaces or copies is not unique in every row.
+  const together = (entity.uniqueTogether ?? []).filter((cols) =>
+    cols.every((c) => !touched.has(c) && !copied.has(c))
+  );
   return {
     name: entity.name,
     count: entity.count,
@@ -113,7 +117,7 @@ export function entitySchemaOf(plan: Plan, entity: CompiledEntity): EntitySchema
       ...numericOf(f, overrides.filter((o) => o.name === f.name)),
     })),
     ...(entity.primaryKey ? { primaryKey: entity.primaryKey } : {}),
-    ...(entity.uniqueTogether ? { uniqueTogether: entity.uniqueTogether } : {}),
+    ...(together.length ? { uniqueTogether: together } : {}),
   };
 }
 
@@ -143,14 +147,11 @@ function constraintsOf(entity: CompiledEntity, f: CompiledField): Constraints {
   for (const rule of entity.rules) {
     if (rule.field !== f.name) continue;
     const o = rule.options as Record<string, unknown> | unknown[];
+    const longest = rule.plugin.maxLength?.(rule.options);
+    if (longest !== undefined && longest > 0 && f.type === "string") {
+      out.maxLength = Math.min(out.maxLength ?? Infinity, longest);
+    }
     switch (rule.plugin.name) {
-      case "length": {
-        const max = (o as { max?: number }).max;
-        if (typeof max === "number" && max > 0 && f.type === "string") {
-          out.maxLength = Math.min(out.maxLength ?? Infinity, max);
-        }
-        break;
-      }
       case "range": {
         const r = o as { min?: unknown; max?: unknown; exclusive?: unknown };
         if (r.exclusive !== false || (f.type !== "integer" && f.type !== "number")) break;

@@ -51,6 +51,16 @@ function tablesOf(o: Output): [string, number][] {
   );
 }
 
+/**
+ * Rows that only anomalies produce (a null where the column is otherwise
+ * always set), to show the loads include anomalous rows.
+ */
+const ANOMALOUS: Record<string, string> = {
+  "erp/normal-ops": `SELECT count(*) FROM "orders" WHERE "sales_rep_id" IS NULL`,
+  "erp/anomaly-heavy": `SELECT count(*) FROM "order_status_history" WHERE "changed_by" IS NULL`,
+  "user-profile/negative": `SELECT count(*) FROM "user_profiles" WHERE "last_name" IS NULL`,
+};
+
 for (const scenario of SCENARIOS) {
   Deno.test({
     name: `db load: ${scenario} into SQLite`,
@@ -68,6 +78,10 @@ for (const scenario of SCENARIOS) {
       assert.deepEqual(parseCounts(got), new Map(tables));
       const fk = await run("sqlite3", [db, "PRAGMA foreign_key_check;"]);
       assert.equal(fk.trim(), "", "foreign_key_check");
+      if (ANOMALOUS[scenario]) {
+        const n = Number(await run("sqlite3", [db, ANOMALOUS[scenario] + ";"]));
+        assert.ok(n > 0, `anomalous rows loaded: ${ANOMALOUS[scenario]}`);
+      }
       await Deno.remove(dir, { recursive: true });
     },
   });

@@ -55,6 +55,8 @@ interface Row {
   };
   /** Why a refused plugin may not run. */
   refused?: string;
+  /** Sandboxed: the files of its own code it may read (symlinks resolved). */
+  modules?: string[];
 }
 
 function permissionsOf(access: PluginAccess | undefined, sandboxed: boolean): Row["permissions"] {
@@ -104,6 +106,7 @@ export default async function pluginsCommand(args: string[]): Promise<number> {
     runs: r.runs,
     description: r.plugin.description ?? "",
     permissions: permissionsOf(r.access, r.runs === "sandboxed"),
+    ...(r.modules ? { modules: [...r.modules] } : {}),
   }));
   for (const refused of registry.refused()) {
     for (const p of refused.plugins) {

@@ -32,6 +32,10 @@ const COMMANDS: Record<string, Command> = {
     summary: "Scaffold a plugin and its test: plugin new <name> --kind generator",
     load: () => import("./plugin_command.ts"),
   },
+  db: {
+    summary: "What gen --to loaded into a database: db status | db cleanup",
+    load: () => import("./db_command.ts"),
+  },
   schema: {
     summary: "Print the JSON Schema of scenario files",
     load: () => import("./schema_command.ts"),

@@ -197,6 +197,9 @@ async function run(
     scenario: plan.scenario.name,
   });
   const results: EntityResult[] = [];
+  // Ctrl-C while a sandboxed plugin is busy (or stuck): stop its Worker now.
+  const interrupt = () => plan.registry.interrupt();
+  options.signal?.addEventListener("abort", interrupt, { once: true });
   try {
     const writer = new Writer(plan, layout, target, entities.map((e) => entitySchemaOf(plan, e)));
     await writer.open();
@@ -253,10 +256,16 @@ async function run(
     };
   } catch (e) {
     await target.abort();
-    if (e instanceof DOMException && e.name === "AbortError") {
-      throw new FabricateError("Interrupted: nothing was written to the output path", 130);
+    if ((e instanceof DOMException && e.name === "AbortError") || options.signal?.aborted) {
+      const site = e instanceof PluginError ? e.site : undefined;
+      const busy = site?.row !== undefined
+        ? ` while plugin "${site.plugin}" was working on ${site.entity}.${site.field} row ${site.row} (stopped)`
+        : "";
+      throw new FabricateError(`Interrupted${busy}: nothing was written to the output path`, 130);
     }
     throw e;
+  } finally {
+    options.signal?.removeEventListener("abort", interrupt);
   }
 }
 

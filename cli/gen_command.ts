@@ -29,6 +29,11 @@ const FLAGS: Record<string, FlagSpec> = {
     value: "DIR",
     help: "Output folder, or - for stdout (default ./out/<scenario>-<UTC time>)",
   },
+  dialect: {
+    type: "string",
+    value: "D",
+    help: "SQL dialect: postgres, sqlite or mysql (MariaDB); implies --format sql",
+  },
   layout: {
     type: "string",
     value: "L",
@@ -98,6 +103,7 @@ Examples:
   fabricate gen quickstart
   fabricate gen shop.yaml --seed 7 --count orders=100000 --format csv --out data/
   fabricate gen quickstart --format jsonl --only customers --out -
+  fabricate gen erp/normal-ops --dialect sqlite --layout single --out db/
   fabricate gen shop.yaml --allow-plugin-read=lines:./data
   fabricate gen quickstart --to sqlite:shop.db
   fabricate gen quickstart --to postgres://me@127.0.0.1:5432/dev --dry-run
@@ -139,6 +145,23 @@ export default async function genCommand(args: string[]): Promise<number> {
   }
   if (values.format) {
     plan.formats = (values.format as string[]).flatMap((f) => f.split(",")).filter(Boolean);
+  }
+  if (values.dialect !== undefined) {
+    const dialect = values.dialect as string;
+    if (!["postgres", "sqlite", "mysql"].includes(dialect)) {
+      throw new UsageError(
+        `Unknown --dialect "${dialect}"`,
+        "use postgres, sqlite or mysql (also for MariaDB)",
+      );
+    }
+    if (plan.formats && !plan.formats.includes("sql")) {
+      throw new UsageError(
+        "--dialect applies to the sql format only",
+        `add sql to --format (got ${plan.formats.join(", ")}), or leave --format out`,
+      );
+    }
+    plan.formats ??= ["sql"];
+    plan.formatOptions = { sql: { dialect } };
   }
   if (values.layout !== undefined) plan.layout = parseLayout(values.layout as string);
   if (values["batch-size"] !== undefined) {

@@ -223,6 +223,11 @@ export interface PlanOptions {
   multiplier?: number;
   /** Replaces the output formats. */
   formats?: string[];
+  /**
+   * Option overrides per format, merged over the scenario's
+   * (`--dialect sqlite` is `{ sql: { dialect: "sqlite" } }`).
+   */
+  formatOptions?: Record<string, Record<string, unknown>>;
   /** Replaces the layout. */
   layout?: "per-entity" | "single" | "split";
   /** Replaces the batch size. */
@@ -1157,7 +1162,11 @@ function compileFormats(
       });
       continue;
     }
-    const raw = scenario.output[name] ?? {};
+    const given = scenario.output[name] ?? {};
+    const extra = options.formatOptions?.[name];
+    const raw = extra && typeof given === "object" && !Array.isArray(given)
+      ? { ...given, ...extra }
+      : given;
     const parsed = registered.plugin.options.safeParse(raw);
     if (!parsed.success) {
       issues.push(...issuesFromZod(parsed.error, raw, ["output", name], registered.plugin.options));

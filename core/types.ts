@@ -189,6 +189,13 @@ export interface FieldGenerator {
   lookups?: [refField: string, parentField: string][];
   /** True when `value` itself may return null (not only via `nullable`). */
   nullable?: boolean;
+  /**
+   * For decimal numbers: the number of decimals and the largest absolute
+   * value, so SQL can write an exact NUMERIC(p, s) column.
+   */
+  numeric?: { decimals: number; maxAbs?: number };
+  /** Every value the generator can return, when it is a short known list (a choice). */
+  values?: readonly unknown[];
   /** Set when the field is a foreign key. */
   ref?: RefInfo;
   /**
@@ -278,6 +285,18 @@ export interface ColumnInfo {
   readonly key: boolean;
   /** When the column is a foreign key: the entity and field it points to. */
   readonly ref?: { readonly entity: string; readonly field: string };
+  /** Longest string allowed (a `length` validator's max); SQL writes VARCHAR(n). */
+  readonly maxLength?: number;
+  /** Decimal places of a decimal number (a `number` generator's `decimals`); SQL writes NUMERIC. */
+  readonly decimals?: number;
+  /** Largest absolute value a decimal column holds, for its NUMERIC precision. */
+  readonly maxAbs?: number;
+  /** Smallest value every row holds (a `range` validator); SQL writes a CHECK. */
+  readonly min?: number;
+  /** Largest value every row holds (a `range` validator); SQL writes a CHECK. */
+  readonly max?: number;
+  /** The only values a row may hold (an `enum` validator, or a choice's values). */
+  readonly values?: readonly (string | number | boolean)[];
 }
 
 /** Describes one entity's output for formatters. */

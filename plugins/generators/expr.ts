@@ -456,6 +456,7 @@ export default definePlugin({
     return {
       type: columnType,
       nullable: true,
+      ...(places !== undefined && columnType === "number" ? { numeric: { decimals: places } } : {}),
       ...fieldUsage(parser.refs),
       value: (row) => finish(evaluate(row)),
     };

@@ -282,6 +282,7 @@ Deno.test("sql options reject an unknown dialect, a zero batch and unknown keys"
     drop_table: false,
     transaction: true,
     foreign_keys: true,
+    checks: true,
     table_prefix: "",
   });
 });

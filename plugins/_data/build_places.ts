@@ -111,7 +111,10 @@ async function main(root: string): Promise<void> {
     if (department === "97" || department === "98") continue; // overseas
     // A few communes have a street or two under a neighbour's code
     // (Boulogne-Billancourt's 75016): keep the department's own codes.
-    if (c.codePostal.slice(0, 2) !== (department.startsWith("2") && /[AB]/.test(department) ? "20" : department)) {
+    if (
+      c.codePostal.slice(0, 2) !==
+        (department.startsWith("2") && /[AB]/.test(department) ? "20" : department)
+    ) {
       continue;
     }
     const name = c.nomCommune.replace(/ \d+(?:er|e) Arrondissement$/, "");
@@ -123,7 +126,9 @@ async function main(root: string): Promise<void> {
   const rows: (string | number)[][] = [];
   const seen = new Set<string>();
   const candidates = text.split("\n").map((line) => line.split("\t"))
-    .filter((f) => f[8] === "FR" && f[6] === "P" && !["PPLX", "PPLH", "PPLQ", "PPLW"].includes(f[7]!))
+    .filter((f) =>
+      f[8] === "FR" && f[6] === "P" && !["PPLX", "PPLH", "PPLQ", "PPLW"].includes(f[7]!)
+    )
     .sort((a, b) => Number(b[14]) - Number(a[14]));
   for (const f of candidates) {
     if (rows.length === KEEP) break;
@@ -151,7 +156,15 @@ async function main(root: string): Promise<void> {
   );
   const file = {
     country: "FR",
-    columns: ["city", "state_code", "population", "latitude", "longitude", "postal_codes", "area_codes"],
+    columns: [
+      "city",
+      "state_code",
+      "population",
+      "latitude",
+      "longitude",
+      "postal_codes",
+      "area_codes",
+    ],
     states,
     places: rows,
   };

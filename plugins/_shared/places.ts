@@ -189,8 +189,8 @@ function digits(random: Random, n: number): string {
  * `(212) 736-4821`), Egypt's plan (`02` plus 8 digits in Cairo and Giza,
  * `03` plus 7 in Alexandria, two-digit area codes plus 7 elsewhere:
  * `040 3456789`), France's (a zone digit 1–5 plus 8 digits, written in
- * pairs: `01 42 68 53 00`). `e164` writes `+12127364821`, `+20403456789`,
- * `+33142685300`.
+ * pairs: `01 23 45 67 89`). `e164` writes `+12127364821`, `+20403456789`,
+ * `+33123456789`.
  *
  * @param country The country (a key of the place data).
  * @param area The area code.

@@ -106,7 +106,7 @@ export const placeOptions = z.object({
   ),
   /** How phone numbers are written. */
   phone_style: z.enum(["national", "e164"]).default("national").describe(
-    "For part phone: national ((212) 736-4821, 02 23456789, 01 42 68 53 00; default) or e164 (+12127364821)",
+    "For part phone: national ((212) 736-4821, 02 23456789, 01 23 45 67 89; default) or e164 (+12127364821)",
   ),
 }).strict();
 

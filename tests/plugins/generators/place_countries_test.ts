@@ -121,7 +121,10 @@ Deno.test("place with FR per row gives the same rows alone as in a batch", async
     entities: {
       e: {
         count: 400,
-        fields: { c: { choice: ["US", "EG", "FR"] }, ...fields({ country_field: "c" }, "national") },
+        fields: {
+          c: { choice: ["US", "EG", "FR"] },
+          ...fields({ country_field: "c" }, "national"),
+        },
       },
     },
   };

@@ -1,11 +1,11 @@
-#!/usr/bin/env -S deno run -P=cli --no-prompt
+#!/usr/bin/env -S deno run -q -P=cli --no-prompt
 /**
  * The `fabricate` command line. Thin: it picks the subcommand and imports it
  * lazily, so `--help` and `--version` answer at once.
  *
  * @example
  * ```sh
- * deno run -P=cli --no-prompt cli.ts gen quickstart --format csv
+ * deno run -q -P=cli --no-prompt cli.ts gen quickstart --format csv
  * ```
  *
  * @module

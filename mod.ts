@@ -39,6 +39,12 @@ export {
   VERSION,
 } from "./core/gen.ts";
 export type { Plan, PlanOptions } from "./core/compile.ts";
+/** Generate straight into SQLite, PostgreSQL or MySQL/MariaDB (docs/database-sinks.md). */
+export {
+  loadInto,
+  type LoadOptions as DatabaseLoadOptions,
+  type LoadResult,
+} from "./plugins/sinks/load.ts";
 export {
   builtinRegistry,
   type LoadOptions,

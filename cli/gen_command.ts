@@ -10,6 +10,7 @@ import { flagsHelp, type FlagSpec, parseFlags } from "./parse_flags.ts";
 import { PLUGIN_FLAGS, PLUGIN_HELP, policyFromFlags } from "./plugin_flags.ts";
 import { progressReporter } from "./progress.ts";
 import { printDryRun, printPreview, printSummary } from "./report.ts";
+import { isDatabaseTarget } from "../plugins/sinks/target.ts";
 
 const FLAGS: Record<string, FlagSpec> = {
   seed: { type: "string", value: "N", help: "Seed (replaces the scenario's)" },
@@ -28,6 +29,11 @@ const FLAGS: Record<string, FlagSpec> = {
     value: "DIR",
     help: "Output folder, or - for stdout (default ./out/<scenario>-<UTC time>)",
   },
+  dialect: {
+    type: "string",
+    value: "D",
+    help: "SQL dialect: postgres, sqlite or mysql (MariaDB); implies --format sql",
+  },
   layout: {
     type: "string",
     value: "L",
@@ -39,7 +45,22 @@ const FLAGS: Record<string, FlagSpec> = {
     value: "DATE",
     help: "First day of the period timelines spread rows over",
   },
-  to: { type: "string", value: "DATE", help: "Last day of the period (inclusive)" },
+  to: {
+    type: "string",
+    value: "DATE|DB",
+    help: "Last day of the period (inclusive), or a database to load into: sqlite:FILE, " +
+      "postgres://…, mysql://… (see below)",
+  },
+  replace: { type: "boolean", help: "--to DB: drop and recreate tables that already exist" },
+  "allow-remote": {
+    type: "boolean",
+    help: "--to DB: allow a non-local host or a production-looking name",
+  },
+  "max-rows": {
+    type: "string",
+    value: "N",
+    help: "--to DB: refuse runs with more rows (default 10000000)",
+  },
   "batch-size": {
     type: "string",
     value: "N",
@@ -67,11 +88,26 @@ ${flagsHelp(FLAGS)}
 
 ${PLUGIN_HELP}
 
+Loading into a database (--to): a value starting with sqlite:, postgres://,
+postgresql://, mysql:// or mariadb:// is a database; anything else is a date
+(the last day of the period). Tables are created (parents first) and filled in
+one transaction: any failure rolls back and leaves nothing. PostgreSQL tables go
+into schema mock_data unless ?schema=NAME; MySQL/MariaDB into the URL's database.
+Only local hosts (127.0.0.0/8, ::1, localhost, a unix socket) and names that do
+not look like production (prod, production, prd, live, master) unless
+--allow-remote. Each run is recorded in the table fabricate_ledger; see
+fabricate db status / fabricate db cleanup. --dry-run prints the tables, row
+counts and DDL without connecting.
+
 Examples:
   fabricate gen quickstart
   fabricate gen shop.yaml --seed 7 --count orders=100000 --format csv --out data/
   fabricate gen quickstart --format jsonl --only customers --out -
+  fabricate gen erp/normal-ops --dialect sqlite --layout single --out db/
   fabricate gen shop.yaml --allow-plugin-read=lines:./data
+  fabricate gen quickstart --to sqlite:shop.db
+  fabricate gen quickstart --to postgres://me@127.0.0.1:5432/dev --dry-run
+  fabricate gen quickstart --to mysql://root@127.0.0.1:3306/dev --replace
 `;
 
 /**
@@ -110,17 +146,66 @@ export default async function genCommand(args: string[]): Promise<number> {
   if (values.format) {
     plan.formats = (values.format as string[]).flatMap((f) => f.split(",")).filter(Boolean);
   }
+  if (values.dialect !== undefined) {
+    const dialect = values.dialect as string;
+    if (!["postgres", "sqlite", "mysql"].includes(dialect)) {
+      throw new UsageError(
+        `Unknown --dialect "${dialect}"`,
+        "use postgres, sqlite or mysql (also for MariaDB)",
+      );
+    }
+    if (plan.formats && !plan.formats.includes("sql")) {
+      throw new UsageError(
+        "--dialect applies to the sql format only",
+        `add sql to --format (got ${plan.formats.join(", ")}), or leave --format out`,
+      );
+    }
+    plan.formats ??= ["sql"];
+    plan.formatOptions = { sql: { dialect } };
+  }
   if (values.layout !== undefined) plan.layout = parseLayout(values.layout as string);
   if (values["batch-size"] !== undefined) {
     plan.batchSize = wholeNumber("--batch-size", values["batch-size"] as string, 1);
   }
-  if (values.from !== undefined || values.to !== undefined) {
+  // --to is a date unless it names a database.
+  const database = typeof values.to === "string" && isDatabaseTarget(values.to)
+    ? values.to
+    : undefined;
+  const to = database === undefined ? values.to as string | undefined : undefined;
+  if (values.from !== undefined || to !== undefined) {
     plan.period = {
       ...(values.from !== undefined ? { from: parseDay("--from", values.from as string) } : {}),
-      ...(values.to !== undefined ? { to: parseDay("--to", values.to as string) } : {}),
+      ...(to !== undefined ? { to: parseDay("--to", to) } : {}),
     };
   }
   const quiet = values.quiet === true;
+  for (const flag of ["replace", "allow-remote", "max-rows"]) {
+    if (values[flag] !== undefined && database === undefined) {
+      throw new UsageError(`--${flag} needs --to <database>`, "e.g. --to sqlite:shop.db");
+    }
+  }
+  if (database !== undefined) {
+    for (const flag of ["out", "format", "layout", "preview", "force"]) {
+      if (values[flag] !== undefined) {
+        throw new UsageError(
+          `--${flag} does not apply when loading into a database (--to ${database})`,
+          "drop it, or write files without --to",
+        );
+      }
+    }
+    const { genToDatabase, parseMaxRows } = await import("./gen_to_database.ts");
+    return await genToDatabase(scenario, database, plan, {
+      ...(values.only ? { only: values.only as string[] } : {}),
+      ...(values.replace ? { replace: true } : {}),
+      ...(values["allow-remote"] ? { allowRemote: true } : {}),
+      ...(values["max-rows"] !== undefined
+        ? { maxRows: parseMaxRows(values["max-rows"] as string) }
+        : {}),
+      ...(values.strict ? { strict: true } : {}),
+      ...(values["dry-run"] ? { dryRun: true } : {}),
+      quiet,
+    });
+  }
 
   if (values.preview !== undefined) {
     const n = wholeNumber("--preview", values.preview as string, 1);
@@ -139,9 +224,16 @@ export default async function genCommand(args: string[]): Promise<number> {
     return 0;
   }
 
+  // Catchable signals abort the run: staging is removed, nothing is left at the output path.
   const controller = new AbortController();
-  const onSignal = () => controller.abort();
-  Deno.addSignalListener("SIGINT", onSignal);
+  const signals: Deno.Signal[] = Deno.build.os === "windows"
+    ? ["SIGINT"]
+    : ["SIGINT", "SIGTERM", "SIGHUP"];
+  const listeners = signals.map((name) => {
+    const listener = () => controller.abort(new DOMException(name, "AbortError"));
+    Deno.addSignalListener(name, listener);
+    return [name, listener] as const;
+  });
   const progress = quiet ? undefined : progressReporter(Deno.stderr);
   try {
     const result = await gen(scenario, {
@@ -158,7 +250,7 @@ export default async function genCommand(args: string[]): Promise<number> {
     return 0;
   } finally {
     progress?.done();
-    Deno.removeSignalListener("SIGINT", onSignal);
+    for (const [name, listener] of listeners) Deno.removeSignalListener(name, listener);
   }
 }
 

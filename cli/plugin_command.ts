@@ -24,7 +24,8 @@ const HELP = `Usage: fabricate plugin new <name> [--kind generator|validator|for
 Write <name>.ts (a working plugin) and <name>_test.ts (its tests) into the
 current folder. Existing files are never overwritten. Load the plugin with
 "plugins: [./<name>.ts]" in a scenario, or in deno.json's fabricate.plugins;
-run its tests with: deno test <name>_test.ts
+run its tests with the command it prints (fabricate's config gives the
+imports; the test needs read access and the two variables the YAML library reads).
 
 Options:
 ${flagsHelp(FLAGS)}
@@ -87,7 +88,8 @@ export default async function pluginCommand(args: string[]): Promise<number> {
   console.error(`Wrote ${files[0]} and ${files[1]}
 
 Next:
-  deno test ${files[1]}                      # run its tests
+  ${testCommand(cwd, files[1]!)}
+                                          # run its tests
   add "plugins: [./${files[0]}]" to a scenario     # and use it as ${
     kind === "generator"
       ? `field: { ${name}: {} }`
@@ -110,9 +112,20 @@ async function exists(path: string): Promise<boolean> {
   }
 }
 
+/**
+ * The command that runs a scaffolded test as printed: from a local copy,
+ * fabricate's deno.json supplies the import map (zod, yaml, faker).
+ */
+function testCommand(cwd: string, test: string): string {
+  const perms = "--allow-read --allow-env=LOG_TOKENS,LOG_STREAM";
+  const config = modSpecifier(cwd, "../deno.json");
+  if (config.startsWith("jsr:")) return `deno test ${perms} ${test}`;
+  return `deno test --config ${config} ${perms} ${test}`;
+}
+
 /** How the scaffold imports fabricate: a relative path to a local copy, else the JSR package. */
-function modSpecifier(cwd: string): string {
-  const mod = new URL("../mod.ts", import.meta.url);
+function modSpecifier(cwd: string, file = "../mod.ts"): string {
+  const mod = new URL(file, import.meta.url);
   if (mod.protocol !== "file:") return "jsr:@fabricate/fabricate";
   const from = cwd.replace(/\/+$/, "").split("/").filter(Boolean);
   const to = decodeURIComponent(mod.pathname).split("/").filter(Boolean);

@@ -42,6 +42,11 @@ export const PLUGIN_FLAGS: Record<string, FlagSpec> = {
     value: "SECONDS",
     help: "Limit on one call into a sandboxed plugin (default 30)",
   },
+  "plugin-memory": {
+    type: "string",
+    value: "MB",
+    help: "Stop a sandboxed plugin when fabricate's memory passes this (default 2048)",
+  },
 };
 
 /** A help paragraph on plugin permissions, for commands' --help. */
@@ -101,6 +106,16 @@ export function policyFromFlags(values: ParsedFlags["values"]): PluginPolicy {
       );
     }
     policy.timeoutSeconds = n;
+  }
+  const memory = values["plugin-memory"] as string | undefined;
+  if (memory !== undefined) {
+    const n = Number(memory);
+    if (!Number.isInteger(n) || n < 64) {
+      throw new UsageError(
+        `Expected a whole number of megabytes >= 64 for --plugin-memory, got "${memory}"`,
+      );
+    }
+    policy.memoryMb = n;
   }
   return policy;
 }

@@ -12,6 +12,7 @@ import type { PermissionLists } from "../core/sandbox/protocol.ts";
 import { flagsHelp, type FlagSpec, parseFlags } from "./parse_flags.ts";
 import { PLUGIN_FLAGS, PLUGIN_HELP, policyFromFlags } from "./plugin_flags.ts";
 import { table } from "./report.ts";
+import { printable } from "./style.ts";
 
 const FLAGS: Record<string, FlagSpec> = {
   scenario: {
@@ -55,6 +56,8 @@ interface Row {
   };
   /** Why a refused plugin may not run. */
   refused?: string;
+  /** Sandboxed: the files of its own code it may read (symlinks resolved). */
+  modules?: string[];
 }
 
 function permissionsOf(access: PluginAccess | undefined, sandboxed: boolean): Row["permissions"] {
@@ -104,6 +107,7 @@ export default async function pluginsCommand(args: string[]): Promise<number> {
     runs: r.runs,
     description: r.plugin.description ?? "",
     permissions: permissionsOf(r.access, r.runs === "sandboxed"),
+    ...(r.modules ? { modules: [...r.modules] } : {}),
   }));
   for (const refused of registry.refused()) {
     for (const p of refused.plugins) {
@@ -151,6 +155,6 @@ export default async function pluginsCommand(args: string[]): Promise<number> {
     ]),
   ));
   const refusals = registry.refused();
-  for (const r of refusals) console.error(`\n${r.reason}`);
+  for (const r of refusals) console.error(`\n${printable(r.reason)}`);
   return 0;
 }

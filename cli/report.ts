@@ -8,7 +8,7 @@ import type { GenResult } from "../core/gen.ts";
 import type { Plan } from "../core/compile.ts";
 import { World } from "../core/engine.ts";
 import { entityBatches } from "../core/batches.ts";
-import { style } from "./style.ts";
+import { printable, style } from "./style.ts";
 
 /**
  * Formats rows as an aligned text table.
@@ -24,6 +24,9 @@ import { style } from "./style.ts";
  * ```
  */
 export function table(header: string[], rows: string[][], align: boolean[] = []): string {
+  // Names, descriptions and values may come from untrusted scenarios or plugins.
+  header = header.map((h) => printable(h, true));
+  rows = rows.map((r) => r.map((cell) => printable(cell, true)));
   const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => (r[c] ?? "").length)));
   const line = (cells: string[]) =>
     cells.map((cell, c) => (align[c] ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!))).join(
@@ -70,11 +73,20 @@ const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
 export function printSummary(result: GenResult): void {
   const s = style(Deno.stderr);
   const where = result.dir ? relative(result.dir) : "stdout";
+  // Layout single: the entities share files the manifest lists apart.
+  const shared = result.manifest.files ?? [];
+  const sharedName = shared.length === 1 ? shared[0]!.path : `${shared.length} files`;
   const rows = result.entities.map((e) => [
     e.name,
     fmt(e.rows),
-    e.files.length === 1 ? e.files[0]!.path : `${e.files.length} files`,
-    bytes(e.files.reduce((n, f) => n + f.bytes, 0)),
+    e.files.length === 0 && shared.length
+      ? sharedName
+      : e.files.length === 1
+      ? e.files[0]!.path
+      : `${e.files.length} files`,
+    e.files.length === 0 && shared.length
+      ? "shared"
+      : bytes(e.files.reduce((n, f) => n + f.bytes, 0)),
     `${(e.ms / 1000).toFixed(2)}s`,
     fmt(e.ms > 0 ? e.rows / (e.ms / 1000) : 0),
   ]);
@@ -91,6 +103,7 @@ export function printSummary(result: GenResult): void {
         true,
         true,
       ]) +
+      shared.map((f) => `\n${f.path}: ${bytes(f.bytes)} (all entities)`).join("") +
       `\n${fmt(total)} rows in ${(result.durationMs / 1000).toFixed(2)}s`,
   );
   const v = result.validation;
@@ -105,7 +118,7 @@ export function printSummary(result: GenResult): void {
         `  ${r.entity}${r.field ? "." + r.field : ""} ${r.rule}: ${fmt(r.failures)} of ${
           fmt(r.checked)
         } rows` +
-          (ex ? `, e.g. row ${ex.row}: ${ex.message}` : ""),
+          (ex ? `, e.g. row ${ex.row}: ${printable(ex.message, true)}` : ""),
       );
     }
   }
@@ -183,7 +196,7 @@ export async function printPreview(
 function cellText(v: unknown): string {
   if (v === null || v === undefined) return "∅";
   const s = typeof v === "string" ? v : JSON.stringify(v);
-  const flat = s.replace(/\s+/g, " ");
+  const flat = printable(s.replace(/\s+/g, " "), true);
   return flat.length > 40 ? flat.slice(0, 39) + "…" : flat;
 }
 

@@ -6,7 +6,7 @@
  */
 import { FabricateError, formatIssue, ScenarioError, UsageError } from "../core/errors.ts";
 import { didYouMean } from "../core/did_you_mean.ts";
-import { style } from "./style.ts";
+import { printable, style } from "./style.ts";
 
 /** A subcommand: its one-line summary and a lazy loader. */
 interface Command {
@@ -31,6 +31,10 @@ const COMMANDS: Record<string, Command> = {
   plugin: {
     summary: "Scaffold a plugin and its test: plugin new <name> --kind generator",
     load: () => import("./plugin_command.ts"),
+  },
+  db: {
+    summary: "What gen --to loaded into a database: db status | db cleanup",
+    load: () => import("./db_command.ts"),
   },
   schema: {
     summary: "Print the JSON Schema of scenario files",
@@ -119,25 +123,29 @@ export function reportError(e: unknown): number {
   if (e instanceof ScenarioError) {
     const n = e.issues.length;
     console.error(s.red(s.bold(`error: invalid scenario (${n} problem${n === 1 ? "" : "s"})`)));
-    for (const issue of e.issues) console.error(formatIssue(issue));
+    for (const issue of e.issues) console.error(printable(formatIssue(issue)));
     return e.exitCode;
   }
   if (e instanceof UsageError) {
-    console.error(s.red(s.bold("error: ")) + e.message);
-    if (e.hint) console.error(`  hint: ${e.hint}`);
+    console.error(s.red(s.bold("error: ")) + printable(e.message));
+    if (e.hint) console.error(`  hint: ${printable(e.hint)}`);
     return e.exitCode;
   }
+  if (e instanceof FabricateError && e.exitCode === 0) return 0; // stdout closed by `| head`
   if (e instanceof FabricateError) {
-    console.error(s.red(s.bold("error: ")) + e.message);
+    console.error(s.red(s.bold("error: ")) + printable(e.message));
     return e.exitCode;
   }
   if (e instanceof Deno.errors.NotCapable) {
     console.error(
-      s.red(s.bold("error: ")) + `fabricate lacks a Deno permission: ${(e as Error).message}\n` +
+      s.red(s.bold("error: ")) +
+        `fabricate lacks a Deno permission: ${printable((e as Error).message)}\n` +
         "  hint: run it with -P=cli (deno.json) or grant the permission named above",
     );
     return 2;
   }
-  console.error(s.red(s.bold("error: unexpected failure: ")) + String((e as Error)?.stack ?? e));
+  console.error(
+    s.red(s.bold("error: unexpected failure: ")) + printable(String((e as Error)?.stack ?? e)),
+  );
   return 1;
 }

@@ -41,3 +41,35 @@ export function style(stream: { isTerminal(): boolean }): Style {
     cyan: wrap(36, 39),
   };
 }
+
+// C0 controls but tab and newline, DEL, C1 controls, and bidi overrides
+// that reorder what follows them.
+// deno-lint-ignore no-control-regex
+const UNSAFE = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * Makes text from a scenario or a plugin safe to print on a terminal:
+ * control characters (ESC and its colour, cursor and title sequences, bell,
+ * carriage return, C1, bidi overrides) become visible `\x1b` / `\u202e`
+ * escapes. Newlines stay unless `oneLine`.
+ *
+ * @param text Any text.
+ * @param oneLine Escape newlines and tabs too (table cells).
+ * @returns The text with control characters escaped.
+ * @example
+ * ```ts
+ * import { printable } from "./style.ts";
+ * printable("evil\x1b[2Jname"); // "evil\\x1b[2Jname"
+ * ```
+ */
+export function printable(text: string, oneLine = false): string {
+  const escaped = text.replace(UNSAFE, escapeChar);
+  return oneLine ? escaped.replace(/[\n\t]/g, escapeChar) : escaped;
+}
+
+function escapeChar(c: string): string {
+  const code = c.charCodeAt(0);
+  return code <= 0xff
+    ? `\\x${code.toString(16).padStart(2, "0")}`
+    : `\\u${code.toString(16).padStart(4, "0")}`;
+}

@@ -14,7 +14,7 @@ import { Validation } from "../core/validation.ts";
 import { entityBatches } from "../core/batches.ts";
 import { flagsHelp, type FlagSpec, type ParsedFlags, parseFlags } from "./parse_flags.ts";
 import { PLUGIN_FLAGS, PLUGIN_HELP, policyFromFlags } from "./plugin_flags.ts";
-import { style } from "./style.ts";
+import { printable, style } from "./style.ts";
 
 const FLAGS: Record<string, FlagSpec> = {
   sample: {
@@ -95,7 +95,7 @@ async function check(plan: Plan, values: ParsedFlags["values"]): Promise<number>
       `  ${mark} ${r.entity}${
         r.field ? "." + r.field : ""
       } ${r.rule}: ${r.failures} of ${r.checked} failed` +
-        (ex ? ` (e.g. row ${ex.row}: ${ex.message})` : ""),
+        (ex ? ` (e.g. row ${ex.row}: ${printable(ex.message, true)})` : ""),
     );
   }
   return summary.failures && values.strict ? 1 : 0;

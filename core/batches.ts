@@ -7,7 +7,7 @@
  */
 import type { EntityEngine } from "./engine.ts";
 import type { Batch, ColumnInfo, EntitySchema } from "./types.ts";
-import type { CompiledEntity, Plan } from "./compile.ts";
+import type { CompiledEntity, CompiledField, Plan } from "./compile.ts";
 
 /** One batch in its two views. */
 export interface BatchPair {
@@ -81,17 +81,111 @@ export function entitySchemaOf(plan: Plan, entity: CompiledEntity): EntitySchema
       entity.outputs.some((f) => f.name === "id" && (f.unique || f.gen.distinct))
     ? "id"
     : undefined;
+  const touched = new Set<string>();
+  const copied = new Set<string>();
+  const overrides: CompiledField[] = [];
+  for (const kind of entity.anomalies?.kinds ?? []) {
+    for (const [name, f] of kind.overrides) {
+      touched.add(name);
+      overrides.push(Object.assign({}, f, { name }));
+    }
+    for (const f of kind.dependents) {
+      touched.add(f.name);
+      overrides.push(f);
+    }
+    if (kind.duplicate) {
+      for (const f of entity.outputs) if (!kind.duplicate.keep.has(f.name)) copied.add(f.name);
+    }
+  }
+  // A tuple an anomaly replaces or copies is not unique in every row.
+  const together = (entity.uniqueTogether ?? []).filter((cols) =>
+    cols.every((c) => !touched.has(c) && !copied.has(c))
+  );
   return {
     name: entity.name,
     count: entity.count,
     columns: entity.outputs.map((f): ColumnInfo => ({
       name: f.name,
       type: f.type,
-      nullable: f.nullable > 0 || (f.gen.nullable ?? false) || f.when !== undefined,
+      nullable: mayBeNull(f) || overrides.some((o) => o.name === f.name && mayBeNull(o)),
       referenced: referenced.has(f.name),
-      unique: f.unique || (f.gen.distinct ?? false),
+      unique: (f.unique || (f.gen.distinct ?? false)) && !touched.has(f.name) &&
+        !copied.has(f.name),
       key: f.name === keyName,
       ...(f.ref ? { ref: { entity: f.ref.entity, field: f.ref.field } } : {}),
+      ...(touched.has(f.name) ? {} : constraintsOf(entity, f)),
+      ...numericOf(f, overrides.filter((o) => o.name === f.name)),
     })),
+    ...(entity.primaryKey ? { primaryKey: entity.primaryKey } : {}),
+    ...(together.length ? { uniqueTogether: together } : {}),
   };
+}
+
+/** True unless the field provably never holds null. */
+function mayBeNull(f: CompiledField): boolean {
+  return f.nullable > 0 || (f.gen.nullable ?? false) || f.when !== undefined;
+}
+
+/** The longest choice list written as a CHECK (`IN (…)`). */
+const CHOICE_CHECK_MAX = 16;
+
+type Constraints = Pick<ColumnInfo, "maxLength" | "min" | "max" | "values">;
+
+/**
+ * What the field's validators (and a choice's list) promise of every value:
+ * only for fields no anomaly touches, since anomalies break rules on purpose.
+ */
+function constraintsOf(entity: CompiledEntity, f: CompiledField): Constraints {
+  const out: { -readonly [K in keyof Constraints]: Constraints[K] } = {};
+  const scalar = (v: unknown): v is string | number | boolean =>
+    typeof v === "string" || typeof v === "number" || typeof v === "boolean";
+  if (f.gen.values && f.transform === undefined) {
+    const list = f.gen.values.filter((v) => v !== null);
+    // A long list (names) would make a CHECK noise: only short ones (statuses).
+    if (list.length <= CHOICE_CHECK_MAX && list.every(scalar)) out.values = list;
+  }
+  for (const rule of entity.rules) {
+    if (rule.field !== f.name) continue;
+    const o = rule.options as Record<string, unknown> | unknown[];
+    const longest = rule.plugin.maxLength?.(rule.options);
+    if (longest !== undefined && longest > 0 && f.type === "string") {
+      out.maxLength = Math.min(out.maxLength ?? Infinity, longest);
+    }
+    switch (rule.plugin.name) {
+      case "range": {
+        const r = o as { min?: unknown; max?: unknown; exclusive?: unknown };
+        if (r.exclusive !== false || (f.type !== "integer" && f.type !== "number")) break;
+        if (typeof r.min === "number") out.min = Math.max(out.min ?? -Infinity, r.min);
+        if (typeof r.max === "number") out.max = Math.min(out.max ?? Infinity, r.max);
+        break;
+      }
+      case "enum": {
+        const e = Array.isArray(o)
+          ? { values: o }
+          : o as { values?: unknown[]; ignore_case?: boolean };
+        if (e.ignore_case || !Array.isArray(e.values) || !e.values.every(scalar)) break;
+        const allowed = e.values as (string | number | boolean)[];
+        out.values = out.values ? out.values.filter((v) => allowed.includes(v)) : allowed;
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+/** NUMERIC scale and size of a decimal number column (its replacements included). */
+function numericOf(
+  f: CompiledField,
+  overrides: readonly CompiledField[],
+): Pick<ColumnInfo, "decimals" | "maxAbs"> {
+  if (f.type !== "number" || !f.gen.numeric) return {};
+  let decimals = f.gen.numeric.decimals;
+  let maxAbs: number | undefined = f.gen.numeric.maxAbs;
+  for (const o of overrides) {
+    if (o.type === "integer") continue;
+    if (!o.gen.numeric) return {};
+    decimals = Math.max(decimals, o.gen.numeric.decimals);
+    maxAbs = undefined;
+  }
+  return { decimals, ...(maxAbs !== undefined ? { maxAbs } : {}) };
 }

@@ -31,8 +31,9 @@ import {
   UsageError,
 } from "./errors.ts";
 import { issuesFromZod, type LocatableIssue } from "./zod_issues.ts";
+import { entityKeys } from "./entity_keys.ts";
 import { closest, didYouMean, listOf } from "./did_you_mean.ts";
-import { composeTransforms, TRANSFORMS } from "./transforms.ts";
+import { composeTransforms, TRANSFORMS, type TransformSpec } from "./transforms.ts";
 import { hashKey } from "./random.ts";
 import { type CountModel, resolveCounts } from "./counts.ts";
 import type { Timeline } from "./timeline.ts";
@@ -62,16 +63,22 @@ const ruleListSchema = z.union([
   z.array(z.union([z.string(), z.record(z.string(), z.unknown())])),
 ]);
 
+const transformSchema = z.union([
+  z.enum(Object.keys(TRANSFORMS) as [string, ...string[]]),
+  z.object({
+    truncate: z.number().int().min(1).describe("Cut to at most this many characters"),
+  }).strict(),
+]);
+
 /** The zod schema of the modifiers, shared with the JSON Schema. */
 export const modifiersSchema = z.object({
   nullable: z.number().min(0).max(1).optional().describe(
     "Probability (0–1) that the value is null",
   ),
   unique: z.boolean().optional().describe("Every non-null value differs"),
-  transform: z.union([
-    z.enum(Object.keys(TRANSFORMS) as [string, ...string[]]),
-    z.array(z.enum(Object.keys(TRANSFORMS) as [string, ...string[]])),
-  ]).optional().describe("String transforms applied in order"),
+  transform: z.union([transformSchema, z.array(transformSchema)]).optional().describe(
+    "String transforms applied in order; { truncate: n } cuts to n characters",
+  ),
   locale: z.string().min(1).optional().describe("Locale of this field (faker locales)"),
   hidden: z.boolean().optional().describe("Generate but do not output (for templates)"),
   validate: ruleListSchema.optional().describe("Validator rules: { format: email }"),
@@ -158,6 +165,10 @@ export interface CompiledEntity {
   readonly owner?: OwnerInfo;
   /** How rows spread over time (timelines). */
   readonly timeline?: Timeline;
+  /** The primary key's fields (proven unique), when declared. */
+  readonly primaryKey?: readonly string[];
+  /** Field sets declared (and proven) unique together. */
+  readonly uniqueTogether?: readonly (readonly string[])[];
 }
 
 /** A chosen output format with its options. */
@@ -212,6 +223,11 @@ export interface PlanOptions {
   multiplier?: number;
   /** Replaces the output formats. */
   formats?: string[];
+  /**
+   * Option overrides per format, merged over the scenario's
+   * (`--dialect sqlite` is `{ sql: { dialect: "sqlite" } }`).
+   */
+  formatOptions?: Record<string, Record<string, unknown>>;
   /** Replaces the layout. */
   layout?: "per-entity" | "single" | "split";
   /** Replaces the batch size. */
@@ -282,19 +298,26 @@ export async function compile(
 
   const compiled = new Map<string, CompiledEntity>();
   for (const [name, spec] of Object.entries(scenario.entities)) {
+    // An entity whose count is wrong is still checked (every problem at once), never planned.
     const model = models.get(name);
-    if (!model) continue;
-    const entity = await compileEntity(name, spec, {
-      scenario,
-      registry,
-      seedKey,
-      referenceDate,
-      infos,
-      services,
-      model,
-      issues,
-    });
-    if (entity) compiled.set(name, entity);
+    let entity: CompiledEntity | undefined;
+    try {
+      entity = await compileEntity(name, spec, {
+        scenario,
+        registry,
+        seedKey,
+        referenceDate,
+        infos,
+        services,
+        model: model ?? { count: 0 },
+        models,
+        issues,
+      });
+    } catch (e) {
+      // With a broken count, a failure further in is its consequence: report what was found.
+      if (model) throw e;
+    }
+    if (entity && model) compiled.set(name, entity);
   }
   for (const entity of [...compiled.values()]) {
     if (entity.anomalies?.label !== "entity") continue;
@@ -433,6 +456,7 @@ interface EntityContext {
   infos: Map<string, EntityInfo>;
   services: PlanServices;
   model: CountModel;
+  models: ReadonlyMap<string, CountModel>;
   issues: LocatableIssue[];
 }
 
@@ -484,6 +508,7 @@ async function compileEntity(
     ...(anomalies ? { anomalies } : {}),
     ...(ctx.model.owner ? { owner: ctx.model.owner } : {}),
     ...(ctx.model.timeline ? { timeline: ctx.model.timeline } : {}),
+    ...entityKeys(name, spec, fields, ctx.model.owner, ctx.issues),
   };
 }
 
@@ -784,6 +809,7 @@ async function compileField(
     count: (e) => ctx.services.count(e),
     valueAt: (e, f, i) => ctx.services.valueAt(e, f, i),
     ...(ctx.model.owner ? { owner: ctx.model.owner } : {}),
+    ownerOf: (e) => ctx.models.get(e)?.owner,
     ...(ctx.model.timeline ? { timeline: ctx.model.timeline } : {}),
     ...(place ? { anomaly: place.salt.replace(/^anomaly:/, "") } : {}),
   };
@@ -817,11 +843,13 @@ async function compileField(
     }
   }
 
-  const transforms = m.transform === undefined
+  const transforms: TransformSpec[] = m.transform === undefined
     ? []
     : Array.isArray(m.transform)
-    ? m.transform
+    ? [...m.transform]
     : [m.transform];
+  const fit = fieldMaxLength(rules, name);
+  if (fit !== undefined && !place) transforms.push({ truncate: fit });
   const unique = m.unique ?? false;
   return {
     name,
@@ -846,6 +874,17 @@ async function compileField(
     hidden: m.hidden ?? false,
     when: m.when ? whenTest(m.when) : undefined,
   };
+}
+
+/** The tightest `maxLength` of the field's rules (a `length` validator's max), if any. */
+function fieldMaxLength(rules: readonly CompiledRule[], field: string): number | undefined {
+  let max: number | undefined;
+  for (const r of rules) {
+    if (r.field !== field || !r.plugin.maxLength) continue;
+    const n = r.plugin.maxLength(r.options);
+    if (n !== undefined && n > 0 && !(max !== undefined && max <= n)) max = n;
+  }
+  return max;
 }
 
 function compileRules(
@@ -1123,7 +1162,11 @@ function compileFormats(
       });
       continue;
     }
-    const raw = scenario.output[name] ?? {};
+    const given = scenario.output[name] ?? {};
+    const extra = options.formatOptions?.[name];
+    const raw = extra && typeof given === "object" && !Array.isArray(given)
+      ? { ...given, ...extra }
+      : given;
     const parsed = registered.plugin.options.safeParse(raw);
     if (!parsed.success) {
       issues.push(...issuesFromZod(parsed.error, raw, ["output", name], registered.plugin.options));

@@ -100,12 +100,6 @@ export function resolveCounts(
       return model;
     }
     // Per parent: the parent's count first.
-    if (override !== undefined) {
-      throw new UsageError(
-        `Cannot set the count of "${name}": it has ${count.min}–${count.max} rows per ${count.per} row`,
-        `change the count of ${count.per} instead, or the per-parent range in the scenario`,
-      );
-    }
     if (!entities[count.per]) {
       issues.push({
         path: [...path, "per"],
@@ -126,7 +120,30 @@ export function resolveCounts(
     const parent = resolve(count.per, [...chain, name]);
     visiting.delete(name);
     if (!parent) return undefined;
-    const model = perParent(name, count, parent.count, seedKey);
+    const total = override ??
+      (count.total === undefined
+        ? undefined
+        : Math.max(0, Math.round(count.total * (options.multiplier ?? 1))));
+    if (total === undefined) {
+      const model = perParent(name, count, parent.count, seedKey);
+      models.set(name, model);
+      return model;
+    }
+    // Bounds: the spec's; without a total its defaults are 1–1; p lets parents have none.
+    const lo = count.p !== undefined ? 0 : count.min ?? (count.total === undefined ? 1 : 0);
+    const hi = count.max ?? (count.total === undefined ? 1 : Infinity);
+    const sizes = exactSizes(name, count.per, lo, hi, parent.count, total, seedKey);
+    if (typeof sizes === "string") {
+      const hint = override !== undefined
+        ? `pass a count in that range, or change the count of ${count.per} too`
+        : `change total, min/max, or the count of ${count.per}`;
+      if (override !== undefined) {
+        throw new UsageError(`Cannot set the count of "${name}": ${sizes}`, hint);
+      }
+      issues.push({ path: [...path, "total"], message: sizes, hint });
+      return undefined;
+    }
+    const model = ownerModel(count.per, sizes);
     models.set(name, model);
     return model;
   };
@@ -173,24 +190,77 @@ function perParent(
 ): CountModel {
   const anyKey = hashKey(seedKey, name, "count-any");
   const nKey = hashKey(seedKey, name, "count-n");
-  const span = spec.max - spec.min + 1;
+  const min = spec.min ?? 1;
+  const span = (spec.max ?? 1) - min + 1;
   const sizes = new Float64Array(parents);
   for (let j = 0; j < parents; j++) {
     const has = spec.p === undefined || unitAt(anyKey, j) < spec.p;
-    sizes[j] = has ? spec.min + Math.floor(unitAt(nKey, j) * span) : 0;
+    sizes[j] = has ? min + Math.floor(unitAt(nKey, j) * span) : 0;
   }
+  return ownerModel(spec.per, sizes);
+}
+
+/** The count model of rows laid out in parent order, `sizes[j]` rows for parent `j`. */
+function ownerModel(parentEntity: string, sizes: Float64Array): CountModel {
   const prefix = prefixSums(sizes);
   const parentOf = (i: number) => groupOf(prefix, i);
   return {
-    count: prefix[parents]!,
+    count: prefix[sizes.length]!,
     owner: {
-      entity: spec.per,
+      entity: parentEntity,
       parentOf,
       positionOf: (i) => i - prefix[parentOf(i)]!,
       siblingsOf: (i) => {
         const j = parentOf(i);
         return prefix[j + 1]! - prefix[j]!;
       },
+      rowsOf: (j) => [prefix[j]!, prefix[j + 1]!],
     },
   };
+}
+
+/**
+ * Exactly `total` rows spread over `parents` parents, each within min–max:
+ * every parent starts at min, then each remaining row goes to a parent drawn
+ * from its own index (the next one with room when that one is full). When
+ * more than half the room is wanted, parents start at max and rows are taken
+ * away instead, so a draw rarely meets a full parent. Deterministic; costs
+ * O(parents + total) once, then rows are found by prefix sums.
+ *
+ * @returns The sizes, or why the total cannot be met.
+ */
+function exactSizes(
+  name: string,
+  per: string,
+  lo: number,
+  hi: number,
+  parents: number,
+  total: number,
+  seedKey: number,
+): Float64Array | string {
+  const sizes = new Float64Array(parents);
+  if (total === 0 && (lo === 0 || parents === 0)) return sizes;
+  if (parents === 0) {
+    return `${total} ${name} rows cannot be spread over 0 ${per} rows`;
+  }
+  if (total < parents * lo || total > parents * hi) {
+    return `${total} ${name} rows cannot be spread over ${parents} ${per} rows with ${lo}–${
+      hi === Infinity ? "any number of" : hi
+    } each: the total must be between ${parents * lo} and ${
+      hi === Infinity ? "no limit" : parents * hi
+    }`;
+  }
+  const key = hashKey(seedKey, name, "count-total");
+  const room = hi === Infinity ? Infinity : parents * (hi - lo);
+  const down = total - parents * lo > room / 2;
+  sizes.fill(down ? hi : lo);
+  const moves = down ? parents * hi - total : total - parents * lo;
+  const full = down ? lo : hi;
+  const step = down ? -1 : 1;
+  for (let k = 0; k < moves; k++) {
+    let j = Math.floor(unitAt(key, k) * parents);
+    while (sizes[j] === full) j = j + 1 === parents ? 0 : j + 1;
+    sizes[j] = sizes[j]! + step;
+  }
+  return sizes;
 }

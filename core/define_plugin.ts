@@ -75,8 +75,9 @@ export function pluginProblem(value: unknown): string | undefined {
   if (typeof p.create !== "function") {
     return `plugin "${p.name}" has no create() function`;
   }
-  if (p.kind === "formatter" && typeof p.extension !== "string") {
-    return `formatter "${p.name}" has no file "extension"`;
+  if (p.kind === "formatter") {
+    const problem = extensionProblem(p.name, p.extension);
+    if (problem) return problem;
   }
   if (
     p.kind === "validator" &&
@@ -85,4 +86,31 @@ export function pluginProblem(value: unknown): string | undefined {
     return `validator "${p.name}" needs scope "field", "entity" or "both"`;
   }
   return undefined;
+}
+
+/** What a formatter's file extension may be: it becomes part of file names, never of a path. */
+export const EXTENSION = /^[a-z0-9]+(\.[a-z0-9]+)?$/;
+
+/**
+ * Why a formatter's `extension` may not be used, or undefined when it may.
+ * Checked by fabricate for every formatter, trusted or sandboxed, because the
+ * extension ends up in file names under `--out`: `"x/../../etc"` must never
+ * shape a path.
+ *
+ * @param name The formatter's name.
+ * @param extension Its declared extension.
+ * @returns The problem, or undefined.
+ * @example
+ * ```ts
+ * import { extensionProblem } from "./define_plugin.ts";
+ * extensionProblem("tsv", "tsv"); // undefined
+ * extensionProblem("evil", "x/../../tmp/a.sh"); // 'formatter "evil" has an invalid file extension ...'
+ * ```
+ */
+export function extensionProblem(name: string, extension: unknown): string | undefined {
+  if (typeof extension !== "string") return `formatter "${name}" has no file "extension"`;
+  if (EXTENSION.test(extension)) return undefined;
+  return `formatter "${name}" has an invalid file extension ${
+    JSON.stringify(extension.slice(0, 80))
+  }: expected lower-case letters and digits with at most one dot, like "csv" or "sql.gz" (${EXTENSION.source})`;
 }

@@ -131,7 +131,7 @@ export async function prepare(
   options: PrepareOptions = {},
 ): Promise<Plan> {
   const cwd = options.cwd ?? Deno.cwd();
-  const loaded = await loadScenario(input, { cwd });
+  const loaded = await loadScenario(input, { cwd }).catch((e) => alsoCheckRest(e, options, cwd));
   // Only the user may trust a plugin or grant it permissions, never a scenario.
   const refused = scenarioPluginIssues(loaded.scenario.plugins, loaded.baseUrl, cwd);
   if (refused.length) throw new ScenarioError(locateAll(refused, loaded.locate));
@@ -178,6 +178,31 @@ export async function gen(
   }
 }
 
+/**
+ * A scenario whose only schema problems are bad counts: compile the rest
+ * too (counts as 0) and report every problem at once.
+ */
+async function alsoCheckRest(e: unknown, options: PrepareOptions, cwd: string): Promise<never> {
+  const rest = (e as { rest?: Awaited<ReturnType<typeof loadScenario>> }).rest;
+  if (!(e instanceof ScenarioError) || !rest) throw e;
+  if (scenarioPluginIssues(rest.scenario.plugins, rest.baseUrl, cwd).length) throw e;
+  let more: ScenarioError["issues"] = [];
+  try {
+    const registry = options.registry ??
+      await registryFor(rest.scenario.plugins, rest.baseUrl, cwd, {
+        ...(options.policy ? { policy: options.policy } : {}),
+      });
+    try {
+      await compile(rest, registry, options);
+    } finally {
+      if (!options.registry) registry.close();
+    }
+  } catch (again) {
+    if (again instanceof ScenarioError) more = again.issues;
+  }
+  throw new ScenarioError([...e.issues, ...more]);
+}
+
 async function run(
   plan: Plan,
   options: GenOptions,
@@ -197,6 +222,9 @@ async function run(
     scenario: plan.scenario.name,
   });
   const results: EntityResult[] = [];
+  // Ctrl-C while a sandboxed plugin is busy (or stuck): stop its Worker now.
+  const interrupt = () => plan.registry.interrupt();
+  options.signal?.addEventListener("abort", interrupt, { once: true });
   try {
     const writer = new Writer(plan, layout, target, entities.map((e) => entitySchemaOf(plan, e)));
     await writer.open();
@@ -253,10 +281,24 @@ async function run(
     };
   } catch (e) {
     await target.abort();
-    if (e instanceof DOMException && e.name === "AbortError") {
-      throw new FabricateError("Interrupted: nothing was written to the output path", 130);
+    if ((e instanceof DOMException && e.name === "AbortError") || options.signal?.aborted) {
+      const site = e instanceof PluginError ? e.site : undefined;
+      const busy = site?.row !== undefined
+        ? ` while plugin "${site.plugin}" was working on ${site.entity}.${site.field} row ${site.row} (stopped)`
+        : "";
+      // The CLI aborts with the signal's name as the reason's message: exit 128 + its number.
+      const reason = options.signal?.reason;
+      const signal = reason instanceof DOMException ? reason.message : "";
+      const code = ({ SIGHUP: 129, SIGTERM: 143 } as Record<string, number>)[signal] ?? 130;
+      const by = code === 130 ? "" : ` by ${signal}`;
+      throw new FabricateError(
+        `Interrupted${by}${busy}: nothing was written to the output path`,
+        code,
+      );
     }
     throw e;
+  } finally {
+    options.signal?.removeEventListener("abort", interrupt);
   }
 }
 

@@ -14,6 +14,7 @@ import { type Scenario, scenarioSchema } from "./scenario_schema.ts";
 import { issuesFromZod, type LocatableIssue } from "./zod_issues.ts";
 import { builtinScenarioNames, builtinScenarioUrl } from "./builtin_scenarios.ts";
 import { didYouMean } from "./did_you_mean.ts";
+import { checkScenarioFile, needsRead, readFailure } from "./input_limits.ts";
 
 /** A validated scenario with what is needed to point errors at its source. */
 export interface LoadedScenario {
@@ -84,18 +85,39 @@ export async function loadScenario(
     raw.name = defaultName(baseUrl);
   }
   const parsed = scenarioSchema.safeParse(raw);
-  if (!parsed.success) {
-    const issues = issuesFromZod(parsed.error, raw, [], scenarioSchema);
-    throw new ScenarioError(locateAll(issues, locate));
-  }
-  return {
-    scenario: parsed.data,
+  const loaded = (scenario: Scenario): LoadedScenario => ({
+    scenario,
     file,
     baseUrl,
     files: docs.map((d) => d.file),
-    hash: sha256(canonicalJson(parsed.data)),
+    hash: sha256(canonicalJson(scenario)),
     locate,
-  };
+  });
+  if (!parsed.success) {
+    const issues = issuesFromZod(parsed.error, raw, [], scenarioSchema);
+    const error = new ScenarioError(locateAll(issues, locate));
+    const rest = withoutBadCounts(raw, parsed.error.issues.map((i) => i.path));
+    if (rest) (error as ScenarioError & { rest?: LoadedScenario }).rest = loaded(rest);
+    throw error;
+  }
+  return loaded(parsed.data);
+}
+
+/**
+ * When only `count`s are wrong, the scenario with those counts set to 0, so
+ * the caller can go on checking everything else and report every problem at once.
+ */
+function withoutBadCounts(raw: unknown, paths: PropertyKey[][]): Scenario | undefined {
+  if (!isPlainObject(raw) || !isPlainObject(raw.entities)) return undefined;
+  const entities: Record<string, unknown> = { ...raw.entities };
+  for (const path of paths) {
+    const name = path[1];
+    if (path[0] !== "entities" || path[2] !== "count" || typeof name !== "string") return undefined;
+    if (!isPlainObject(entities[name])) return undefined;
+    entities[name] = { ...entities[name], count: 0 };
+  }
+  const again = scenarioSchema.safeParse({ ...raw, entities });
+  return again.success ? again.data : undefined;
 }
 
 /**
@@ -232,11 +254,17 @@ async function resolveScenario(
 ): Promise<URL> {
   const looksLikePath = /^(\.{1,2}\/|\/|[a-z]+:)/i.test(ref) || /\.(ya?ml|json)$/i.test(ref);
   const asPath = new URL(ref, base);
-  if (looksLikePath || (asPath.protocol === "file:" && (await isFile(asPath)))) {
-    return asPath;
+  let denied: unknown;
+  try {
+    if (looksLikePath || (asPath.protocol === "file:" && (await isFile(asPath)))) {
+      return asPath;
+    }
+  } catch (e) {
+    denied = e; // no read permission there: it may still be a built-in name
   }
   const builtin = builtinScenarioUrl(ref);
   if (await exists(builtin)) return builtin;
+  if (denied) throw denied;
   const names = await builtinScenarioNames();
   const issue: ScenarioIssue = {
     ...(from ? { file: from.doc.file, ...position(from.doc, from.path) } : {}),
@@ -248,8 +276,16 @@ async function resolveScenario(
 }
 
 async function readText(url: URL, cwd: string): Promise<string> {
+  if (url.protocol === "file:") {
+    const shown = displayName(url, cwd);
+    await checkScenarioFile(url, shown);
+    try {
+      return await Deno.readTextFile(url);
+    } catch (e) {
+      throw readFailure(e, url, shown);
+    }
+  }
   try {
-    if (url.protocol === "file:") return await Deno.readTextFile(url);
     const res = await fetch(url);
     if (!res.ok) throw new Error(`HTTP ${res.status}`);
     return await res.text();
@@ -268,7 +304,9 @@ async function readText(url: URL, cwd: string): Promise<string> {
 async function isFile(url: URL): Promise<boolean> {
   try {
     return (await Deno.stat(url)).isFile;
-  } catch {
+  } catch (e) {
+    // A missing permission is not a missing file: say which one is needed.
+    if (e instanceof Deno.errors.NotCapable) throw needsRead(url, e);
     return false;
   }
 }

@@ -95,39 +95,63 @@ export async function folderTarget(options: {
   }
   dir = dir.replace(/\/+$/, "");
   const shown = options.out ?? dir.slice(cwd.length + 1);
-  let replacing = false;
-  const stat = await statOrUndefined(dir);
-  if (stat) {
-    if (!stat.isDirectory) {
-      throw new FabricateError(
-        `Cannot write to "${shown}": it is a file, not a folder\n  hint: pick another --out`,
-        2,
-      );
-    }
-    const empty = await isEmptyDir(dir);
-    if (!empty && !options.force) {
-      throw new FabricateError(
-        `Cannot write to "${shown}": the folder already exists and is not empty\n` +
-          `  hint: pass --force to replace it, or pick another --out`,
-        2,
-      );
-    }
-    replacing = true;
-  }
   const parent = dir.slice(0, dir.lastIndexOf("/")) || "/";
-  let staging: string;
-  try {
-    await Deno.mkdir(parent, { recursive: true });
-    staging = `${parent}/.fabricate-${crypto.randomUUID().slice(0, 12)}`;
-    await Deno.mkdir(staging);
-  } catch (e) {
-    throw new FabricateError(
+  const cantWrite = (e: unknown) =>
+    new FabricateError(
       `Cannot write to "${shown}": ${
-        describeFsError(e)
+        describeFsError(e, parent)
       }\n  hint: pick a folder you can write to with --out`,
       2,
       { cause: e },
     );
+  try {
+    await Deno.mkdir(parent, { recursive: true });
+  } catch (e) {
+    throw cantWrite(e);
+  }
+  // An OS lock per target: a second run into the same folder fails here.
+  const name = dir.slice(dir.lastIndexOf("/") + 1);
+  const lock = await takeLock(parent, name, shown, cantWrite);
+  const unlock = () => release(lock.path, lock.file);
+  await removeStale(parent, name);
+  let staging: string;
+  let replacing = false;
+  try {
+    const stat = await statOrUndefined(dir);
+    if (stat) {
+      if (!stat.isDirectory) {
+        throw new FabricateError(
+          `Cannot write to "${shown}": it is a file, not a folder\n  hint: pick another --out`,
+          2,
+        );
+      }
+      const empty = await isEmptyDir(dir);
+      if (!empty && !options.force) {
+        throw new FabricateError(
+          `Cannot write to "${shown}": the folder already exists and is not empty\n` +
+            `  hint: pass --force to replace it, or pick another --out`,
+          2,
+        );
+      }
+      if (!empty && !(await holdsManifest(dir))) {
+        throw new FabricateError(
+          `Cannot replace "${shown}": it holds no fabricate manifest.json, so it is not ` +
+            `fabricate output; --force only replaces earlier runs\n` +
+            `  hint: pick another --out, or empty or remove the folder yourself`,
+          2,
+        );
+      }
+      replacing = true;
+    }
+    staging = `${parent}/.fabricate-${crypto.randomUUID().slice(0, 8)}-${name}`;
+    try {
+      await Deno.mkdir(staging);
+    } catch (e) {
+      throw cantWrite(e);
+    }
+  } catch (e) {
+    await unlock();
+    throw e;
   }
   const open = new Set<Deno.FsFile>();
   return {
@@ -144,13 +168,29 @@ export async function folderTarget(options: {
       });
     },
     async commit() {
-      if (replacing) {
-        const old = `${parent}/.fabricate-old-${crypto.randomUUID().slice(0, 8)}`;
-        await Deno.rename(dir, old);
-        await Deno.rename(staging, dir);
-        await Deno.remove(old, { recursive: true });
-      } else {
-        await Deno.rename(staging, dir);
+      try {
+        if (replacing) {
+          const old = `${parent}/.fabricate-old-${crypto.randomUUID().slice(0, 8)}-${name}`;
+          await Deno.rename(dir, old);
+          try {
+            await Deno.rename(staging, dir);
+          } catch (e) {
+            await Deno.rename(old, dir).catch(() => {});
+            throw e;
+          }
+          await Deno.remove(old, { recursive: true });
+        } else {
+          await Deno.rename(staging, dir);
+        }
+      } catch (e) {
+        throw new FabricateError(
+          `Cannot move the output into place at "${shown}": ${describeFsError(e, dir)}\n` +
+            `  hint: nothing was written there; check the folder and run again`,
+          1,
+          { cause: e },
+        );
+      } finally {
+        await unlock();
       }
     },
     async abort() {
@@ -160,6 +200,7 @@ export async function folderTarget(options: {
         } catch { /* already closed */ }
       }
       await Deno.remove(staging, { recursive: true }).catch(() => {});
+      await unlock();
     },
   };
 }
@@ -179,7 +220,7 @@ export async function folderTarget(options: {
  */
 export function stdoutTarget(): OutputTarget {
   return {
-    open: () => Promise.resolve(sink(Deno.stdout, "-", () => {})),
+    open: () => Promise.resolve(sink(Deno.stdout, "-", () => {}, "standard output")),
     commit: () => Promise.resolve(),
     abort: () => Promise.resolve(),
   };
@@ -189,6 +230,7 @@ function sink(
   writer: { write(p: Uint8Array): Promise<number> },
   path: string,
   done: () => void,
+  shown = `"${path}"`,
 ): FileSink {
   const hash: Hash = createHash("sha256");
   let bytes = 0;
@@ -199,7 +241,17 @@ function sink(
       hash.update(data);
       bytes += data.length;
       let off = 0;
-      while (off < data.length) off += await writer.write(data.subarray(off));
+      try {
+        while (off < data.length) off += await writer.write(data.subarray(off));
+      } catch (e) {
+        if (e instanceof Deno.errors.BrokenPipe) throw new OutputClosed();
+        throw new FabricateError(
+          `Cannot write ${shown}: ${describeFsError(e, path)}\n` +
+            `  hint: free some space or pick another --out; nothing was left at the output path`,
+          1,
+          { cause: e },
+        );
+      }
     },
     close() {
       done();
@@ -227,10 +279,149 @@ async function isEmptyDir(path: string): Promise<boolean> {
   return true;
 }
 
-function describeFsError(e: unknown): string {
+function describeFsError(e: unknown, path?: string): string {
   if (e instanceof Deno.errors.PermissionDenied) return "permission denied";
-  if (e instanceof Deno.errors.NotCapable) return "fabricate was not granted write access there";
+  if (e instanceof Deno.errors.NotCapable) {
+    return `fabricate needs write permission there (run it with -P=cli, or add --allow-write=${
+      path ?? "<folder>"
+    })`;
+  }
   if (e instanceof Deno.errors.NotADirectory) return "a part of the path is a file, not a folder";
   if (e instanceof Deno.errors.AlreadyExists) return "it already exists";
-  return (e as Error).message;
+  const message = (e as Error)?.message ?? String(e);
+  if (/os error 28\b|no space left/i.test(message)) return "no space left on the device";
+  if (/os error 39\b|not empty/i.test(message)) return "a non-empty folder appeared there";
+  return message.replace(/\s*\(os error \d+\)$/, "").replace(/: '[^']*'.*$/, "");
+}
+
+/**
+ * Thrown when standard output is closed by the reader (`| head`). The CLI
+ * ends quietly with exit code 0, as `rg` and `fd` do: the reader asked for
+ * no more.
+ */
+export class OutputClosed extends FabricateError {
+  /** Creates the error. */
+  constructor() {
+    super("standard output was closed by the reader", 0);
+    this.name = "OutputClosed";
+  }
+}
+
+/** The lock file that keeps a second run out of the folder `name` in `parent`. */
+function lockPath(parent: string, name: string): string {
+  return `${parent}/.fabricate-lock-${name}`;
+}
+
+/**
+ * Takes an exclusive OS lock (flock) on `path`, creating it. The kernel
+ * releases it when the process dies, even by SIGKILL, so a lock whose
+ * owner is gone is free again. `undefined` when another process holds it.
+ */
+async function acquire(path: string): Promise<Deno.FsFile | undefined> {
+  for (let attempt = 0; attempt < 10; attempt++) {
+    const file = await Deno.open(path, { read: true, write: true, create: true });
+    if (!(await file.tryLock(true))) {
+      file.close();
+      return undefined;
+    }
+    // The holder before us may have removed the file meanwhile: lock what is there now.
+    const [held, there] = [await file.stat(), await Deno.stat(path).catch(() => undefined)];
+    if (there && held.ino === there.ino && held.dev === there.dev) return file;
+    file.close();
+  }
+  return undefined;
+}
+
+/** Removes a lock file, then lets go of it. */
+async function release(path: string, file: Deno.FsFile): Promise<void> {
+  await Deno.remove(path).catch(() => {});
+  try {
+    file.close();
+  } catch { /* already closed */ }
+}
+
+async function takeLock(
+  parent: string,
+  name: string,
+  shown: string,
+  cantWrite: (e: unknown) => FabricateError,
+): Promise<{ path: string; file: Deno.FsFile }> {
+  const path = lockPath(parent, name);
+  let file: Deno.FsFile | undefined;
+  try {
+    file = await acquire(path);
+  } catch (e) {
+    throw cantWrite(e);
+  }
+  if (!file) {
+    const pid = Number((await Deno.readTextFile(path).catch(() => "")).trim());
+    throw new FabricateError(
+      `Cannot write to "${shown}": another fabricate run${
+        Number.isSafeInteger(pid) && pid > 0 ? ` (pid ${pid})` : ""
+      } is writing there\n  hint: wait for it to finish, or pick another --out`,
+      2,
+    );
+  }
+  await file.truncate(0);
+  await file.write(new TextEncoder().encode(`${Deno.pid}\n`));
+  return { path, file };
+}
+
+/**
+ * Cleans up after runs that were killed (SIGKILL, out of memory, power
+ * loss) in `parent`: their staging folders and locks. A run holds an OS
+ * lock on `.fabricate-lock-<folder>` while it writes, so leftovers are
+ * exactly those whose lock nobody holds; folders of live runs stay. When a
+ * killed run had already moved the previous output aside, that output is
+ * put back.
+ *
+ * @param parent The folder output goes into.
+ * @param own The folder whose lock the caller holds already (its leftovers go too).
+ * @returns The names removed or restored.
+ * @example
+ * ```ts
+ * import { removeStale } from "./output.ts";
+ * await removeStale(await Deno.makeTempDir()); // []
+ * ```
+ */
+export async function removeStale(parent: string, own?: string): Promise<string[]> {
+  const byTarget = new Map<string, string[]>();
+  try {
+    for await (const entry of Deno.readDir(parent)) {
+      const m = entry.name.match(/^\.fabricate-(?:(?:old-)?[0-9a-f]{8}|lock)-(.+)$/);
+      if (!m) continue;
+      byTarget.set(m[1]!, [...(byTarget.get(m[1]!) ?? []), entry.name]);
+    }
+  } catch {
+    return []; // an unreadable parent fails later with a clear message
+  }
+  const done: string[] = [];
+  for (const [name, entries] of byTarget) {
+    const lock = lockPath(parent, name);
+    const held = name === own ? undefined : await acquire(lock).catch(() => undefined);
+    if (name !== own && !held) continue; // a live run
+    try {
+      for (const entry of entries) {
+        const full = `${parent}/${entry}`;
+        if (full === lock) continue;
+        if (entry.startsWith(".fabricate-old-") && !(await exists(`${parent}/${name}`))) {
+          await Deno.rename(full, `${parent}/${name}`).then(() => done.push(entry), () => {});
+          continue;
+        }
+        await Deno.remove(full, { recursive: true }).then(() => done.push(entry), () => {});
+      }
+    } finally {
+      if (held) await release(lock, held);
+    }
+  }
+  return done;
+}
+
+async function holdsManifest(dir: string): Promise<boolean> {
+  try {
+    const manifest = JSON.parse(await Deno.readTextFile(`${dir}/manifest.json`));
+    return typeof manifest?.fabricate === "string" && typeof manifest?.scenario === "object";
+  } catch {
+    return false;
+  }
 }

@@ -9,7 +9,7 @@
  * @module
  */
 import config from "../deno.json" with { type: "json" };
-import { pluginProblem } from "./define_plugin.ts";
+import { extensionProblem, pluginProblem } from "./define_plugin.ts";
 import { FabricateError } from "./errors.ts";
 import type {
   FormatterPlugin,
@@ -45,6 +45,8 @@ export interface Registered<P extends Plugin = Plugin> {
   readonly url: string;
   /** For sandboxed plugins: declared, granted and effective permissions. */
   readonly access?: PluginAccess;
+  /** For sandboxed plugins: the module files of its own code it may read. */
+  readonly modules?: readonly string[];
 }
 
 /** A plugin module that was loaded but may not run (for `fabricate plugins`). */
@@ -70,6 +72,8 @@ export interface RegisterDetails {
   readonly url?: string;
   /** Its permissions, for sandboxed plugins. */
   readonly access?: PluginAccess;
+  /** For sandboxed plugins: the module files of its own code it may read. */
+  readonly modules?: readonly string[];
 }
 
 /**
@@ -105,6 +109,12 @@ export class Registry {
   add(plugin: Plugin, source: string, builtin = false, details: RegisterDetails = {}): void {
     const key = `${plugin.kind}:${plugin.name}`;
     const url = details.url ?? source;
+    const badExtension = plugin.kind === "formatter"
+      ? extensionProblem(plugin.name, plugin.extension)
+      : undefined;
+    if (badExtension) {
+      throw new FabricateError(`Cannot register plugin from "${source}": ${badExtension}`, 2);
+    }
     const existing = this.#plugins.get(key);
     if (existing) {
       if (existing.source === source || existing.url === url) return;
@@ -121,6 +131,7 @@ export class Registry {
       runs: details.runs ?? "in-process",
       url,
       ...(details.access ? { access: details.access } : {}),
+      ...(details.modules ? { modules: details.modules } : {}),
     });
   }
 
@@ -154,6 +165,14 @@ export class Registry {
    */
   close(): void {
     for (const w of this.#workers.splice(0)) w.terminate("the run is over");
+  }
+
+  /**
+   * Stops every sandboxed plugin now (Ctrl-C): their pending calls fail at
+   * once, even when a plugin is stuck in a loop.
+   */
+  interrupt(): void {
+    for (const w of this.#workers.splice(0)) w.interrupt();
   }
 
   /** A generator by name. */
@@ -322,6 +341,7 @@ export async function loadPlugins(
         runs: "sandboxed",
         url,
         access,
+        modules: loaded.modules,
       });
     }
   }

@@ -83,12 +83,26 @@ const countSchema = z.union([
   z.number().int().min(0),
   z.object({
     per: z.string().regex(IDENT).describe("The parent entity: each of its rows gets min–max rows"),
-    min: z.number().int().min(0).default(1).describe("Fewest rows per parent"),
-    max: z.number().int().min(0).default(1).describe("Most rows per parent"),
+    min: z.number().int().min(0).optional().describe(
+      "Fewest rows per parent (default 1; 0 with total)",
+    ),
+    max: z.number().int().min(0).optional().describe(
+      "Most rows per parent (default 1; no limit with total)",
+    ),
     p: z.number().min(0).max(1).optional().describe(
       "Share of parents that have any rows at all (the others get 0)",
     ),
-  }).strict().refine((c) => c.min <= c.max, { message: "min cannot be above max", path: ["min"] }),
+    total: z.number().int().min(0).optional().describe(
+      "Exactly this many rows in all, spread over the parents within min–max (docs/aggregates.md)",
+    ),
+  }).strict().refine(
+    (c) =>
+      c.total === undefined ? (c.min ?? 1) <= (c.max ?? 1) : (c.min ?? 0) <= (c.max ?? Infinity),
+    { message: "min cannot be above max", path: ["min"] },
+  ).refine((c) => c.total === undefined || c.p === undefined, {
+    message: "p cannot be combined with total",
+    path: ["p"],
+  }),
   z.object({ timeline: timelineSchema }).strict(),
 ]);
 
@@ -129,6 +143,14 @@ const entitySchema = z.object({
   ),
   validate: z.array(ruleSchema).optional(),
   anomalies: anomaliesSchema.optional(),
+  primary_key: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional()
+    .describe("The primary key: a field, or fields together: [post_id, tag_id]"),
+  unique: z.union([
+    z.array(z.string().min(1)).min(1),
+    z.array(z.array(z.string().min(1)).min(1)).min(1),
+  ]).optional().describe(
+    "Fields unique together: [post_id, tag_id], or several sets: [[a, b], [c, d]]",
+  ),
 }).strict();
 
 /** Where and how output is written. Other keys hold per-format options. */
@@ -192,7 +214,13 @@ export interface TimelineSpec {
 /** How many rows: a number, per parent row, or over time. */
 export type CountSpec =
   | number
-  | { per: string; min: number; max: number; p?: number | undefined }
+  | {
+    per: string;
+    min?: number | undefined;
+    max?: number | undefined;
+    p?: number | undefined;
+    total?: number | undefined;
+  }
   | { timeline: TimelineSpec };
 
 /** One anomaly kind. */
@@ -223,6 +251,10 @@ export interface EntitySpec {
   validate?: Record<string, unknown>[] | undefined;
   /** Deliberately broken rows. */
   anomalies?: AnomaliesSpec | undefined;
+  /** The primary key: a field or fields together. */
+  primary_key?: string | string[] | undefined;
+  /** Fields unique together: one set, or several. */
+  unique?: string[] | string[][] | undefined;
 }
 
 /** Where and how output is written; other keys hold per-format options. */

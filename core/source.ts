@@ -7,6 +7,7 @@
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument } from "yaml";
 import type { Node as YamlNode } from "yaml";
 import { type DocPath, ScenarioError, type ScenarioIssue } from "./errors.ts";
+import { INPUT_LIMITS, structureIssue } from "./input_limits.ts";
 
 /** Where a path was found: 1-based line and column, and how much of it. */
 export interface SourcePosition {
@@ -52,11 +53,30 @@ export interface SourceDoc {
  */
 export function parseSource(file: string, text: string): SourceDoc {
   const lines = new LineCounter();
-  const doc = parseDocument(text, {
-    lineCounter: lines,
-    prettyErrors: false,
-    uniqueKeys: true,
-  });
+  const tooDeep = (e: unknown): never => {
+    // A stack overflow in the parser: nesting far past any limit.
+    if (!(e instanceof RangeError)) throw e;
+    throw new ScenarioError([{
+      file,
+      line: 1,
+      column: 1,
+      path: [],
+      message:
+        `Cannot parse the scenario: it is nested too deeply (the limit is ${INPUT_LIMITS.depth} levels)`,
+      hint: "flatten it; real scenarios need a handful of levels",
+    }]);
+  };
+  let doc: ReturnType<typeof parseDocument>;
+  try {
+    doc = parseDocument(text, {
+      lineCounter: lines,
+      prettyErrors: false,
+      uniqueKeys: true,
+    });
+  } catch (e) {
+    tooDeep(e);
+    throw e;
+  }
   const pos = (offset: number) => {
     const p = lines.linePos(offset);
     return { line: p.line, column: p.col };
@@ -86,7 +106,28 @@ export function parseSource(file: string, text: string): SourceDoc {
     });
     throw new ScenarioError(issues);
   }
-  const value = doc.toJS({ maxAliasCount: 1000 });
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: INPUT_LIMITS.aliases });
+  } catch (e) {
+    if (e instanceof ReferenceError && /alias/i.test(e.message)) {
+      throw new ScenarioError([{
+        file,
+        line: 1,
+        column: 1,
+        path: [],
+        message: `Cannot load the scenario: its aliases (*name) expand to too much data ` +
+          `(more than ${INPUT_LIMITS.aliases} expansions, as in a "billion laughs" attack)`,
+        hint: "use fewer aliases, or `extends` to share parts between scenarios",
+      }]);
+    }
+    tooDeep(e);
+  }
+  const problem = structureIssue(value);
+  if (problem) {
+    const at = problem.path.length ? locate(problem.path) : undefined;
+    throw new ScenarioError([{ file, line: at?.line ?? 1, column: at?.column ?? 1, ...problem }]);
+  }
 
   function locate(path: DocPath, key = false) {
     let node: unknown = doc.contents;

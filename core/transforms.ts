@@ -27,10 +27,47 @@ export const TRANSFORMS: Readonly<Record<string, Transform>> = {
 };
 
 /**
- * Composes named transforms into one function applied left to right.
+ * A transform as a scenario writes it: a name, or `{ truncate: n }`.
+ *
+ * @example
+ * ```ts
+ * import type { TransformSpec } from "./transforms.ts";
+ * const specs: TransformSpec[] = ["trim", { truncate: 40 }];
+ * ```
+ */
+export type TransformSpec = string | { readonly truncate: number };
+
+/**
+ * Cuts a string to at most `max` code points (a surrogate pair is never
+ * split), then drops the whitespace the cut leaves at the end: a
+ * `VARCHAR(max)` column always holds the result.
+ *
+ * @param max The longest result, in code points.
+ * @returns The transform.
+ * @example
+ * ```ts
+ * import { truncateTo } from "./transforms.ts";
+ * truncateTo(8)("Ana Lopez Garcia"); // "Ana Lope"
+ * truncateTo(4)("Ana Lopez"); // "Ana" (no trailing space)
+ * ```
+ */
+export function truncateTo(max: number): Transform {
+  return (s) => {
+    if (s.length <= max) return s;
+    let units = 0;
+    for (let n = 0; n < max && units < s.length; n++) {
+      const c = s.charCodeAt(units);
+      units += c >= 0xd800 && c <= 0xdbff && units + 1 < s.length ? 2 : 1;
+    }
+    return units >= s.length ? s : s.slice(0, units).trimEnd();
+  };
+}
+
+/**
+ * Composes transforms into one function applied left to right.
  * Non-string values (numbers, null) pass through untouched.
  *
- * @param names Transform names, e.g. `["trim", "lower"]`.
+ * @param names Transforms, e.g. `["trim", "lower"]` or `["trim", { truncate: 40 }]`.
  * @returns The composed function.
  * @example
  * ```ts
@@ -38,8 +75,9 @@ export const TRANSFORMS: Readonly<Record<string, Transform>> = {
  * composeTransforms(["trim", "lower"])("  Ana.Lopez@Example.COM "); // "ana.lopez@example.com"
  * ```
  */
-export function composeTransforms(names: readonly string[]): (value: unknown) => unknown {
+export function composeTransforms(names: readonly TransformSpec[]): (value: unknown) => unknown {
   const fns = names.map((n) => {
+    if (typeof n !== "string") return truncateTo(n.truncate);
     const fn = TRANSFORMS[n];
     if (!fn) throw new Error(`Unknown transform "${n}"`);
     return fn;

@@ -124,6 +124,11 @@ export interface GeneratorSetup {
    */
   readonly owner?: OwnerInfo;
   /**
+   * How another entity's rows map onto its parent rows, when it is counted
+   * per parent: lets a parent field aggregate its children (`agg`) by index.
+   */
+  ownerOf?(entity: string): OwnerInfo | undefined;
+  /**
    * Set when the entity's rows follow a timeline
    * (`count: { timeline: { per_day: 50, … } }`): each row's instant.
    */
@@ -145,6 +150,8 @@ export interface OwnerInfo {
   positionOf(index: number): number;
   /** How many rows the parent of row `index` has. */
   siblingsOf(index: number): number;
+  /** The rows of parent row `parent`: indexes `start` (inclusive) to `end` (exclusive). */
+  rowsOf(parent: number): readonly [start: number, end: number];
 }
 
 /** How an entity's rows are spread over time (a timeline count). */
@@ -182,6 +189,13 @@ export interface FieldGenerator {
   lookups?: [refField: string, parentField: string][];
   /** True when `value` itself may return null (not only via `nullable`). */
   nullable?: boolean;
+  /**
+   * For decimal numbers: the number of decimals and the largest absolute
+   * value, so SQL can write an exact NUMERIC(p, s) column.
+   */
+  numeric?: { decimals: number; maxAbs?: number };
+  /** Every value the generator can return, when it is a short known list (a choice). */
+  values?: readonly unknown[];
   /** Set when the field is a foreign key. */
   ref?: RefInfo;
   /**
@@ -195,6 +209,12 @@ export interface FieldGenerator {
    * `unique` field then needs no memory.
    */
   distinct?: boolean;
+  /**
+   * How the value relates to the row's owning parent (per-parent counts):
+   * `owner` = the owning parent's key; `distinct` = differs among the rows
+   * of one owning parent. Lets the kernel prove composite keys unique.
+   */
+  perParent?: "owner" | "distinct";
   /** The value of this field for one row. */
   value(row: RowContext): unknown;
   /**
@@ -265,6 +285,18 @@ export interface ColumnInfo {
   readonly key: boolean;
   /** When the column is a foreign key: the entity and field it points to. */
   readonly ref?: { readonly entity: string; readonly field: string };
+  /** Longest string allowed (a `length` validator's max); SQL writes VARCHAR(n). */
+  readonly maxLength?: number;
+  /** Decimal places of a decimal number (a `number` generator's `decimals`); SQL writes NUMERIC. */
+  readonly decimals?: number;
+  /** Largest absolute value a decimal column holds, for its NUMERIC precision. */
+  readonly maxAbs?: number;
+  /** Smallest value every row holds (a `range` validator); SQL writes a CHECK. */
+  readonly min?: number;
+  /** Largest value every row holds (a `range` validator); SQL writes a CHECK. */
+  readonly max?: number;
+  /** The only values a row may hold (an `enum` validator, or a choice's values). */
+  readonly values?: readonly (string | number | boolean)[];
 }
 
 /** Describes one entity's output for formatters. */
@@ -385,6 +417,13 @@ export interface ValidatorPlugin<O = unknown> extends PluginBase<O> {
   scope: "field" | "entity" | "both";
   /** Sets the rule up for one field or entity. */
   create(options: O, setup: ValidatorSetup): BatchValidator | Promise<BatchValidator>;
+  /**
+   * Optional, for field rules that bound a string's length: the most code
+   * points the rule allows. The kernel then cuts generated strings to it
+   * (as `transform: { truncate: n }` would), so a `VARCHAR(n)` never
+   * overflows; anomaly replacements are left as they are.
+   */
+  maxLength?(options: O): number | undefined;
 }
 
 /** Any plugin. */

@@ -41,6 +41,8 @@ export interface SandboxedModule {
   readonly plugins: readonly SandboxedPlugin[];
   /** Why the module cannot run, when it cannot (only with `list`). */
   readonly refused?: string;
+  /** The plugin's own module files it may read (its code; symlinks resolved, inside its folder). */
+  readonly modules: readonly string[];
 }
 
 /** Options of {@linkcode loadSandboxed}. */
@@ -108,7 +110,13 @@ export async function loadSandboxed(
   options: SandboxOptions,
 ): Promise<SandboxedModule> {
   const { policy } = options;
-  const loading = await loadingPermissions(url);
+  let loading: { read: string[]; import: string[] };
+  try {
+    loading = await loadingPermissions(url);
+  } catch (e) {
+    if (!(e instanceof FabricateError)) throw e;
+    throw new FabricateError(`Cannot load plugin "${source}": ${e.message}`, e.exitCode);
+  }
   const gaps = await hostGaps({ ...noPermissions(), read: loading.read, import: loading.import });
   if (gaps.length) {
     throw new FabricateError(
@@ -122,6 +130,7 @@ export async function loadSandboxed(
     source,
     workerPermissions(loading, noPermissions()),
     policy.timeoutMs,
+    policy.memoryMb,
   );
   let metas: PluginMeta[];
   try {
@@ -150,7 +159,9 @@ export async function loadSandboxed(
     await hostRefusal(source, plugins);
   if (refusal) {
     probe.terminate();
-    if (options.list) return { worker: undefined, plugins, refused: refusal };
+    if (options.list) {
+      return { worker: undefined, plugins, refused: refusal, modules: loading.read };
+    }
     throw new FabricateError(refusal, 2);
   }
 
@@ -159,11 +170,16 @@ export async function loadSandboxed(
     for (const kind of PERMISSION_KINDS) effective[kind].push(...p.access.effective[kind]);
   }
   if (PERMISSION_KINDS.every((k) => effective[k].length === 0)) {
-    return { worker: probe, plugins };
+    return { worker: probe, plugins, modules: loading.read };
   }
   // The probe could read only the plugin's modules; the real Worker gets the grants too.
   probe.terminate();
-  const worker = new PluginWorker(source, workerPermissions(loading, effective), policy.timeoutMs);
+  const worker = new PluginWorker(
+    source,
+    workerPermissions(loading, effective),
+    policy.timeoutMs,
+    policy.memoryMb,
+  );
   try {
     const again = await worker.call<PluginMeta[]>({ op: "load", url, sync: worker.syncBuffer });
     if (JSON.stringify(again) !== JSON.stringify(metas)) {
@@ -173,7 +189,7 @@ export async function loadSandboxed(
     worker.terminate();
     throw new FabricateError(`Cannot load plugin "${source}": ${(e as Error).message}`, 2);
   }
-  return { worker, plugins };
+  return { worker, plugins, modules: loading.read };
 }
 
 /** The refusal message when some plugin declares what nobody granted. */

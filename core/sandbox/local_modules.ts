@@ -10,8 +10,13 @@
  * not find (an import with a computed path) is simply not readable: the
  * plugin then fails to load with Deno's own message naming the file.
  *
+ * Symlinks are resolved: a module whose real path leaves the plugin's folder
+ * (`data.json -> /secret`, `helpers.ts -> /root`) refuses the plugin, since
+ * read access on the link would be read access on its target.
+ *
  * @module
  */
+import { FabricateError } from "../errors.ts";
 
 const MODULE = /\.(?:[cm]?[jt]sx?|json|wasm)$/;
 /** `from "x"`, `import "x"`, `import("x")`: the specifiers of a module's imports. */
@@ -32,8 +37,13 @@ const LIMIT = 500;
  */
 export async function localModules(entry: string): Promise<string[]> {
   const folder = entry.slice(0, entry.lastIndexOf("/") + 1);
+  const realFolder = await realPathOf(folder);
   const found = new Set<string>([entry]);
   const queue = [entry];
+  const real = await realPathOf(entry);
+  if (realFolder && real && !inside(real, realFolder)) {
+    throw escape(entry, folder, real);
+  }
   while (queue.length && found.size < LIMIT) {
     const file = queue.shift()!;
     let text: string;
@@ -46,11 +56,34 @@ export async function localModules(entry: string): Promise<string[]> {
     for (const m of text.matchAll(SPECIFIER)) {
       const path = resolve(m[2]!, file);
       if (!path || found.has(path) || !path.startsWith(folder) || !MODULE.test(path)) continue;
+      const target = await realPathOf(path);
+      if (target && realFolder && !inside(target, realFolder)) throw escape(path, folder, target);
       found.add(path);
       queue.push(path);
     }
   }
   return [...found];
+}
+
+async function realPathOf(path: string): Promise<string | undefined> {
+  try {
+    return await Deno.realPath(path);
+  } catch {
+    return undefined; // Missing: Deno reports it when the module is imported.
+  }
+}
+
+function inside(path: string, folder: string): boolean {
+  return path === folder || path.startsWith(folder.endsWith("/") ? folder : folder + "/");
+}
+
+function escape(path: string, folder: string, target: string): FabricateError {
+  return new FabricateError(
+    `"${path.slice(folder.length) || path}" is a link to "${target}", ` +
+      `outside the plugin's folder ("${folder}")` +
+      `\n  hint: copy the file into the plugin's folder, or declare the path as a read permission and grant it`,
+    2,
+  );
 }
 
 function resolve(specifier: string, from: string): string | undefined {

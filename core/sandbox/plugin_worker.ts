@@ -16,6 +16,16 @@ const BOOTSTRAP = new URL("./worker_main.ts", import.meta.url).href;
 export const DEFAULT_TIMEOUT_MS = 30_000;
 
 /**
+ * Default limit, in MB, on fabricate's resident memory while a sandboxed
+ * call runs (`--plugin-memory`). Below V8's own heap limit, so a plugin that
+ * allocates without bound is stopped before it can abort the process.
+ */
+export const DEFAULT_MEMORY_MB = 2048;
+
+/** How often the memory is looked at while a call runs. */
+const MEMORY_POLL_MS = 20;
+
+/**
  * A call into a sandboxed plugin that did not succeed: the plugin threw
  * (`remote` is its error), or its Worker hung or went away.
  *
@@ -57,9 +67,14 @@ interface Pending {
 export class PluginWorker {
   readonly #worker: Worker;
   readonly #pending = new Map<number, Pending>();
-  readonly #sync = new SharedArrayBuffer(SYNC.size);
+  readonly #sync = (() => {
+    const buffer = new SharedArrayBuffer(SYNC.size);
+    new Int32Array(buffer)[SYNC.row] = -1;
+    return buffer;
+  })();
   #nextId = 1;
   #dead: string | undefined;
+  #watch: ReturnType<typeof setInterval> | undefined;
 
   /**
    * Starts the Worker.
@@ -67,12 +82,14 @@ export class PluginWorker {
    * @param source The plugin's source as written (for messages).
    * @param permissions The Worker's Deno permissions.
    * @param timeoutMs The limit on each call, in milliseconds.
+   * @param memoryMb The limit on the process's resident memory while a call runs, in MB.
    * @throws {FabricateError} When Deno refuses to create the Worker.
    */
   constructor(
     readonly source: string,
     readonly permissions: Deno.PermissionOptionsObject,
     readonly timeoutMs: number = DEFAULT_TIMEOUT_MS,
+    readonly memoryMb: number = DEFAULT_MEMORY_MB,
   ) {
     try {
       this.#worker = new Worker(BOOTSTRAP, {
@@ -172,13 +189,27 @@ export class PluginWorker {
     if (!this.#dead) this.#fail(reason);
   }
 
+  /**
+   * Stops the Worker at once because the user interrupted the run (Ctrl-C):
+   * a plugin stuck in a loop never reads messages, so it is not asked.
+   * Pending calls fail naming the row the plugin was working on.
+   */
+  interrupt(): void {
+    if (!this.#dead) this.#fail("interrupted");
+  }
+
   #answer(answer: Answer): void {
-    if (answer.id === -1) {
+    if (answer?.id === -1) {
       this.#fail(`its worker stopped: ${(answer as { crash: string }).crash}`);
       return;
     }
-    const pending = this.#pending.get(answer.id);
-    if (!pending) return;
+    const pending = this.#pending.get(answer?.id);
+    if (!pending) {
+      // Only answers to pending requests are read: a Worker that sends
+      // anything else (a flood) is stopped before its messages pile up.
+      this.#fail("its worker sent a message fabricate did not ask for, so it was stopped");
+      return;
+    }
     this.#pending.delete(answer.id);
     clearTimeout(pending.timer);
     this.#startClock();
@@ -192,10 +223,35 @@ export class PluginWorker {
    * for ahead of time) wait for it without using up their own limit.
    */
   #startClock(): void {
+    this.#watchMemory();
     const oldest = this.#pending.values().next().value;
     if (oldest && oldest.timer === undefined) {
       oldest.timer = setTimeout(() => this.#timeout(), this.timeoutMs);
     }
+  }
+
+  /**
+   * While calls are pending, watches the process's resident memory from the
+   * host (a Worker shares the process, and Deno gives Workers no memory limit
+   * of their own): over the limit, the Worker is stopped.
+   */
+  #watchMemory(): void {
+    if (this.#pending.size === 0 || this.#dead) {
+      clearInterval(this.#watch);
+      this.#watch = undefined;
+      return;
+    }
+    this.#watch ??= setInterval(() => {
+      const mb = Deno.memoryUsage().rss / (1 << 20);
+      if (mb > this.memoryMb) {
+        this.#fail(
+          `fabricate's memory reached ${
+            Math.round(mb)
+          } MB while it ran (limit ${this.memoryMb} MB), ` +
+            `so its worker was stopped (allocating without bound?); raise the limit with --plugin-memory`,
+        );
+      }
+    }, MEMORY_POLL_MS);
   }
 
   #timeout(): void {
@@ -210,9 +266,14 @@ export class PluginWorker {
     if (this.#dead) return;
     this.#dead = reason;
     this.#worker.terminate();
+    clearInterval(this.#watch);
+    this.#watch = undefined;
+    // The row a generator was stuck on, written by the Worker before each value().
+    const busy = Atomics.load(new Int32Array(this.#sync), SYNC.row);
+    const remote = busy >= 0 ? { name: "SandboxFailure", message: reason, row: busy } : undefined;
     for (const [id, pending] of this.#pending) {
       clearTimeout(pending.timer);
-      pending.reject(new SandboxFailure(reason));
+      pending.reject(new SandboxFailure(reason, remote));
       this.#pending.delete(id);
     }
   }

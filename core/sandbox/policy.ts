@@ -12,7 +12,7 @@ import { FabricateError, type ScenarioIssue } from "../errors.ts";
 import type { PluginEntry } from "../scenario_schema.ts";
 import { absolutePath, noPermissions } from "./permissions.ts";
 import type { PermissionLists } from "./protocol.ts";
-import { DEFAULT_TIMEOUT_MS } from "./plugin_worker.ts";
+import { DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_MS } from "./plugin_worker.ts";
 
 /** Permissions granted to one plugin. */
 export interface PluginGrants {
@@ -45,6 +45,8 @@ export interface PluginPolicy {
   grants?: Record<string, PluginGrants>;
   /** Seconds a sandboxed plugin may take to answer one call (default 30). */
   timeoutSeconds?: number;
+  /** Megabytes fabricate's process may reach while a sandboxed plugin works (default 2048). */
+  memoryMb?: number;
 }
 
 /** One grant, resolved: who it is for and what it allows. */
@@ -65,6 +67,8 @@ export interface ResolvedPolicy {
   readonly grants: readonly ResolvedGrant[];
   /** The limit on each sandboxed call. */
   readonly timeoutMs: number;
+  /** The memory (RSS, MB) fabricate's process may reach while a sandboxed call runs. */
+  readonly memoryMb: number;
 }
 
 /** What the project's deno.json says about plugins. */
@@ -224,6 +228,7 @@ export function resolvePolicy(
     trusted,
     grants,
     timeoutMs: seconds === undefined ? DEFAULT_TIMEOUT_MS : Math.round(seconds * 1000),
+    memoryMb: policy.memoryMb ?? DEFAULT_MEMORY_MB,
   };
 }
 

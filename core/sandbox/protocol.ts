@@ -178,8 +178,10 @@ export const SYNC = {
   state: 0,
   /** Int32 index of the answer's byte length. */
   length: 1,
+  /** Int32 index of the row a generator's value() is working on (-1: none). */
+  row: 2,
   /** Byte offset of the answer (UTF-8 JSON). */
-  offset: 8,
+  offset: 16,
   /** Total size: room for a long list of option issues. */
   size: 1 << 20,
 } as const;

@@ -34,6 +34,7 @@ import type {
 } from "../types.ts";
 import { packColumn, packColumns, type PackedColumn, unpackColumn } from "./columns.ts";
 import { type PluginWorker, SandboxFailure } from "./plugin_worker.ts";
+import { describeValue, valueProblem } from "./value_check.ts";
 import type {
   GeneratorInfo,
   OptionsAnswer,
@@ -215,6 +216,16 @@ async function createGenerator(
     throw createFailure(e);
   }
   const { instance, info = {} } = answer;
+  const TYPES = ["string", "integer", "number", "boolean", "date", "datetime", "uuid", "json"];
+  if (info.type !== undefined && !TYPES.includes(info.type)) {
+    throw new Error(
+      `create() declared the type ${JSON.stringify(info.type)}; expected one of ${
+        TYPES.join(", ")
+      }`,
+    );
+  }
+  const type = info.type ?? "string";
+  const nullable = info.nullable === true;
   const site = (row: number, hook: string): PluginCallSite => ({
     plugin: meta.name,
     hook,
@@ -268,8 +279,9 @@ async function createGenerator(
         // Its failure, if any, is reported when that batch is asked for.
         prefetched.answer.catch(() => {});
       }
+      let values: unknown[];
       try {
-        return unpackColumn(await answer);
+        values = unpackColumn(await answer);
       } catch (e) {
         const remote = e instanceof SandboxFailure ? e.remote : undefined;
         // A PluginError passes through the engine as is: it names the exact row.
@@ -278,6 +290,28 @@ async function createGenerator(
           remoteCause(e),
         );
       }
+      // Checked here, on the host: the plugin's side of the boundary is its own.
+      const problem = Array.isArray(values) && values.length === request.length
+        ? undefined
+        : `answered ${
+          Array.isArray(values) ? `${values.length} values` : describeValue(values)
+        }; expected ${request.length} values`;
+      if (problem) {
+        throw new PluginError(
+          site(request.start, "column"),
+          new TypeError(`${problem} (checked by fabricate)`),
+        );
+      }
+      for (let k = 0; k < values.length; k++) {
+        const wrong = valueProblem(values[k], type, nullable);
+        if (wrong) {
+          throw new PluginError(
+            site(request.start + k, "column"),
+            new TypeError(`${wrong} (checked by fabricate)`),
+          );
+        }
+      }
+      return values;
     },
   };
 }

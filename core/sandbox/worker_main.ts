@@ -49,6 +49,7 @@ import type {
   ValidatorSetupData,
 } from "./protocol.ts";
 import { SYNC } from "./protocol.ts";
+import { describeValue, isJson, valueProblem } from "./value_check.ts";
 
 /** The parts of a Worker's global scope this module uses. */
 interface WorkerScope {
@@ -408,8 +409,11 @@ async function column(
     }
   } else {
     const values = new Array<unknown>(req.length);
+    // The row being computed, where the host can read it if this never returns.
+    const words = sync ? new Int32Array(sync) : undefined;
     for (let k = 0; k < req.length; k++) {
       const i = req.start + k;
+      if (words) Atomics.store(words, SYNC.row, i);
       row.random.reseed(req.key, i);
       row.index = i;
       try {
@@ -418,6 +422,7 @@ async function column(
         throw new RowFailure(e, i, "value");
       }
     }
+    if (words) Atomics.store(words, SYNC.row, -1);
     out = values;
   }
   const values = out as unknown[];
@@ -428,50 +433,6 @@ async function column(
     }
   }
   return packColumn(values, transfer);
-}
-
-const STRINGS: readonly FieldType[] = ["string", "uuid", "date", "datetime"];
-
-/** Why a generated value may not cross the boundary, or undefined when it may. */
-function valueProblem(v: unknown, type: FieldType, nullable: boolean): string | undefined {
-  if (v === undefined) return "returned undefined";
-  if (v === null) {
-    return nullable
-      ? undefined
-      : "returned null, but the generator does not declare nullable: true";
-  }
-  const wrong = (what: string) =>
-    `returned ${describeValue(v)}, but the generator's type is "${type}" (${what})`;
-  if (STRINGS.includes(type)) return typeof v === "string" ? undefined : wrong("strings");
-  if (type === "integer") {
-    return Number.isInteger(v) ? undefined : wrong("whole numbers");
-  }
-  if (type === "number") return typeof v === "number" ? undefined : wrong("numbers");
-  if (type === "boolean") return typeof v === "boolean" ? undefined : wrong("true or false");
-  return isJson(v, 0) ? undefined : `returned ${describeValue(v)}, which is not a JSON value`;
-}
-
-function isJson(v: unknown, depth: number): boolean {
-  if (v === null || typeof v === "string" || typeof v === "boolean") return true;
-  if (typeof v === "number") return Number.isFinite(v);
-  if (depth > 64 || typeof v !== "object") return false;
-  if (Array.isArray(v)) return v.every((x) => isJson(x, depth + 1));
-  const proto = Object.getPrototypeOf(v);
-  if (proto !== Object.prototype && proto !== null) return false;
-  return Object.values(v).every((x) => isJson(x, depth + 1));
-}
-
-function describeValue(v: unknown): string {
-  if (v === undefined) return "undefined";
-  if (v === null) return "null";
-  if (typeof v === "string") return `a string (${JSON.stringify(v.slice(0, 40))})`;
-  if (typeof v === "number" || typeof v === "boolean" || typeof v === "bigint") {
-    return `a ${typeof v} (${String(v)})`;
-  }
-  if (typeof v === "function") return "a function";
-  if (Array.isArray(v)) return "a list";
-  const name = (v as object).constructor?.name;
-  return name && name !== "Object" ? `a ${name}` : `an ${typeof v}`;
 }
 
 function unpackBatch(b: PackedBatch): Batch {

@@ -94,10 +94,14 @@ export function mysqlDatetime(iso: string): string {
 }
 
 /**
- * The SQL column type for a field type in a dialect.
+ * The SQL column type for a field type in a dialect. A string with a known
+ * longest length is `VARCHAR(n)`; a decimal number (a known count of
+ * decimals) is an exact `NUMERIC(p,s)`, never a double.
  *
  * @param column The column.
  * @param dialect The dialect.
+ * @param indexed True when a key or UNIQUE constraint covers the column
+ *   (MySQL cannot index TEXT: such strings become `VARCHAR(255)`).
  * @returns The type, e.g. `TIMESTAMPTZ`.
  * @example
  * ```ts
@@ -105,13 +109,27 @@ export function mysqlDatetime(iso: string): string {
  * const column = { name: "email", type: "string", nullable: false, unique: true, key: false, referenced: false } as const;
  * sqlType(column, "mysql"); // "VARCHAR(255)"
  * sqlType(column, "postgres"); // "TEXT"
+ * sqlType({ ...column, type: "number", decimals: 2, maxAbs: 9999.99 }, "postgres"); // "NUMERIC(6,2)"
  * ```
  */
-export function sqlType(column: ColumnInfo, dialect: SqlDialect): string {
+export function sqlType(column: ColumnInfo, dialect: SqlDialect, indexed = false): string {
   const t: FieldType = column.type;
   const types = TYPES[dialect];
-  if (dialect === "mysql" && t === "string" && (column.key || column.unique || column.ref)) {
+  if (t === "string" && column.maxLength !== undefined && column.maxLength <= 10_000) {
+    return `VARCHAR(${column.maxLength})`;
+  }
+  if (
+    dialect === "mysql" && t === "string" &&
+    (indexed || column.key || column.unique || column.referenced || column.ref)
+  ) {
     return "VARCHAR(255)";
+  }
+  if (t === "number" && column.decimals !== undefined) {
+    const s = Math.min(column.decimals, 30);
+    const whole = column.maxAbs !== undefined && Number.isFinite(column.maxAbs)
+      ? Math.max(1, Math.floor(Math.log10(Math.max(column.maxAbs, 1))) + 1)
+      : 18;
+    return `NUMERIC(${Math.min(whole + s, 65)},${s})`;
   }
   return types[t] ?? "TEXT";
 }

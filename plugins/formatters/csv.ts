@@ -22,7 +22,42 @@ export const csvOptions = z.object({
   null: z.string().default("").describe("Text written for null values"),
   /** Quote every field, not only those that need it. */
   quote_all: z.boolean().default(false).describe("Quote every field"),
-}).strict().default({ delimiter: ",", header: true, newline: "crlf", null: "", quote_all: false });
+  /**
+   * Neutralise spreadsheet formulas (OWASP CSV injection): a text cell that
+   * starts with `=`, `+`, `-`, `@`, a tab or a carriage return gets a leading
+   * `'`. Only string columns; numbers stay numbers.
+   */
+  formula_guard: z.boolean().default(false).describe(
+    "Prefix text cells starting with = + - @ tab or CR with ' (spreadsheet formula injection)",
+  ),
+}).strict().default({
+  delimiter: ",",
+  header: true,
+  newline: "crlf",
+  null: "",
+  quote_all: false,
+  formula_guard: false,
+});
+
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/**
+ * Neutralises a cell a spreadsheet would run as a formula (OWASP CSV
+ * injection): a leading `=`, `+`, `-`, `@`, tab or carriage return gets a
+ * `'` in front. Other values are returned as they are.
+ *
+ * @param v A cell value.
+ * @returns The value, guarded when it is a string that starts a formula.
+ * @example
+ * ```ts
+ * import { guardFormula } from "./csv.ts";
+ * guardFormula("=HYPERLINK(\"http://x\")"); // "'=HYPERLINK(\"http://x\")"
+ * guardFormula(-5); // -5
+ * ```
+ */
+export function guardFormula(v: unknown): unknown {
+  return typeof v === "string" && FORMULA_START.test(v) ? "'" + v : v;
+}
 
 /**
  * Builds the cell encoder for a delimiter.
@@ -71,7 +106,7 @@ export function cellEncoder(
  * ```yaml
  * output:
  *   format: csv
- *   csv: { delimiter: ";", newline: lf }
+ *   csv: { delimiter: ";", newline: lf, formula_guard: true }
  * ```
  */
 export default definePlugin({
@@ -90,13 +125,21 @@ export default definePlugin({
         if (!options.header) return;
         return entity.columns.map((c) => cell(c.name)).join(d) + eol;
       },
-      write(batch) {
+      write(batch, entity) {
         const cols = batch.columns;
         const n = cols.length;
+        // With formula_guard, text columns only: -5 in a numeric column stays a number.
+        const enc = batch.fields.map((f, c) => {
+          const type = entity.columns.find((col) => col.name === f)?.type ??
+            entity.columns[c]?.type;
+          return options.formula_guard && type === "string"
+            ? (v: unknown) => cell(guardFormula(v))
+            : cell;
+        });
         let s = "";
         for (let k = 0; k < batch.length; k++) {
-          let line = cell(cols[0]![k]);
-          for (let c = 1; c < n; c++) line += d + cell(cols[c]![k]);
+          let line = enc[0]!(cols[0]![k]);
+          for (let c = 1; c < n; c++) line += d + enc[c]!(cols[c]![k]);
           s += line + eol;
         }
         return s;

@@ -24,6 +24,12 @@
  *   `DATETIME(3)` in UTC; tables are `utf8mb4` with the binary collation,
  *   so emoji load and UNIQUE compares as the generator does (case and
  *   accents matter; trailing spaces do not, in PAD SPACE collations).
+ * - Constraints follow the scenario (see docs/databases.md): PRIMARY KEY
+ *   (composite too), UNIQUE (tuples too), FOREIGN KEY, NOT NULL only where a
+ *   column provably never holds null, CHECK from `range`/`enum` validators
+ *   and short choice lists (`checks: false` leaves them out), VARCHAR(n) from
+ *   a `length` max and NUMERIC(p,s) for numbers with `decimals`. Fields an
+ *   anomaly kind replaces get no CHECK, length or UNIQUE promise.
  * - PostgreSQL identifiers longer than 63 bytes are truncated by the server.
  * - `--layout split` writes one `INSERT` per file, with
  *   `CREATE TABLE IF NOT EXISTS` and no `DROP`, so files load in any order
@@ -69,6 +75,10 @@ export const sqlOptions = z.object({
   transaction: z.boolean().default(true).describe("Wrap the file in BEGIN … COMMIT"),
   /** Write foreign key constraints for ref fields. */
   foreign_keys: z.boolean().default(true).describe("Write REFERENCES constraints for ref fields"),
+  /** Write CHECK constraints from validators and short choice lists. */
+  checks: z.boolean().default(true).describe(
+    "Write CHECK constraints from range and enum validators and short choice lists",
+  ),
   /** Qualify table names with a schema (MySQL: a database). */
   schema: z.string().min(1).optional().describe(
     "Schema (MySQL: database) to qualify table names with; created if missing (not for SQLite)",
@@ -82,6 +92,7 @@ export const sqlOptions = z.object({
   drop_table: false,
   transaction: true,
   foreign_keys: true,
+  checks: true,
   table_prefix: "",
 });
 
@@ -162,6 +173,7 @@ export default definePlugin({
           ...(options.schema !== undefined ? { schema: options.schema } : {}),
           tablePrefix: options.table_prefix,
           foreignKeys: options.foreign_keys,
+          checks: options.checks,
           transaction,
           ifNotExists: split,
         });

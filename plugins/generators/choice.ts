@@ -84,7 +84,12 @@ export default definePlugin({
     // has no useful bound.
     const cardinality = pickable.includes(null) ? undefined : new Set(pickable).size;
     const type = ("type" in options ? options.type : undefined) ?? inferred.type;
-    const base = { type, ...(cardinality === undefined ? {} : { cardinality }) };
+    const base = {
+      type,
+      ...(cardinality === undefined ? {} : { cardinality }),
+      ...(pickable.includes(null) ? { nullable: true } : {}),
+      values: pickable,
+    };
     const n = values.length;
     if (!weights || weights.every((w) => w === weights[0])) {
       return { ...base, value: (row) => values[Math.floor(row.random.next() * n)] };

@@ -31,7 +31,8 @@ export const exprOptions = z.union([
     /** The expression. */
     of: z.string().min(1).describe(
       "Arithmetic on fields: numbers, field or ref_field.parent_field, + - * / %, parentheses, " +
-        "round(x, d), floor, ceil, abs, min, max",
+        "round(x, d), floor, ceil, abs, min, max, sin, cos, tan, exp, log(x[, base]), sqrt, " +
+        "pow(x, y), pi(), comparisons (< <= > >= == !=), && ||, if(cond, a, b)",
     ),
     /** Round results to this many decimals. */
     decimals: z.number().int().min(0).max(15).optional().describe(
@@ -66,6 +67,15 @@ const FUNCTIONS: Readonly<Record<string, { min: number; max: number }>> = {
   abs: { min: 1, max: 1 },
   min: { min: 1, max: Infinity },
   max: { min: 1, max: Infinity },
+  sin: { min: 1, max: 1 },
+  cos: { min: 1, max: 1 },
+  tan: { min: 1, max: 1 },
+  exp: { min: 1, max: 1 },
+  log: { min: 1, max: 2 },
+  sqrt: { min: 1, max: 1 },
+  pow: { min: 2, max: 2 },
+  pi: { min: 0, max: 0 },
+  if: { min: 3, max: 3 },
 };
 
 /**
@@ -113,7 +123,7 @@ class Parser {
   ) {}
 
   parse(): Node {
-    const node = this.#sum();
+    const node = this.#or();
     this.#space();
     if (this.#pos < this.text.length) this.#fail(`unexpected "${this.text[this.#pos]}"`);
     return node;
@@ -123,7 +133,8 @@ class Parser {
     throw new PluginInputError(
       `Cannot read expression "${this.text}": ${problem} at position ${this.#pos + 1}`,
       {
-        expected: "numbers, fields (quantity, product_id.unit_price), + - * / %, parentheses " +
+        expected: "numbers, fields (quantity, product_id.unit_price), + - * / %, comparisons, " +
+          "&& ||, parentheses " +
           `and the functions ${Object.keys(FUNCTIONS).join(", ")}`,
         ...(hint ? { hint } : {}),
         path: this.path,
@@ -138,6 +149,46 @@ class Parser {
   #peek(): string | undefined {
     this.#space();
     return this.text[this.#pos];
+  }
+
+  #or(): Node {
+    let left = this.#and();
+    while (this.#peek() === "|" && this.text[this.#pos + 1] === "|") {
+      this.#pos += 2;
+      left = logical(left, this.#and(), "or");
+    }
+    return left;
+  }
+
+  #and(): Node {
+    let left = this.#compare();
+    while (this.#peek() === "&" && this.text[this.#pos + 1] === "&") {
+      this.#pos += 2;
+      left = logical(left, this.#compare(), "and");
+    }
+    return left;
+  }
+
+  /** `a < b`, `<=`, `>`, `>=`, `==`, `!=`: 1 or 0 (null when a side is null). */
+  #compare(): Node {
+    const left = this.#sum();
+    this.#space();
+    const op = /^(?:<=|>=|==|!=|<|>)/.exec(this.text.slice(this.#pos))?.[0];
+    if (op === undefined) return left;
+    this.#pos += op.length;
+    const right = this.#sum();
+    const test: (a: number, b: number) => boolean = op === "<"
+      ? (a, b) => a < b
+      : op === "<="
+      ? (a, b) => a <= b
+      : op === ">"
+      ? (a, b) => a > b
+      : op === ">="
+      ? (a, b) => a >= b
+      : op === "=="
+      ? (a, b) => a === b
+      : (a, b) => a !== b;
+    return binary(left, right, (a, b) => (Number.isNaN(a) || Number.isNaN(b) ? NaN : +test(a, b)));
   }
 
   #sum(): Node {
@@ -188,7 +239,7 @@ class Parser {
     if (c === undefined) this.#fail("the expression ends too early");
     if (c === "(") {
       this.#pos++;
-      const inner = this.#sum();
+      const inner = this.#or();
       if (this.#peek() !== ")") this.#fail(`expected ")"`);
       this.#pos++;
       return inner;
@@ -231,7 +282,7 @@ class Parser {
     const args: Node[] = [];
     if (this.#peek() !== ")") {
       for (;;) {
-        args.push(this.#sum());
+        args.push(this.#or());
         const c = this.#peek();
         if (c === ",") {
           this.#pos++;
@@ -276,9 +327,48 @@ function unary(x: Node, op: (a: number) => number): Node {
   return { eval: (row) => op(a(row)) };
 }
 
+/** True for a condition's value: non-zero and not null (NaN). */
+function truthy(a: number): boolean {
+  return a !== 0 && !Number.isNaN(a);
+}
+
+function logical(l: Node, r: Node, op: "and" | "or"): Node {
+  return op === "and"
+    ? binary(l, r, (a, b) => +(truthy(a) && truthy(b)))
+    : binary(l, r, (a, b) => +(truthy(a) || truthy(b)));
+}
+
 function callOf(name: string, args: readonly Node[]): Node {
   const [x, y] = args as [Node, Node | undefined];
   switch (name) {
+    case "pi":
+      return { eval: () => Math.PI, constant: Math.PI };
+    case "if": {
+      // Only the chosen branch counts; a null condition is false.
+      const [, a, b] = args as [Node, Node, Node];
+      if (x.constant !== undefined) return truthy(x.constant) ? a : b;
+      const c = x.eval, then = a.eval, otherwise = b.eval;
+      return { eval: (row) => (truthy(c(row)) ? then(row) : otherwise(row)) };
+    }
+    case "sin":
+      return unary(x, Math.sin);
+    case "cos":
+      return unary(x, Math.cos);
+    case "tan":
+      return unary(x, Math.tan);
+    case "exp":
+      return unary(x, Math.exp);
+    case "sqrt":
+      return unary(x, (a) => (a < 0 ? NaN : Math.sqrt(a)));
+    case "pow":
+      return binary(x, y!, Math.pow);
+    case "log":
+      // Natural log, or log(x, base); log of 0 or less is null.
+      return y === undefined ? unary(x, (a) => (a > 0 ? Math.log(a) : NaN)) : binary(
+        x,
+        y,
+        (a, base) => (a > 0 && base > 0 && base !== 1 ? Math.log(a) / Math.log(base) : NaN),
+      );
     case "round":
       return y === undefined ? unary(x, (a) => roundTo(a, 0)) : binary(x, y, (a, d) => {
         const places = Math.trunc(d);
@@ -306,7 +396,15 @@ function callOf(name: string, args: readonly Node[]): Node {
  *   (`product_id.unit_price`);
  * - `+ - * / %`, unary minus, parentheses, the usual precedence;
  * - `round(x)`, `round(x, decimals)` (half away from zero), `floor(x)`,
- *   `ceil(x)`, `abs(x)`, `min(a, b, …)`, `max(a, b, …)`.
+ *   `ceil(x)`, `abs(x)`, `min(a, b, …)`, `max(a, b, …)`;
+ * - `sin`, `cos`, `tan` (radians), `exp`, `log(x)` (natural) or
+ *   `log(x, base)`, `sqrt`, `pow(x, y)`, `pi()`;
+ * - comparisons `< <= > >= == !=` (1 or 0), `&&`, `||`, and
+ *   `if(cond, a, b)`: `a` when `cond` is non-zero, else `b` (a null
+ *   condition counts as false).
+ *
+ * Results that are not finite numbers (`log(0)`, `sqrt(-1)`, an overflowing
+ * `exp`) are null, like a division by zero.
  *
  * Inputs are numbers, or text holding a number (`"12.50"`, as faker's
  * prices are); other values are an error naming the field. A null input
@@ -358,6 +456,7 @@ export default definePlugin({
     return {
       type: columnType,
       nullable: true,
+      ...(places !== undefined && columnType === "number" ? { numeric: { decimals: places } } : {}),
       ...fieldUsage(parser.refs),
       value: (row) => finish(evaluate(row)),
     };

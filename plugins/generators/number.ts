@@ -118,6 +118,7 @@ export default definePlugin({
     return {
       type: "number",
       cardinality: hi - lo + 1,
+      numeric: { decimals, maxAbs: Math.max(Math.abs(min), Math.abs(max)) },
       value: uniform ? (row) => row.random.int(lo, hi) / scale + 0 : (row) => {
         let k = Math.round(sample(row.random) * scale);
         if (k < lo) k = lo;

@@ -13,6 +13,7 @@ import { hashKey } from "../../core/random.ts";
 import type { RowContext } from "../../core/types.ts";
 import { zipfExponent, zipfOptions, ZipfSampler } from "../_shared/distributions.ts";
 import { Permutation } from "../_shared/permutation.ts";
+import { matchingRows, maxSiblings, perParentPicker, treeParent } from "../_shared/ref_shapes.ts";
 
 /** How a ref picks parents, by name. */
 export const REF_DISTRIBUTIONS = ["uniform", "sequential", "shuffle", "zipf", "owner"] as const;
@@ -54,10 +55,44 @@ export const refOptions = z.union([
       "How parents are picked: uniform, sequential, shuffle, zipf, { zipf: s } or owner " +
         "(default: owner when the rows are counted per this parent, else uniform)",
     ),
+    /** Sampling without replacement within the owning parent. */
+    distinct: z.literal("per_parent").optional().describe(
+      "per_parent: rows of the same owning parent (count: { per: … }) point to distinct targets " +
+        "(a seeded permutation per parent), e.g. a join table with unique (post_id, tag_id)",
+    ),
+    /** A self-reference forming a forest. */
+    tree: z.object({
+      roots: z.number().int().min(1).optional().describe(
+        "How many rows are roots, with a null parent: the first ones (default 1)",
+      ),
+      depth: z.number().int().min(1).optional().describe(
+        "The longest root-to-leaf path in edges: rows spread over depth + 1 levels",
+      ),
+      fanout: z.number().int().min(1).optional().describe(
+        "At most this many children per row: a complete, breadth-first tree",
+      ),
+    }).strict().optional().describe(
+      "A self-reference forming a forest: parent index < own index, no cycles, roots null",
+    ),
+    /** Only parents whose fields hold one of the listed values. */
+    where: z.record(
+      z.string().min(1),
+      z.array(z.union([z.string(), z.number(), z.boolean()])).min(1),
+    ).optional().describe(
+      "Only parents whose field is one of the values: { role: [approver, admin] }",
+    ),
   }).strict(),
 ]).transform((o) =>
   typeof o === "string"
-    ? { to: o, distribution: undefined, at: [] as DocPath, distAt: [] as DocPath }
+    ? {
+      to: o,
+      distribution: undefined,
+      distinct: undefined,
+      tree: undefined,
+      where: undefined,
+      at: [] as DocPath,
+      distAt: [] as DocPath,
+    }
     : { ...o, at: ["to"] as DocPath, distAt: ["distribution"] as DocPath }
 );
 
@@ -105,7 +140,7 @@ export default definePlugin({
   description:
     "Foreign keys to another entity's field: uniform, sequential, shuffle, zipf or the owning parent",
   options: refOptions,
-  create({ to, distribution, at, distAt }, setup) {
+  create({ to, distribution, distinct: distinctness, tree, where, at, distAt }, setup) {
     const dot = to.indexOf(".");
     const entity = dot < 0 ? to : to.slice(0, dot);
     const info = setup.entities.get(entity);
@@ -141,70 +176,176 @@ export default definePlugin({
       });
     }
 
-    let index: (row: RowContext) => number;
-    let distinct = false;
     const owner = setup.owner;
     const name = distribution === undefined
-      ? (owner?.entity === entity ? "owner" : "uniform")
+      ? (owner?.entity === entity && !distinctness ? "owner" : "uniform")
       : typeof distribution === "string"
       ? distribution
       : "zipf";
-    switch (name) {
-      case "uniform":
-        index = (row) => row.random.int(0, n - 1);
-        break;
-      case "sequential":
-        index = (row) => row.index % n;
-        distinct = true;
-        break;
-      case "shuffle": {
-        // Keyed by the child field too: two refs to customers shuffle differently.
-        const perm = new Permutation(
-          n,
-          hashKey(setup.seed, "ref:shuffle", setup.entity, setup.field, entity, field),
+    if (!(REF_DISTRIBUTIONS as readonly string[]).includes(name)) {
+      throw new PluginInputError(`Unknown ref distribution "${name}"`, {
+        expected: `one of ${REF_DISTRIBUTIONS.join(", ")}, or { zipf: 1.1 }`,
+        hint: didYouMean(name, REF_DISTRIBUTIONS, "distributions"),
+        path: distAt,
+      });
+    }
+    if (name === "owner" && owner?.entity !== entity) {
+      throw new PluginInputError(
+        `Cannot use distribution "owner" for a ref to ${entity}: ${
+          owner
+            ? `${setup.entity} rows belong to ${owner.entity}, not ${entity}`
+            : `${setup.entity} rows do not belong to parent rows`
+        }`,
+        {
+          hint: owner
+            ? `point the ref to ${owner.entity}, or pick another distribution`
+            : `count ${setup.entity} per parent: count: { per: ${entity}, min: 1, max: 5 }`,
+          path: distAt,
+        },
+      );
+    }
+    const rows = setup.count(setup.entity);
+
+    if (tree) {
+      if (entity !== setup.entity) {
+        throw new PluginInputError(
+          `A tree is a self-reference: ${setup.entity}.${setup.field} must point to ${setup.entity}, not ${entity}`,
+          { hint: `to: ${setup.entity}.${field}`, path: at },
         );
-        index = (row) => perm.at(row.index % n, Math.floor(row.index / n));
-        distinct = true;
-        break;
       }
-      case "zipf": {
-        const s = zipfExponent(typeof distribution === "object" ? distribution.zipf : undefined);
-        const zipf = new ZipfSampler(n, s);
-        // Keyed by the parent only: every ref to this key agrees on who is popular.
-        const perm = new Permutation(n, hashKey(setup.seed, "ref:zipf", entity, field));
-        index = (row) => perm.at(zipf.sample(row.random) - 1);
-        break;
+      if (distribution !== undefined || distinctness || where) {
+        throw new PluginInputError(
+          "A tree ref takes no distribution, distinct or where: its shape decides the parents",
+          { hint: "remove distribution/distinct/where, or drop tree", path: ["tree"] },
+        );
       }
-      case "owner": {
-        if (owner?.entity !== entity) {
+      const parent = treeParent(rows, tree);
+      const index = (row: RowContext) => parent(row.index, row.random);
+      return {
+        ref: { entity, field, index },
+        cardinality: n,
+        nullable: true,
+        value: (row) => {
+          const j = index(row);
+          return Number.isNaN(j) ? null : setup.valueAt(entity, field, j);
+        },
+      };
+    }
+
+    // The distribution over m candidates; candidate k is parent row pick(k).
+    const build = (m: number, pick: (k: number) => number): (row: RowContext) => number => {
+      if (distinctness) {
+        if (!owner) {
           throw new PluginInputError(
-            `Cannot use distribution "owner" for a ref to ${entity}: ${
-              owner
-                ? `${setup.entity} rows belong to ${owner.entity}, not ${entity}`
-                : `${setup.entity} rows do not belong to parent rows`
-            }`,
+            `distinct: per_parent needs ${setup.entity} counted per parent rows`,
             {
-              hint: owner
-                ? `point the ref to ${owner.entity}, or pick another distribution`
-                : `count ${setup.entity} per parent: count: { per: ${entity}, min: 1, max: 5 }`,
-              path: distAt,
+              hint: `count ${setup.entity} per parent: count: { per: posts, min: 1, max: 5 }`,
+              path: ["distinct"],
             },
           );
         }
-        index = (row) => owner.parentOf(row.index);
-        break;
+        if (owner.entity === entity) {
+          throw new PluginInputError(
+            `distinct: per_parent on a ref to the owning parent ${entity} cannot differ within a parent`,
+            { hint: "put distinct: per_parent on the other ref (e.g. tag_id)", path: ["distinct"] },
+          );
+        }
+        if (distribution !== undefined) {
+          throw new PluginInputError(
+            "distinct: per_parent picks targets by a permutation; it takes no distribution",
+            { hint: "remove distribution", path: distAt },
+          );
+        }
+        const most = maxSiblings(owner, rows);
+        if (most > m) {
+          throw new PluginInputError(
+            `Cannot give each ${owner.entity} row distinct ${entity}: a ${owner.entity} row has up to ${most} ${setup.entity} rows but only ${m} ${entity} row${
+              m === 1 ? "" : "s"
+            }${where ? " match where" : ""} can be picked`,
+            {
+              hint: `lower the per-parent max to ${m}, or raise the count of ${entity}`,
+              path: ["distinct"],
+            },
+          );
+        }
+        const perParent = perParentPicker(
+          owner,
+          m,
+          hashKey(setup.seed, "ref:per_parent", setup.entity, setup.field, entity, field),
+        );
+        return (row) => pick(perParent(row.index));
       }
-      default:
-        throw new PluginInputError(`Unknown ref distribution "${name}"`, {
-          expected: `one of ${REF_DISTRIBUTIONS.join(", ")}, or { zipf: 1.1 }`,
-          hint: didYouMean(name, REF_DISTRIBUTIONS, "distributions"),
-          path: distAt,
+      switch (name) {
+        case "sequential":
+          return (row) => pick(row.index % m);
+        case "shuffle": {
+          // Keyed by the child field too: two refs to customers shuffle differently.
+          const perm = new Permutation(
+            m,
+            hashKey(setup.seed, "ref:shuffle", setup.entity, setup.field, entity, field),
+          );
+          return (row) => pick(perm.at(row.index % m, Math.floor(row.index / m)));
+        }
+        case "zipf": {
+          const s = zipfExponent(typeof distribution === "object" ? distribution.zipf : undefined);
+          const zipf = new ZipfSampler(m, s);
+          // Keyed by the parent only: every ref to this key agrees on who is popular.
+          const perm = new Permutation(m, hashKey(setup.seed, "ref:zipf", entity, field));
+          return (row) => pick(perm.at(zipf.sample(row.random) - 1));
+        }
+        case "owner":
+          return (row) => owner!.parentOf(row.index);
+        default:
+          return (row) => pick(row.random.int(0, m - 1));
+      }
+    };
+
+    let index: (row: RowContext) => number;
+    if (where) {
+      if (name === "owner") {
+        throw new PluginInputError("where cannot filter the owning parent", {
+          hint: "pick another distribution, or drop where",
+          path: ["where"],
         });
+      }
+      for (const f of Object.keys(where)) {
+        if (!info.fields.includes(f)) {
+          throw new PluginInputError(`Cannot filter ${entity} by "${f}": it has no such field`, {
+            hint: didYouMean(f, info.fields, "fields"),
+            path: ["where", f],
+          });
+        }
+      }
+      // Parent values are only readable once the run starts: find matches on first use.
+      let lazy: ((row: RowContext) => number) | undefined;
+      index = (row) => {
+        if (!lazy) {
+          const matches = matchingRows(n, where, (f, i) => setup.valueAt(entity, f, i));
+          if (matches.length === 0) {
+            throw new Error(
+              `No ${entity} row matches where ${
+                JSON.stringify(where)
+              } for ${setup.entity}.${setup.field}`,
+            );
+          }
+          lazy = build(matches.length, (k) => matches[k]!);
+        }
+        return lazy(row);
+      };
+    } else {
+      index = build(n, (k) => k);
     }
+    const distinct = !where && !distinctness &&
+      (name === "sequential" || name === "shuffle") && rows <= n;
     return {
       ref: { entity, field, index },
       cardinality: n,
-      ...(distinct && setup.count(setup.entity) <= n ? { distinct: true } : {}),
+      ...(distinct ? { distinct: true } : {}),
+      ...(distinctness
+        ? { perParent: "distinct" as const }
+        : name === "owner"
+        ? { perParent: "owner" as const }
+        : {}),
       value: (row) => setup.valueAt(entity, field, index(row)),
     };
   },

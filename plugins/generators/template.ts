@@ -145,6 +145,29 @@ function render(hole: Placeholder, row: RowContext): string {
 }
 
 /**
+ * Where a unique retry's number goes: right before the first `@` of the
+ * literal text (the end of an email's local part, so the domain stays
+ * intact), else right after the last placeholder.
+ *
+ * @param texts The literal pieces around the placeholders.
+ * @returns The literal piece and the offset in it.
+ * @example
+ * ```ts
+ * import { suffixSpot } from "./template.ts";
+ * suffixSpot(["", ".", "@", ""]); // { segment: 2, offset: 0 }
+ * suffixSpot(["user-", ""]); // { segment: 1, offset: 0 }
+ * ```
+ */
+export function suffixSpot(texts: readonly string[]): { segment: number; offset: number } {
+  // Only pieces after a placeholder: an @ before any placeholder is not a local part's end.
+  for (let k = 1; k < texts.length; k++) {
+    const at = texts[k]!.indexOf("@");
+    if (at >= 0) return { segment: k, offset: at };
+  }
+  return { segment: texts.length - 1, offset: 0 };
+}
+
+/**
  * Text made of other fields: emails, usernames, display names, addresses.
  *
  * - `{{field}}` is a field of the same row (hidden fields included);
@@ -156,9 +179,12 @@ function render(hole: Placeholder, row: RowContext): string {
  *
  * **Uniqueness**: a template has no randomness of its own, so when a
  * `unique: true` template collides, the kernel retries with `attempt` 1, 2…
- * and the template puts the number `attempt + 1` right after the text of its
- * last placeholder: `anna.smith@example.com`, then `anna.smith2@example.com`,
- * `anna.smith3@example.com`…
+ * and the template puts the number `attempt + 1` at the end of an email's
+ * local part (right before the first `@` that follows a placeholder, or the
+ * last `@` a placeholder rendered), else right after the text of its last
+ * placeholder: `anna.smith@example.com`,
+ * then `anna.smith2@example.com`, `anna.smith3@example.com`… even when the
+ * domain is itself a placeholder (`{{user}}@{{domain}}` → `anna2@yopmail.com`).
  *
  * @example In a scenario
  * ```yaml
@@ -192,17 +218,31 @@ export default definePlugin({
       const constant = texts[0]!;
       return { type: "string", cardinality: 1, value: () => constant };
     }
-    const last = n - 1;
+    const { segment, offset } = suffixSpot(texts);
+    const literalAt = texts.slice(1).some((t) => t.includes("@"));
     return {
       type: "string",
       uses,
       ...(lookups.length ? { lookups } : {}),
       value: (row) => {
-        let out = texts[0]!;
-        for (let i = 0; i < n; i++) {
-          out += render(holes[i]!, row);
-          if (i === last && row.attempt > 0) out += row.attempt + 1;
-          out += texts[i + 1]!;
+        const put = (k: number) => {
+          const t = texts[k]!;
+          return row.attempt > 0 && k === segment
+            ? t.slice(0, offset) + (row.attempt + 1) + t.slice(offset)
+            : t;
+        };
+        let out = put(0);
+        for (let i = 0; i < n; i++) out += render(holes[i]!, row) + put(i + 1);
+        if (row.attempt > 0 && !literalAt) {
+          // No literal @: keep a rendered email's domain intact (`{{email}}`).
+          const tail = texts[n]!.length;
+          const cut = out.lastIndexOf("@", out.length - tail - 1);
+          const end = out.length - tail;
+          const digits = String(row.attempt + 1);
+          if (cut >= 0) {
+            out = out.slice(0, end - digits.length) + out.slice(end);
+            out = out.slice(0, cut) + digits + out.slice(cut);
+          }
         }
         return out;
       },

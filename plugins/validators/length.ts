@@ -82,6 +82,7 @@ export default definePlugin({
   version: "1.0.0",
   description: "Strings (in code points) and lists have a length between min and max",
   options: lengthOptions,
+  maxLength: (options) => options.max,
   create(options, setup) {
     const field = ruleField(setup, "length");
     const min = options.min ?? 0;

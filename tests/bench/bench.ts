@@ -11,11 +11,16 @@
  * all of them); --scale adds four years, written and streamed, to show that
  * parent-row lookups keep memory flat.
  *
+ * Then the database sinks (tests/bench/sink_cases.ts): customers-10 into SQLite,
+ * PostgreSQL (COPY) and MariaDB, the servers from FABRICATE_TEST_PG and
+ * FABRICATE_TEST_MYSQL (cases skipped when unset); `--only sink` runs just them.
+ *
  * Figures are printed, never asserted.
  *
  * @module
  */
 import { parseArgs } from "node:util";
+import { SINK_CASES } from "./sink_cases.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -78,6 +83,8 @@ const cases = [
   "plugin-field-sandboxed",
   "plugin-format-in-process",
   "plugin-format-sandboxed",
+  // Straight into databases (skipped when the server's env var is unset).
+  ...Object.keys(SINK_CASES).filter((c) => SINK_CASES[c]!()),
 ].filter((c) => !values.only || c.includes(values.only));
 
 const fmt = (n: number) => n.toLocaleString("en-US");

@@ -12,6 +12,7 @@ import { World } from "../../core/engine.ts";
 import { entityBatches, entitySchemaOf } from "../../core/batches.ts";
 import type { Batch, FormatterPlugin, MaybeChunk } from "../../core/types.ts";
 import { base, en, Faker } from "@faker-js/faker";
+import { sinkCase } from "./sink_cases.ts";
 
 const [name, rowsArg, dir] = Deno.args;
 const rows = Number(rowsArg);
@@ -237,6 +238,11 @@ switch (name) {
     break;
   case "plugin-format-sandboxed":
     bytes = await viaPlugin("format", true);
+    break;
+  case "sink-sqlite":
+  case "sink-postgres":
+  case "sink-mariadb":
+    bytes = await sinkCase(name, rows, dir);
     break;
   case "erp-normal-ops":
     bytes = await erpGen(rows);

@@ -175,10 +175,15 @@ Deno.test("gen --dry-run prints the plan and writes nothing", async () => {
   await Deno.remove(cwd, { recursive: true });
 });
 
-Deno.test("gen --force replaces an existing output folder", async () => {
+Deno.test("gen --force replaces an earlier run's output folder", async () => {
   const cwd = await tempDir();
   await Deno.mkdir(`${cwd}/data`);
   await Deno.writeTextFile(`${cwd}/data/old.txt`, "old");
+  // --force replaces only fabricate output (a folder with its manifest.json).
+  await Deno.writeTextFile(
+    `${cwd}/data/manifest.json`,
+    JSON.stringify({ fabricate: "0.1.0", scenario: { name: "old" } }),
+  );
   const r = await runCli([
     "gen",
     "quickstart",
@@ -278,4 +283,29 @@ Deno.test("--help and --version answer on stdout", async () => {
   assert.match(genHelp.stdout, /--multiplier X/);
   const version = await runCli(["--version"]);
   assert.match(version.stdout, /^fabricate \d+\.\d+\.\d+/);
+});
+
+Deno.test("gen --dialect: writes SQL in that dialect; refuses a bad dialect or another format", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "fabricate-dialect-" });
+  const ok = await runCli(["gen", "quickstart", "--dialect", "mysql", "--out", `${dir}/o`, "-q"], {
+    cwd: dir,
+  });
+  assert.equal(ok.code, 0, ok.stderr);
+  const files = [...Deno.readDirSync(`${dir}/o`)].map((f) => f.name).filter((n) =>
+    n.endsWith(".sql")
+  );
+  assert.ok(files.length > 0);
+  const text = await Deno.readTextFile(`${dir}/o/${files[0]}`);
+  assert.match(text, /dialect mysql/);
+  const bad = await runCli(["gen", "quickstart", "--dialect", "oracle", "--out", `${dir}/b`], {
+    cwd: dir,
+  });
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /Unknown --dialect "oracle"/);
+  const other = await runCli(["gen", "quickstart", "--dialect", "sqlite", "-f", "csv"], {
+    cwd: dir,
+  });
+  assert.equal(other.code, 2);
+  assert.match(other.stderr, /--dialect applies to the sql format only/);
+  await Deno.remove(dir, { recursive: true });
 });

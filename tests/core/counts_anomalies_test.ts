@@ -171,14 +171,21 @@ entities:
   await Deno.remove(dir, { recursive: true });
 });
 
-Deno.test("--count cannot set a per-parent entity", async () => {
+Deno.test("--count sets a per-parent entity's total, within its per-parent range", async () => {
   const r = await runCli(["gen", "quickstart", "--count", "orders=5", "--dry-run"]);
   assert.equal(r.code, 0);
   const dir = await Deno.makeTempDir();
   await Deno.writeTextFile(`${dir}/s.json`, JSON.stringify(shop));
-  const bad = await runCli(["gen", "s.json", "--count", "branches=5", "--dry-run"], { cwd: dir });
+  const ok = await runCli(["gen", "s.json", "--count", "branches=5", "--dry-run"], { cwd: dir });
+  assert.equal(ok.code, 0, ok.stderr);
+  const bad = await runCli(["gen", "s.json", "--count", "branches=5000", "--dry-run"], {
+    cwd: dir,
+  });
   assert.equal(bad.code, 2);
-  assert.match(bad.stderr, /per companies row/);
+  assert.match(
+    bad.stderr,
+    /5000 branches rows cannot be spread over 400 companies rows with 0–3 each/,
+  );
   await Deno.remove(dir, { recursive: true });
 });
 

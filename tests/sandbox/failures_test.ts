@@ -51,7 +51,7 @@ Deno.test("a sandboxed generator that hangs is stopped after the time limit", as
   const stderr = await run({ v: { faulty: { mode: "hang", row: 21 } } }, ["--plugin-timeout", "1"]);
   assert.match(
     stderr,
-    /Plugin "faulty" failed in column\(\) for e\.v at row 20: did not answer within 1 s, so its worker was stopped/,
+    /Plugin "faulty" failed in column\(\) for e\.v at row 21: did not answer within 1 s, so its worker was stopped/,
   );
   assert.match(stderr, /--plugin-timeout/);
 });
@@ -60,7 +60,7 @@ Deno.test("a sandboxed plugin that stops its worker fails the run at once", asyn
   const stderr = await run({ v: { faulty: { mode: "exit", row: 2 } } });
   assert.match(
     stderr,
-    /Plugin "faulty" failed in column\(\) for e\.v at row 0: its worker stopped: the plugin called Deno\.exit\(3\)/,
+    /Plugin "faulty" failed in column\(\) for e\.v at row 2: its worker stopped: the plugin called Deno\.exit\(3\)/,
   );
 });
 

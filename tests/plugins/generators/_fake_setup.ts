@@ -73,6 +73,10 @@ export function ownerOf(entity: string, sizes: readonly number[]): OwnerInfo {
     parentOf: (i) => parent[i]!,
     positionOf: (i) => position[i]!,
     siblingsOf: (i) => sizes[parent[i]!]!,
+    rowsOf: (j) => {
+      const start = sizes.slice(0, j).reduce((a, b) => a + b, 0);
+      return [start, start + sizes[j]!];
+    },
   };
 }
 

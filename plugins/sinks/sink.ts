@@ -1,0 +1,50 @@
+/**
+ * What a database sink does. One implementation per dialect (sqlite.ts,
+ * postgres.ts, mysql.ts); the loader (load.ts) drives any of them the same
+ * way, so it knows no dialect beyond the SQL text helpers.
+ *
+ * @module
+ */
+import type { Batch, EntitySchema } from "../../core/types.ts";
+import type { SqlDialect } from "../_shared/sql_text.ts";
+
+/** Writes one table's rows, batch by batch. */
+export interface TableWriter {
+  /** Appends a batch (output columns, in schema order). */
+  write(batch: Batch): Promise<void>;
+  /** Flushes what is left; the rows are then in the (open) transaction. */
+  end(): Promise<void>;
+  /** Gives up after a failure, so the connection can roll back (never throws). */
+  abort?(): Promise<void>;
+}
+
+/** An open connection to a database target. */
+export interface Sink {
+  /** The dialect. */
+  readonly dialect: SqlDialect;
+  /** The schema to qualify table names with (PostgreSQL), if any. */
+  readonly schema: string | undefined;
+  /**
+   * True when CREATE TABLE takes part in a transaction (PostgreSQL, SQLite);
+   * false when it commits at once (MySQL/MariaDB).
+   */
+  readonly transactionalDdl: boolean;
+  /** Runs a statement that returns nothing. */
+  exec(sql: string): Promise<void>;
+  /** Runs a query and returns its rows as objects. */
+  query(sql: string): Promise<Record<string, unknown>[]>;
+  /** The names of the tables among `names` that exist in the target schema. */
+  existingTables(names: readonly string[]): Promise<string[]>;
+  /** Creates the target schema when missing (PostgreSQL). */
+  ensureSchema(): Promise<void>;
+  /** Starts the transaction. */
+  begin(): Promise<void>;
+  /** Commits it. */
+  commit(): Promise<void>;
+  /** Rolls it back (never throws). */
+  rollback(): Promise<void>;
+  /** Opens a writer for one table (created already). */
+  writer(entity: EntitySchema, table: string): Promise<TableWriter>;
+  /** Closes the connection (never throws). */
+  close(): Promise<void>;
+}

@@ -10,9 +10,10 @@
 import type { Random } from "../../core/random.ts";
 import us from "../_data/places_us.json" with { type: "json" };
 import eg from "../_data/places_eg.json" with { type: "json" };
+import fr from "../_data/places_fr.json" with { type: "json" };
 
 /**
- * One place: a city (US) or a district of a city (EG).
+ * One place: a city (US, FR) or a district of a city (EG).
  *
  * @example
  * ```ts
@@ -75,7 +76,7 @@ interface PlaceFile {
   readonly places: readonly (readonly (string | number)[])[];
 }
 
-const FILES: Readonly<Record<string, PlaceFile>> = { US: us, EG: eg };
+const FILES: Readonly<Record<string, PlaceFile>> = { US: us, EG: eg, FR: fr };
 
 /**
  * The countries with place data, sorted.
@@ -83,7 +84,7 @@ const FILES: Readonly<Record<string, PlaceFile>> = { US: us, EG: eg };
  * @example
  * ```ts
  * import { PLACE_COUNTRIES } from "./places.ts";
- * PLACE_COUNTRIES; // ["EG", "US"]
+ * PLACE_COUNTRIES; // ["EG", "FR", "US"]
  * ```
  */
 export const PLACE_COUNTRIES: readonly string[] = Object.keys(FILES).sort();
@@ -173,6 +174,9 @@ function buildTable(file: PlaceFile): PlaceTable {
  */
 export type PhoneStyle = "national" | "e164";
 
+/** Digits that may follow any French geographic zone digit. */
+const FR_SECOND = ["1", "2", "3", "4", "5", "7", "8"] as const;
+
 function digits(random: Random, n: number): string {
   let s = "";
   for (let i = 0; i < n; i++) s += random.int(0, 9);
@@ -184,7 +188,9 @@ function digits(random: Random, n: number): string {
  * numbering plan: NANP for the US (exchange 2–9XX, never N11:
  * `(212) 736-4821`), Egypt's plan (`02` plus 8 digits in Cairo and Giza,
  * `03` plus 7 in Alexandria, two-digit area codes plus 7 elsewhere:
- * `040 3456789`). `e164` writes `+12127364821`, `+20403456789`.
+ * `040 3456789`), France's (a zone digit 1–5 plus 8 digits, written in
+ * pairs: `01 23 45 67 89`). `e164` writes `+12127364821`, `+20403456789`,
+ * `+33123456789`.
  *
  * @param country The country (a key of the place data).
  * @param area The area code.
@@ -211,6 +217,13 @@ export function phoneNumber(
     if (exchange % 100 === 11) exchange++; // N11 codes are service numbers (411, 911)
     const line = digits(random, 4);
     return style === "e164" ? `+1${area}${exchange}${line}` : `(${area}) ${exchange}-${line}`;
+  }
+  if (country === "FR") {
+    // Geographic numbers 0Z AB PQ MC DU. The digit after the zone avoids
+    // 0 (not in zone 4), 6 (overseas in zone 2) and 9 (overseas in zone 5).
+    const subscriber = FR_SECOND[random.int(0, FR_SECOND.length - 1)] + digits(random, 7);
+    if (style === "e164") return `+33${area}${subscriber}`;
+    return `0${area} ${subscriber.replace(/(\d{2})(?=\d)/g, "$1 ")}`;
   }
   // Egypt: a subscriber number's first digit is never 0 or 1 (those start
   // prefixes); Banha's (13) starts with 2 or 3.

@@ -1,7 +1,7 @@
 /**
  * `place`: parts of a real place that belong together — city, state,
- * postal code, telephone area code, phone number, coordinates — for the US
- * and Egypt, from the data in `plugins/_data/`.
+ * postal code, telephone area code, phone number, coordinates — for the US,
+ * Egypt and France, from the data in `plugins/_data/`.
  *
  * @module
  */
@@ -106,7 +106,7 @@ export const placeOptions = z.object({
   ),
   /** How phone numbers are written. */
   phone_style: z.enum(["national", "e164"]).default("national").describe(
-    "For part phone: national ((212) 736-4821, 02 23456789; default) or e164 (+12127364821)",
+    "For part phone: national ((212) 736-4821, 02 23456789, 01 23 45 67 89; default) or e164 (+12127364821)",
   ),
 }).strict();
 
@@ -186,14 +186,16 @@ function distinctValues(part: PlacePart, table: PlaceTable, arabic: boolean): nu
  * a second address (billing and shipping).
  *
  * Parts: `city`, `district` (an area of the city: Nasr City, Smouha; null
- * in the US data), `state` (name; a governorate in Egypt), `state_code`
- * (NY; C, GZ, ALX), `postal_code` (US ZIP codes; Egyptian five-digit
- * codes), `area_code` (212; 2, 3, 40), `phone` (a fixed-line number in
+ * in the US and French data), `state` (name; a governorate in Egypt, a
+ * région in France), `state_code` (NY; C, GZ, ALX; IDF, ARA: ISO 3166-2
+ * without the country), `postal_code` (US ZIP codes; Egyptian and French
+ * five-digit codes), `area_code` (212; 2, 3, 40; the French zone digit
+ * 1–5), `phone` (a fixed-line number in
  * that area code, `phone_style` national or e164), `country_code`,
  * `latitude`, `longitude` (the place's centre). With a scenario or field
  * locale starting with `ar`, Egyptian names are in Arabic.
  *
- * `country` fixes the country (US, EG); `country_field` reads each row's
+ * `country` fixes the country (US, EG, FR); `country_field` reads each row's
  * country code from a field instead (`country`, or `customer_id.country`),
  * and a row whose country has no data gets null. Every field of a group
  * should name the same country or country field.
@@ -218,7 +220,7 @@ export default definePlugin({
   kind: "generator",
   version: "1.0.0",
   description:
-    "City, state, postal code, area code, phone or coordinates of one real place (US, EG), consistent across fields",
+    "City, state, postal code, area code, phone or coordinates of one real place (US, EG, FR), consistent across fields",
   options: placeOptions,
   create({ part, country, country_field, group, phone_style }, setup) {
     if (!(PLACE_PARTS as readonly string[]).includes(part)) {

@@ -36,6 +36,10 @@ const COMMANDS: Record<string, Command> = {
     summary: "What gen --to loaded into a database: db status | db cleanup",
     load: () => import("./db_command.ts"),
   },
+  init: {
+    summary: "Write a scenario from a schema: init --from-ddl schema.sql",
+    load: () => import("./init_command.ts"),
+  },
   schema: {
     summary: "Print the JSON Schema of scenario files",
     load: () => import("./schema_command.ts"),

@@ -1,0 +1,67 @@
+/**
+ * `fabricate init --from-ddl schema.sql`: writes a scenario from PostgreSQL DDL.
+ *
+ * @module
+ */
+import { UsageError } from "../core/errors.ts";
+import { flagsHelp, type FlagSpec, parseFlags } from "./parse_flags.ts";
+import { parseDdl } from "./init/parse_ddl.ts";
+import { writeScenario } from "./init/write_scenario.ts";
+
+const FLAGS: Record<string, FlagSpec> = {
+  "from-ddl": { type: "string", value: "FILE", help: "Read CREATE TABLE statements (PostgreSQL)" },
+  dialect: { type: "string", value: "D", help: "SQL dialect of the output: postgres (default), sqlite, mysql" },
+  count: { type: "string", value: "N", help: "Rows per table (default 100)" },
+  output: { type: "string", short: "o", value: "FILE", help: "Write here instead of stdout" },
+  help: { type: "boolean", short: "h", help: "Show this help" },
+};
+
+const HELP = `Usage: fabricate init --from-ddl schema.sql [options]
+
+Write a scenario that honours the column types, lengths, NOT NULL, keys,
+foreign keys and simple CHECKs of a schema.
+
+Options:
+${flagsHelp(FLAGS)}
+`;
+
+/**
+ * Runs `init`.
+ *
+ * @param args The arguments after `init`.
+ * @returns The exit code.
+ * @example
+ * ```ts ignore
+ * await initCommand(["--from-ddl", "schema.sql", "-o", "scenario.yaml"]);
+ * ```
+ */
+export default async function initCommand(args: string[]): Promise<number> {
+  const { values } = parseFlags(args, FLAGS);
+  if (values.help) {
+    console.log(HELP);
+    return 0;
+  }
+  const file = values["from-ddl"] as string | undefined;
+  if (!file) throw new UsageError("Missing --from-ddl <file>", "fabricate init --from-ddl schema.sql");
+  const dialect = (values.dialect as string | undefined) ?? "postgres";
+  if (!["postgres", "sqlite", "mysql"].includes(dialect)) {
+    throw new UsageError(`Unknown dialect "${dialect}"`, "use postgres, sqlite or mysql");
+  }
+  const count = Number(values.count ?? 100);
+  if (!Number.isInteger(count) || count < 1) {
+    throw new UsageError(`--count must be a positive integer`, "e.g. --count 500");
+  }
+  let text: string;
+  try {
+    text = await Deno.readTextFile(file);
+  } catch {
+    throw new UsageError(`Cannot read ${file}`, "give the path of a .sql file");
+  }
+  const tables = parseDdl(text, file);
+  if (tables.length === 0) throw new UsageError(`${file}: no CREATE TABLE found`, "check the file");
+  const name = file.replace(/^.*\//, "").replace(/\.sql$/, "");
+  const yaml = writeScenario(tables, { name, count, dialect });
+  if (values.output) await Deno.writeTextFile(values.output as string, yaml);
+  else console.log(yaml);
+  return 0;
+}

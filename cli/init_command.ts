@@ -10,7 +10,11 @@ import { writeScenario } from "./init/write_scenario.ts";
 
 const FLAGS: Record<string, FlagSpec> = {
   "from-ddl": { type: "string", value: "FILE", help: "Read CREATE TABLE statements (PostgreSQL)" },
-  dialect: { type: "string", value: "D", help: "SQL dialect of the output: postgres (default), sqlite, mysql" },
+  dialect: {
+    type: "string",
+    value: "D",
+    help: "SQL dialect of the output: postgres (default), sqlite, mysql",
+  },
   count: { type: "string", value: "N", help: "Rows per table (default 100)" },
   output: { type: "string", short: "o", value: "FILE", help: "Write here instead of stdout" },
   help: { type: "boolean", short: "h", help: "Show this help" },
@@ -42,7 +46,9 @@ export default async function initCommand(args: string[]): Promise<number> {
     return 0;
   }
   const file = values["from-ddl"] as string | undefined;
-  if (!file) throw new UsageError("Missing --from-ddl <file>", "fabricate init --from-ddl schema.sql");
+  if (!file) {
+    throw new UsageError("Missing --from-ddl <file>", "fabricate init --from-ddl schema.sql");
+  }
   const dialect = (values.dialect as string | undefined) ?? "postgres";
   if (!["postgres", "sqlite", "mysql"].includes(dialect)) {
     throw new UsageError(`Unknown dialect "${dialect}"`, "use postgres, sqlite or mysql");

@@ -166,8 +166,9 @@ export function parseDdl(sql: string, file: string): Table[] {
           table: k.foreignTable.name,
           refColumns: (k.foreignColumns ?? []).map((x: Node) => x.name),
         });
-      } else if (k.type === "check") readCheck(k.expr, t, `${t.name}${colName ? "." + colName : ""}`);
-      else if (k.type !== "null" && k.type !== "default") {
+      } else if (k.type === "check") {
+        readCheck(k.expr, t, `${t.name}${colName ? "." + colName : ""}`);
+      } else if (k.type !== "null" && k.type !== "default") {
         t.warnings.push(`${t.name}: ${k.type} constraint not supported`);
       }
     }

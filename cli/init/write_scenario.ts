@@ -94,7 +94,8 @@ export function writeScenario(
     else if (multi.length > 1) entity.unique = multi;
     for (const w of warnings) s += `  # WARNING: ${w}\n`;
     s += `  ${t.name}:\n` + stringify(entity, { lineWidth: 0 }).trimEnd().split("\n")
-      .map((l) => "    " + l).join("\n") + "\n";
+      .map((l) => "    " + l).join("\n") +
+      "\n";
   }
   s += `output:\n  format: sql\n  sql: { dialect: ${opts.dialect}, create_table: false }\n`;
   return s;

@@ -1,0 +1,128 @@
+/**
+ * `fabricate init --from-ddl`: a Chinook-style schema (10 tables, a composite
+ * key join table, a self-referencing employee tree, invoices and lines, CHECK,
+ * VARCHAR(n), NUMERIC) -> scenario -> data -> loaded into fresh PostgreSQL and
+ * SQLite databases created with the ORIGINAL DDL, every constraint on.
+ */
+import assert from "node:assert/strict";
+import { runCli } from "../_helpers/rows.ts";
+import { generate, needsEnv, needsProgram, run } from "../formatters/_roundtrip.ts";
+import { chooseGenerator } from "../../cli/init/choose_generator.ts";
+import type { Column } from "../../cli/init/parse_ddl.ts";
+
+const DDL = new URL("../fixtures/init/chinook.sql", import.meta.url).pathname;
+const sqlite = await needsProgram("sqlite3", "Debian package sqlite3");
+const pg = needsEnv("FABRICATE_TEST_PG", "a libpq connection string to a PostgreSQL server");
+const psql = await needsProgram("psql", "Debian package postgresql-client");
+
+async function scenarioFor(dialect: string): Promise<{ file: string; yaml: string }> {
+  const dir = await Deno.makeTempDir({ prefix: "fabricate-init-" });
+  const file = `${dir}/chinook.yaml`;
+  const r = await runCli(["init", "--from-ddl", DDL, "--dialect", dialect, "-o", file]);
+  assert.equal(r.code, 0, r.stderr);
+  return { file, yaml: await Deno.readTextFile(file) };
+}
+
+async function sqlOf(file: string, dialect: string): Promise<string> {
+  const dir = await generate(file, ["--dialect", dialect, "--layout", "single", "--seed", "3"]);
+  const f = [...Deno.readDirSync(dir)].find((x) => x.name.endsWith(".sql"))!;
+  return await Deno.readTextFile(`${dir}/${f.name}`);
+}
+
+Deno.test("init: the scenario keeps keys, refs, lengths, checks", async () => {
+  const { yaml } = await scenarioFor("postgres");
+  assert.match(yaml, /primary_key:\n\s+- playlist_id\n\s+- track_id/);
+  assert.match(yaml, /distinct: per_parent/);
+  assert.match(yaml, /to: employee.employee_id\n\s+tree:/);
+  assert.match(yaml, /values:\n\s+- draft\n\s+- paid\n\s+- void/);
+  assert.match(yaml, /truncate: 20/);
+  assert.ok(yaml.indexOf("  artist:") < yaml.indexOf("  album:"), "parents first");
+});
+
+Deno.test({
+  name: "init: round trip into PostgreSQL with the original DDL",
+  ignore: pg.ignore || psql.ignore,
+  async fn() {
+    psql.value();
+    const { file } = await scenarioFor("postgres");
+    const sql = await sqlOf(file, "postgres");
+    const schema = `fabricate_init_${crypto.randomUUID().slice(0, 8)}`;
+    const args = [pg.value(), "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1"];
+    const ddl = await Deno.readTextFile(DDL);
+    try {
+      await run("psql", args, {
+        stdin: `CREATE SCHEMA "${schema}"; SET search_path TO "${schema}";\n${ddl}\n${sql}`,
+      });
+      const n = await run("psql", [...args, "-c", `SELECT count(*) FROM "${schema}".playlist_track`]);
+      assert.ok(Number(n) > 0);
+      const e = await run("psql", [
+        ...args,
+        "-c",
+        `SELECT count(*) FROM "${schema}".employee WHERE reports_to IS NOT NULL`,
+      ]);
+      assert.ok(Number(e) > 0);
+    } finally {
+      await run("psql", [...args, "-c", `DROP SCHEMA IF EXISTS "${schema}" CASCADE`]);
+    }
+  },
+});
+
+Deno.test({
+  name: "init: round trip into SQLite (foreign_keys=ON) with the original DDL",
+  ignore: sqlite.ignore,
+  async fn() {
+    sqlite.value();
+    const { file } = await scenarioFor("sqlite");
+    const sql = await sqlOf(file, "sqlite");
+    const dir = await Deno.makeTempDir({ prefix: "fabricate-init-db-" });
+    const ddl = await Deno.readTextFile(DDL);
+    await run("sqlite3", ["-bail", `${dir}/t.db`], {
+      stdin: `PRAGMA foreign_keys = ON;\n${ddl}\n${sql}`,
+    });
+    assert.equal((await run("sqlite3", [`${dir}/t.db`, "PRAGMA foreign_key_check;"])).trim(), "");
+    await Deno.remove(dir, { recursive: true });
+  },
+});
+
+Deno.test("init: unparseable DDL exits 2 with line:column", async () => {
+  const dir = await Deno.makeTempDir();
+  await Deno.writeTextFile(`${dir}/bad.sql`, "CREATE TABLE a (id int);\nCREATE TABLE (x int);\n");
+  const r = await runCli(["init", "--from-ddl", `${dir}/bad.sql`]);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /bad\.sql:2:14/);
+});
+
+const col = (name: string, type: string, args: number[] = [], checks: Column["checks"] = []) => ({
+  name,
+  type,
+  args,
+  notNull: true,
+  checks,
+});
+
+Deno.test("init: name and type heuristics", () => {
+  assert.equal(chooseGenerator(col("email", "varchar", [60])).faker, "internet.email");
+  assert.deepEqual(chooseGenerator(col("email", "varchar", [60])).validate, {
+    length: { max: 60 },
+  });
+  assert.equal(chooseGenerator(col("first_name", "text")).faker, "person.firstName");
+  assert.ok(chooseGenerator(col("phone", "varchar", [24])).pattern);
+  assert.deepEqual(chooseGenerator(col("price", "numeric", [10, 2])).number, {
+    min: 0,
+    max: 500,
+    decimals: 2,
+  });
+  assert.deepEqual(
+    chooseGenerator(col("status", "text", [], [{ kind: "in", values: ["a", "b"] }])).choice,
+    { values: ["a", "b"] },
+  );
+  assert.deepEqual(
+    chooseGenerator(col("qty", "integer", [], [{ kind: "range", min: 1, max: 3 }])).integer,
+    { min: 1, max: 3 },
+  );
+  assert.ok(chooseGenerator(col("created_at", "timestamp")).datetime);
+  assert.deepEqual(chooseGenerator(col("cc", "char", [2])), {
+    pattern: "[A-Z]{2}",
+    validate: { length: { max: 2 } },
+  });
+});

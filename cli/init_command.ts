@@ -10,6 +10,11 @@ import { writeScenario } from "./init/write_scenario.ts";
 
 const FLAGS: Record<string, FlagSpec> = {
   "from-ddl": { type: "string", value: "FILE", help: "Read CREATE TABLE statements (PostgreSQL)" },
+  "from-db": {
+    type: "string",
+    value: "URL",
+    help: "Read a live PostgreSQL schema: postgres://user@host/db?schema=public",
+  },
   dialect: {
     type: "string",
     value: "D",
@@ -45,9 +50,13 @@ export default async function initCommand(args: string[]): Promise<number> {
     console.log(HELP);
     return 0;
   }
-  const file = values["from-ddl"] as string | undefined;
+  const url = values["from-db"] as string | undefined;
+  const file = (values["from-ddl"] as string | undefined) ?? url;
   if (!file) {
-    throw new UsageError("Missing --from-ddl <file>", "fabricate init --from-ddl schema.sql");
+    throw new UsageError(
+      "Missing --from-ddl <file> or --from-db <url>",
+      "fabricate init --from-ddl schema.sql",
+    );
   }
   const dialect = (values.dialect as string | undefined) ?? "postgres";
   if (!["postgres", "sqlite", "mysql"].includes(dialect)) {
@@ -58,14 +67,24 @@ export default async function initCommand(args: string[]): Promise<number> {
     throw new UsageError(`--count must be a positive integer`, "e.g. --count 500");
   }
   let text: string;
-  try {
-    text = await Deno.readTextFile(file);
-  } catch {
-    throw new UsageError(`Cannot read ${file}`, "give the path of a .sql file");
+  if (url) {
+    if (!/^postgres(ql)?:\/\//.test(url)) {
+      throw new UsageError(`Unsupported --from-db "${url}"`, "give a postgres:// URL");
+    }
+    const { ddlFromPostgres } = await import("./init/introspect_postgres.ts");
+    text = await ddlFromPostgres(url);
+  } else {
+    try {
+      text = await Deno.readTextFile(file);
+    } catch {
+      throw new UsageError(`Cannot read ${file}`, "give the path of a .sql file");
+    }
   }
   const tables = parseDdl(text, file);
   if (tables.length === 0) throw new UsageError(`${file}: no CREATE TABLE found`, "check the file");
-  const name = file.replace(/^.*\//, "").replace(/\.sql$/, "");
+  const name = url
+    ? new URL(url).pathname.slice(1) || "db"
+    : file.replace(/^.*\//, "").replace(/\.sql$/, "");
   const yaml = writeScenario(tables, { name, count, dialect });
   if (values.output) await Deno.writeTextFile(values.output as string, yaml);
   else console.log(yaml);

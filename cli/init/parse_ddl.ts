@@ -45,7 +45,14 @@ export interface Table {
 // deno-lint-ignore no-explicit-any
 type Node = any;
 
+/** Drops casts such as `(0)::numeric` that PostgreSQL adds to stored checks. */
+function strip(e: Node): Node {
+  while (e?.type === "cast") e = e.operand;
+  return e;
+}
+
 function num(e: Node): number | undefined {
+  e = strip(e);
   if (e?.type === "integer" || e?.type === "numeric") return Number(e.value);
   if (e?.type === "unary" && e.op === "-") {
     const v = num(e.operand);
@@ -55,18 +62,36 @@ function num(e: Node): number | undefined {
 }
 
 function lit(e: Node): string | number | undefined {
+  e = strip(e);
   if (e?.type === "string") return String(e.value);
   return num(e);
 }
 
 /** Reads a CHECK expression into column checks; unknown ones become warnings. */
 function readCheck(e: Node, t: Table, where: string): void {
+  e = strip(e);
+  // PostgreSQL stores `x IN (...)` as `x = ANY (ARRAY[...])`.
+  const any = strip(e?.right);
+  if (
+    e?.type === "binary" && e.op === "=" && any?.type === "call" && any.function?.name === "any"
+  ) {
+    const arr = strip(any.args?.[0]);
+    if (arr?.type === "array") {
+      e = {
+        type: "binary",
+        op: "IN",
+        left: e.left,
+        right: { type: "list", expressions: arr.expressions },
+      };
+    }
+  }
   if (e?.type === "binary" && (e.op === "AND")) {
     readCheck(e.left, t, where);
     readCheck(e.right, t, where);
     return;
   }
-  const col = (n: Node) => n?.type === "ref" ? t.columns.find((c) => c.name === n.name) : undefined;
+  const col = (n: Node) =>
+    (n = strip(n), n?.type === "ref") ? t.columns.find((c) => c.name === n.name) : undefined;
   if (e?.type === "ternary" && e.op === "BETWEEN" && col(e.value)) {
     const [lo, hi] = [num(e.lo), num(e.hi)];
     if (lo !== undefined && hi !== undefined) {

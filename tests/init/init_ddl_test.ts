@@ -53,7 +53,11 @@ Deno.test({
       await run("psql", args, {
         stdin: `CREATE SCHEMA "${schema}"; SET search_path TO "${schema}";\n${ddl}\n${sql}`,
       });
-      const n = await run("psql", [...args, "-c", `SELECT count(*) FROM "${schema}".playlist_track`]);
+      const n = await run("psql", [
+        ...args,
+        "-c",
+        `SELECT count(*) FROM "${schema}".playlist_track`,
+      ]);
       assert.ok(Number(n) > 0);
       const e = await run("psql", [
         ...args,
@@ -125,4 +129,47 @@ Deno.test("init: name and type heuristics", () => {
     pattern: "[A-Z]{2}",
     validate: { length: { max: 2 } },
   });
+});
+
+/** A postgres:// URL from the libpq key=value string of FABRICATE_TEST_PG. */
+function pgUrl(conninfo: string, schema: string): string {
+  const kv = Object.fromEntries(conninfo.trim().split(/\s+/).map((p) => p.split("=", 2)));
+  const auth = kv.user ? `${encodeURIComponent(kv.user)}@` : "";
+  return `postgres://${auth}${kv.host ?? "127.0.0.1"}:${kv.port ?? 5432}/${
+    kv.dbname ?? "postgres"
+  }?schema=${schema}`;
+}
+
+Deno.test({
+  name: "init --from-db: catalog -> scenario -> data -> second schema with the original DDL",
+  ignore: pg.ignore || psql.ignore,
+  async fn() {
+    psql.value();
+    const id = crypto.randomUUID().slice(0, 8);
+    const [source, target] = [`fabricate_init_src_${id}`, `fabricate_init_dst_${id}`];
+    const args = [pg.value(), "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1"];
+    const ddl = await Deno.readTextFile(DDL);
+    try {
+      await run("psql", args, {
+        stdin: `CREATE SCHEMA "${source}"; SET search_path TO "${source}";\n${ddl}`,
+      });
+      const dir = await Deno.makeTempDir({ prefix: "fabricate-init-" });
+      const file = `${dir}/db.yaml`;
+      const r = await runCli(["init", "--from-db", pgUrl(pg.value(), source), "-o", file]);
+      assert.equal(r.code, 0, r.stderr);
+      const yaml = await Deno.readTextFile(file);
+      assert.doesNotMatch(yaml, /WARNING/);
+      assert.match(yaml, /values:\n\s+- draft/);
+      const sql = await sqlOf(file, "postgres");
+      await run("psql", args, {
+        stdin: `CREATE SCHEMA "${target}"; SET search_path TO "${target}";\n${ddl}\n${sql}`,
+      });
+    } finally {
+      await run("psql", [
+        ...args,
+        "-c",
+        `DROP SCHEMA IF EXISTS "${source}" CASCADE; DROP SCHEMA IF EXISTS "${target}" CASCADE`,
+      ]);
+    }
+  },
 });

@@ -7,7 +7,13 @@
  * @module
  */
 import config from "../deno.json" with { type: "json" };
-import { compile, type CompiledFormat, type Plan, type PlanOptions } from "./compile.ts";
+import {
+  compile,
+  type CompiledEntity,
+  type CompiledFormat,
+  type Plan,
+  type PlanOptions,
+} from "./compile.ts";
 import { World } from "./engine.ts";
 import { FabricateError, PluginError, ScenarioError, UsageError } from "./errors.ts";
 import { loadScenario, locateAll } from "./load_scenario.ts";
@@ -302,7 +308,22 @@ async function run(
   }
 }
 
-function selectEntities(plan: Plan, only: string[] | undefined) {
+/**
+ * The entities a run writes: all of them, or those named by `--only` (an
+ * unknown name is a usage error with a did-you-mean).
+ *
+ * @param plan The compiled plan.
+ * @param only The names given to `--only`, if any.
+ * @returns The entities, in plan order.
+ * @example
+ * ```ts ignore
+ * selectEntities(plan, ["customers"]).map((e) => e.name); // ["customers"]
+ * ```
+ */
+export function selectEntities(
+  plan: Plan,
+  only: readonly string[] | undefined,
+): readonly CompiledEntity[] {
   if (!only?.length) return plan.entities;
   const names = plan.entities.map((e) => e.name);
   for (const name of only) {

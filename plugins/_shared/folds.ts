@@ -16,6 +16,38 @@ export const FOLDS = ["sum", "count", "min", "max", "avg"] as const;
 export type FoldName = (typeof FOLDS)[number];
 
 /**
+ * Which fold an options object names, exactly one of {@linkcode FOLDS}; for
+ * a zod `transform`, where the problem is reported on `ctx`.
+ *
+ * @param options The parsed options (`{ sum: "amount" }`).
+ * @param ctx The zod refinement context.
+ * @returns The fold, or undefined after reporting that none or several were named.
+ * @example
+ * ```ts
+ * import { z } from "zod";
+ * import { pickFold } from "./folds.ts";
+ * const schema = z.object({ sum: z.string().optional(), max: z.string().optional() })
+ *   .transform((o, ctx) => pickFold(o, ctx) ?? z.NEVER);
+ * schema.parse({ sum: "amount" }); // "sum"
+ * ```
+ */
+export function pickFold(
+  options: Partial<Record<FoldName, unknown>>,
+  ctx: { addIssue(issue: { code: "custom"; input: unknown; message: string }): void },
+): FoldName | undefined {
+  const given = FOLDS.filter((f) => options[f] !== undefined);
+  if (given.length === 1) return given[0]!;
+  ctx.addIssue({
+    code: "custom",
+    input: options,
+    message: given.length === 0
+      ? "Name one fold: sum, count, min, max or avg"
+      : `Name one fold, not ${given.join(" and ")}`,
+  });
+  return undefined;
+}
+
+/**
  * A running fold: feed values left to right, read the result at any point.
  * The same inputs in the same order always give the same bits, which is what
  * lets a row computed alone equal the row computed in sequence.

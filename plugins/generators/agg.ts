@@ -8,7 +8,7 @@ import { z } from "zod";
 import { definePlugin } from "../../core/define_plugin.ts";
 import { PluginInputError } from "../../core/errors.ts";
 import { didYouMean } from "../../core/did_you_mean.ts";
-import { Fold, type FoldName, FOLDS } from "../_shared/folds.ts";
+import { Fold, type FoldName, pickFold } from "../_shared/folds.ts";
 
 const target = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)?$/);
 
@@ -40,18 +40,8 @@ export const aggOptions = z.object({
     "The column type (default: integer for count, else number)",
   ),
 }).strict().transform((o, ctx) => {
-  const given = FOLDS.filter((f) => o[f] !== undefined);
-  if (given.length !== 1) {
-    ctx.addIssue({
-      code: "custom",
-      input: o,
-      message: given.length === 0
-        ? "Name one fold: sum, count, min, max or avg"
-        : `Name one fold, not ${given.join(" and ")}`,
-    });
-    return z.NEVER;
-  }
-  const fold = given[0]!;
+  const fold = pickFold(o, ctx);
+  if (fold === undefined) return z.NEVER;
   return { fold, target: o[fold]!, decimals: o.decimals, type: o.type };
 });
 

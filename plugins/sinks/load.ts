@@ -9,12 +9,17 @@
  *
  * @module
  */
-import type { CompiledEntity, Plan } from "../../core/compile.ts";
+import type { Plan } from "../../core/compile.ts";
 import { entityBatches, entitySchemaOf } from "../../core/batches.ts";
 import { World } from "../../core/engine.ts";
 import { FabricateError, PluginError, UsageError } from "../../core/errors.ts";
-import { didYouMean } from "../../core/did_you_mean.ts";
-import { prepare, type PrepareOptions, type ProgressListener, VERSION } from "../../core/gen.ts";
+import {
+  prepare,
+  type PrepareOptions,
+  type ProgressListener,
+  selectEntities,
+  VERSION,
+} from "../../core/gen.ts";
 import type { EntitySchema } from "../../core/types.ts";
 import { Validation, type ValidationSummary } from "../../core/validation.ts";
 import { createTableSql, tableName } from "../_shared/sql_ddl.ts";
@@ -293,20 +298,6 @@ async function undoDdl(sink: Sink, tables: string[], ledgerRow: boolean, runId: 
       }
     }
   } catch { /* best effort: the ledger still names what is left */ }
-}
-
-function selectEntities(plan: Plan, only: string[] | undefined): readonly CompiledEntity[] {
-  if (!only?.length) return plan.entities;
-  const names = plan.entities.map((e) => e.name);
-  for (const name of only) {
-    if (!plan.byName.has(name)) {
-      throw new UsageError(
-        `Unknown entity "${name}" in --only`,
-        didYouMean(name, names, "entities"),
-      );
-    }
-  }
-  return plan.entities.filter((e) => only.includes(e.name));
 }
 
 function withoutRefsOutside(schema: EntitySchema, names: Set<string>): EntitySchema {

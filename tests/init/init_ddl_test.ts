@@ -173,3 +173,72 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name: "init --from-db sqlite: PRAGMAs -> scenario -> data -> second file with the original DDL",
+  ignore: sqlite.ignore,
+  async fn() {
+    sqlite.value();
+    const dir = await Deno.makeTempDir({ prefix: "fabricate-init-sqlite-" });
+    const ddl = await Deno.readTextFile(DDL);
+    await run("sqlite3", ["-bail", `${dir}/source.db`], { stdin: ddl });
+    const r = await runCli([
+      "init",
+      "--from-db",
+      `sqlite:${dir}/source.db`,
+      "--dialect",
+      "sqlite",
+      "-o",
+      `${dir}/db.yaml`,
+    ]);
+    assert.equal(r.code, 0, r.stderr);
+    const yaml = await Deno.readTextFile(`${dir}/db.yaml`);
+    assert.doesNotMatch(yaml, /WARNING/);
+    // The same scenario as from the DDL itself, but for its name.
+    const fromDdl = (await scenarioFor("sqlite")).yaml;
+    assert.equal(yaml.replace(/^name: .*$/m, ""), fromDdl.replace(/^name: .*$/m, ""));
+    const sql = await sqlOf(`${dir}/db.yaml`, "sqlite");
+    await run("sqlite3", ["-bail", `${dir}/target.db`], {
+      stdin: `PRAGMA foreign_keys = ON;\n${ddl}\n${sql}`,
+    });
+    assert.equal(
+      (await run("sqlite3", [`${dir}/target.db`, "PRAGMA foreign_key_check;"])).trim(),
+      "",
+    );
+    assert.ok(
+      Number(await run("sqlite3", [`${dir}/target.db`, "SELECT count(*) FROM invoice_line"])) > 0,
+    );
+    await Deno.remove(dir, { recursive: true });
+  },
+});
+
+Deno.test({
+  name: "init --from-db sqlite: unique indexes, implicit FK targets, SQLite-only CHECKs warn",
+  ignore: sqlite.ignore,
+  async fn() {
+    sqlite.value();
+    const dir = await Deno.makeTempDir({ prefix: "fabricate-init-sqlite-" });
+    await run("sqlite3", ["-bail", `${dir}/s.db`], {
+      stdin: `CREATE TABLE shop (id INTEGER PRIMARY KEY, code TEXT NOT NULL);
+CREATE UNIQUE INDEX shop_code ON shop (code);
+CREATE TABLE item (
+  id INTEGER PRIMARY KEY,
+  shop INTEGER NOT NULL REFERENCES shop,
+  sku TEXT NOT NULL CHECK (sku GLOB '[A-Z]*'),
+  qty INT CHECK (qty BETWEEN 1 AND 9),
+  weird UNSIGNED BIG INT
+);`,
+    });
+    const r = await runCli(["init", "--from-db", `sqlite:${dir}/s.db`, "--dialect", "sqlite"]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^name: s$/m);
+    assert.match(r.stdout, /code:\n\s+pattern: .*\n\s+unique: true/);
+    assert.match(r.stdout, /ref: shop.id/);
+    assert.match(r.stdout, /WARNING: item: CHECK \(sku GLOB '\[A-Z\]\*'\) not understood/);
+    assert.match(r.stdout, /qty:\n\s+integer:\n\s+min: 1\n\s+max: 9/);
+    const missing = await runCli(["init", "--from-db", `sqlite:${dir}/nope.db`]);
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /nope\.db/);
+    await Deno.remove(dir, { recursive: true });
+  },
+});

@@ -14,6 +14,34 @@ const DDL = new URL("../fixtures/init/chinook.sql", import.meta.url).pathname;
 const sqlite = await needsProgram("sqlite3", "Debian package sqlite3");
 const pg = needsEnv("FABRICATE_TEST_PG", "a libpq connection string to a PostgreSQL server");
 const psql = await needsProgram("psql", "Debian package postgresql-client");
+const my = needsEnv(
+  "FABRICATE_TEST_MYSQL",
+  "mysql://user[:password]@host[:port] of a MariaDB or MySQL server",
+);
+const mariadb = await needsProgram("mariadb", "Debian package mariadb-client");
+
+/** Runs the mariadb client against FABRICATE_TEST_MYSQL (it stops at the first error). */
+async function mariadbRun(extra: string[], stdin?: string): Promise<string> {
+  const url = new URL(my.value());
+  const env: Record<string, string> = {};
+  if (url.password) env.MYSQL_PWD = decodeURIComponent(url.password);
+  const args = [
+    "--default-character-set=utf8mb4",
+    "--protocol=TCP",
+    "-h",
+    url.hostname,
+    "-P",
+    url.port || "3306",
+    "-u",
+    decodeURIComponent(url.username),
+    "--batch",
+    "--skip-column-names",
+  ];
+  return await run("mariadb", [...args, ...extra], {
+    ...(stdin !== undefined ? { stdin } : {}),
+    env,
+  });
+}
 
 async function scenarioFor(dialect: string): Promise<{ file: string; yaml: string }> {
   const dir = await Deno.makeTempDir({ prefix: "fabricate-init-" });
@@ -240,5 +268,46 @@ CREATE TABLE item (
     assert.equal(missing.code, 2);
     assert.match(missing.stderr, /nope\.db/);
     await Deno.remove(dir, { recursive: true });
+  },
+});
+
+Deno.test({
+  name: "init: round trip into MariaDB (strict, foreign keys and CHECKs on) with the original DDL",
+  ignore: my.ignore || mariadb.ignore,
+  async fn() {
+    mariadb.value();
+    const { file } = await scenarioFor("mysql");
+    const sql = await sqlOf(file, "mysql");
+    const db = `fabricate_init_${crypto.randomUUID().slice(0, 8)}`;
+    // The fixture is the portable subset: MariaDB reads the PostgreSQL DDL as is.
+    const ddl = await Deno.readTextFile(DDL);
+    try {
+      await mariadbRun(["-e", `CREATE DATABASE \`${db}\``]);
+      await mariadbRun(
+        [db],
+        `SET SESSION sql_mode = 'STRICT_ALL_TABLES';
+SET SESSION foreign_key_checks = 1;
+${ddl}
+${sql}`,
+      );
+      const info = (table: string) =>
+        mariadbRun([
+          "-e",
+          `SELECT count(*) FROM information_schema.${table}
+          WHERE CONSTRAINT_SCHEMA = '${db}'`,
+        ]);
+      assert.equal(Number(await info("REFERENTIAL_CONSTRAINTS")), 10, "every FK enforced");
+      assert.equal(Number(await info("CHECK_CONSTRAINTS")), 5, "every CHECK enforced");
+      const n = await mariadbRun([db, "-e", "SELECT count(*) FROM invoice_line"]);
+      assert.ok(Number(n) > 0);
+      const e = await mariadbRun([
+        db,
+        "-e",
+        "SELECT count(*) FROM employee WHERE reports_to IS NOT NULL",
+      ]);
+      assert.ok(Number(e) > 0);
+    } finally {
+      await mariadbRun(["-e", `DROP DATABASE IF EXISTS \`${db}\``]);
+    }
   },
 });

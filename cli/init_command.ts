@@ -13,7 +13,8 @@ const FLAGS: Record<string, FlagSpec> = {
   "from-db": {
     type: "string",
     value: "URL",
-    help: "Read a live schema: postgres://user@host/db?schema=public or sqlite:path.db",
+    help:
+      "Read a live schema: postgres://user@host/db?schema=public, mysql://user@host/db or sqlite:path.db",
   },
   dialect: {
     type: "string",
@@ -98,5 +99,12 @@ async function readTables(url: string | undefined, file: string): Promise<Table[
     const { ddlFromPostgres } = await import("./init/introspect_postgres.ts");
     return parseDdl(await ddlFromPostgres(url), url);
   }
-  throw new UsageError(`Unsupported --from-db "${url}"`, "give a postgres:// or sqlite: URL");
+  if (/^(mysql|mariadb):\/\//.test(url)) {
+    const { tablesFromMysql } = await import("./init/introspect_mysql.ts");
+    return await tablesFromMysql(url);
+  }
+  throw new UsageError(
+    `Unsupported --from-db "${url}"`,
+    "give a postgres://, mysql:// or sqlite: URL",
+  );
 }

@@ -316,7 +316,7 @@ ${sql}`,
 
 /** Entity blocks of a scenario, sorted (the order of siblings may differ). */
 const blocks = (yaml: string) =>
-  yaml.slice(yaml.indexOf("entities:"), yaml.indexOf("\noutput:")).split(/\n(?=  \w)/).sort();
+  yaml.slice(yaml.indexOf("entities:"), yaml.indexOf("\noutput:")).split(/\n(?= {2}\w)/).sort();
 
 Deno.test({
   name: "init --from-db mysql: information_schema -> scenario -> data -> second database",

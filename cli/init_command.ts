@@ -1,5 +1,6 @@
 /**
- * `fabricate init --from-ddl schema.sql`: writes a scenario from PostgreSQL DDL.
+ * `fabricate init --from-ddl schema.sql` / `--from-db URL`: writes a scenario from
+ * PostgreSQL DDL or a live PostgreSQL, MySQL/MariaDB or SQLite schema.
  *
  * @module
  */
@@ -26,7 +27,7 @@ const FLAGS: Record<string, FlagSpec> = {
   help: { type: "boolean", short: "h", help: "Show this help" },
 };
 
-const HELP = `Usage: fabricate init --from-ddl schema.sql [options]
+const HELP = `Usage: fabricate init --from-ddl schema.sql | --from-db URL [options]
 
 Write a scenario that honours the column types, lengths, NOT NULL, keys,
 foreign keys and simple CHECKs of a schema.

@@ -11,9 +11,10 @@ import type { Random } from "../../core/random.ts";
 import us from "../_data/places_us.json" with { type: "json" };
 import eg from "../_data/places_eg.json" with { type: "json" };
 import fr from "../_data/places_fr.json" with { type: "json" };
+import inData from "../_data/places_in.json" with { type: "json" };
 
 /**
- * One place: a city (US, FR) or a district of a city (EG).
+ * One place: a city (US, FR, IN) or a district of a city (EG).
  *
  * @example
  * ```ts
@@ -76,7 +77,7 @@ interface PlaceFile {
   readonly places: readonly (readonly (string | number)[])[];
 }
 
-const FILES: Readonly<Record<string, PlaceFile>> = { US: us, EG: eg, FR: fr };
+const FILES: Readonly<Record<string, PlaceFile>> = { US: us, EG: eg, FR: fr, IN: inData };
 
 /**
  * The countries with place data, sorted.
@@ -84,7 +85,7 @@ const FILES: Readonly<Record<string, PlaceFile>> = { US: us, EG: eg, FR: fr };
  * @example
  * ```ts
  * import { PLACE_COUNTRIES } from "./places.ts";
- * PLACE_COUNTRIES; // ["EG", "FR", "US"]
+ * PLACE_COUNTRIES; // ["EG", "FR", "IN", "US"]
  * ```
  */
 export const PLACE_COUNTRIES: readonly string[] = Object.keys(FILES).sort();
@@ -189,8 +190,10 @@ function digits(random: Random, n: number): string {
  * `(212) 736-4821`), Egypt's plan (`02` plus 8 digits in Cairo and Giza,
  * `03` plus 7 in Alexandria, two-digit area codes plus 7 elsewhere:
  * `040 3456789`), France's (a zone digit 1–5 plus 8 digits, written in
- * pairs: `01 23 45 67 89`). `e164` writes `+12127364821`, `+20403456789`,
- * `+33123456789`.
+ * pairs: `01 23 45 67 89`), India's (a trunk 0, the STD code and a
+ * subscriber number starting with 2, ten digits in all after the 0:
+ * `022 2345 6789`, `0261 234 5678`). `e164` writes `+12127364821`,
+ * `+20403456789`, `+33123456789`, `+912223456789`.
  *
  * @param country The country (a key of the place data).
  * @param area The area code.
@@ -224,6 +227,16 @@ export function phoneNumber(
     const subscriber = FR_SECOND[random.int(0, FR_SECOND.length - 1)] + digits(random, 7);
     if (style === "e164") return `+33${area}${subscriber}`;
     return `0${area} ${subscriber.replace(/(\d{2})(?=\d)/g, "$1 ")}`;
+  }
+  if (country === "IN") {
+    // STD code plus subscriber number make ten digits; subscriber numbers
+    // starting with 2 (the incumbent operators' fixed lines) are valid fixed
+    // lines after every STD code in libphonenumber's metadata.
+    const subscriber = "2" + digits(random, 9 - area.length);
+    if (style === "e164") return `+91${area}${subscriber}`;
+    // libphonenumber's national layout: 0XX XXXX XXXX, 0XXX XXX XXXX.
+    const split = area.length === 2 ? 4 : 3;
+    return `0${area} ${subscriber.slice(0, split)} ${subscriber.slice(split)}`;
   }
   // Egypt: a subscriber number's first digit is never 0 or 1 (those start
   // prefixes); Banha's (13) starts with 2 or 3.

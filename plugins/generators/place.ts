@@ -186,16 +186,17 @@ function distinctValues(part: PlacePart, table: PlaceTable, arabic: boolean): nu
  * a second address (billing and shipping).
  *
  * Parts: `city`, `district` (an area of the city: Nasr City, Smouha; null
- * in the US and French data), `state` (name; a governorate in Egypt, a
+ * in the US, French and Indian data), `state` (name; a governorate in Egypt, a
  * région in France), `state_code` (NY; C, GZ, ALX; IDF, ARA: ISO 3166-2
- * without the country), `postal_code` (US ZIP codes; Egyptian and French
- * five-digit codes), `area_code` (212; 2, 3, 40; the French zone digit
- * 1–5), `phone` (a fixed-line number in
+ * without the country; MH, KA in India), `postal_code` (US ZIP codes;
+ * Egyptian and French five-digit codes; Indian six-digit PIN codes),
+ * `area_code` (212; 2, 3, 40; the French zone digit 1–5; the Indian STD
+ * code without its 0: 22, 80, 261), `phone` (a fixed-line number in
  * that area code, `phone_style` national or e164), `country_code`,
  * `latitude`, `longitude` (the place's centre). With a scenario or field
  * locale starting with `ar`, Egyptian names are in Arabic.
  *
- * `country` fixes the country (US, EG, FR); `country_field` reads each row's
+ * `country` fixes the country (US, EG, FR, IN); `country_field` reads each row's
  * country code from a field instead (`country`, or `customer_id.country`),
  * and a row whose country has no data gets null. Every field of a group
  * should name the same country or country field.
@@ -220,7 +221,7 @@ export default definePlugin({
   kind: "generator",
   version: "1.0.0",
   description:
-    "City, state, postal code, area code, phone or coordinates of one real place (US, EG, FR), consistent across fields",
+    "City, state, postal code, area code, phone or coordinates of one real place (US, EG, FR, IN), consistent across fields",
   options: placeOptions,
   create({ part, country, country_field, group, phone_style }, setup) {
     if (!(PLACE_PARTS as readonly string[]).includes(part)) {

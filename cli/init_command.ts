@@ -1,11 +1,12 @@
 /**
- * `fabricate init --from-ddl schema.sql`: writes a scenario from PostgreSQL DDL.
+ * `fabricate init --from-ddl schema.sql` / `--from-db URL`: writes a scenario from
+ * PostgreSQL DDL or a live PostgreSQL, MySQL/MariaDB or SQLite schema.
  *
  * @module
  */
 import { UsageError } from "../core/errors.ts";
 import { flagsHelp, type FlagSpec, parseFlags } from "./parse_flags.ts";
-import { parseDdl } from "./init/parse_ddl.ts";
+import { parseDdl, type Table } from "./init/parse_ddl.ts";
 import { writeScenario } from "./init/write_scenario.ts";
 
 const FLAGS: Record<string, FlagSpec> = {
@@ -13,7 +14,8 @@ const FLAGS: Record<string, FlagSpec> = {
   "from-db": {
     type: "string",
     value: "URL",
-    help: "Read a live PostgreSQL schema: postgres://user@host/db?schema=public",
+    help:
+      "Read a live schema: postgres://user@host/db?schema=public, mysql://user@host/db or sqlite:path.db",
   },
   dialect: {
     type: "string",
@@ -25,7 +27,7 @@ const FLAGS: Record<string, FlagSpec> = {
   help: { type: "boolean", short: "h", help: "Show this help" },
 };
 
-const HELP = `Usage: fabricate init --from-ddl schema.sql [options]
+const HELP = `Usage: fabricate init --from-ddl schema.sql | --from-db URL [options]
 
 Write a scenario that honours the column types, lengths, NOT NULL, keys,
 foreign keys and simple CHECKs of a schema.
@@ -66,27 +68,44 @@ export default async function initCommand(args: string[]): Promise<number> {
   if (!Number.isInteger(count) || count < 1) {
     throw new UsageError(`--count must be a positive integer`, "e.g. --count 500");
   }
-  let text: string;
-  if (url) {
-    if (!/^postgres(ql)?:\/\//.test(url)) {
-      throw new UsageError(`Unsupported --from-db "${url}"`, "give a postgres:// URL");
-    }
-    const { ddlFromPostgres } = await import("./init/introspect_postgres.ts");
-    text = await ddlFromPostgres(url);
-  } else {
-    try {
-      text = await Deno.readTextFile(file);
-    } catch {
-      throw new UsageError(`Cannot read ${file}`, "give the path of a .sql file");
-    }
-  }
-  const tables = parseDdl(text, file);
+  const tables = await readTables(url, file);
   if (tables.length === 0) throw new UsageError(`${file}: no CREATE TABLE found`, "check the file");
   const name = url
-    ? new URL(url).pathname.slice(1) || "db"
+    ? (/^(sqlite|file):/.test(url)
+      ? url.replace(/^.*[\/:]/, "").replace(/\.(db|sqlite3?)$/, "")
+      : new URL(url).pathname.slice(1)) || "db"
     : file.replace(/^.*\//, "").replace(/\.sql$/, "");
   const yaml = writeScenario(tables, { name, count, dialect });
   if (values.output) await Deno.writeTextFile(values.output as string, yaml);
   else console.log(yaml);
   return 0;
+}
+
+/** The tables of a DDL file or a live database URL. */
+async function readTables(url: string | undefined, file: string): Promise<Table[]> {
+  if (!url) {
+    let text: string;
+    try {
+      text = await Deno.readTextFile(file);
+    } catch {
+      throw new UsageError(`Cannot read ${file}`, "give the path of a .sql file");
+    }
+    return parseDdl(text, file);
+  }
+  if (/^(sqlite|file):/.test(url)) {
+    const { tablesFromSqlite } = await import("./init/introspect_sqlite.ts");
+    return tablesFromSqlite(url);
+  }
+  if (/^postgres(ql)?:\/\//.test(url)) {
+    const { ddlFromPostgres } = await import("./init/introspect_postgres.ts");
+    return parseDdl(await ddlFromPostgres(url), url);
+  }
+  if (/^(mysql|mariadb):\/\//.test(url)) {
+    const { tablesFromMysql } = await import("./init/introspect_mysql.ts");
+    return await tablesFromMysql(url);
+  }
+  throw new UsageError(
+    `Unsupported --from-db "${url}"`,
+    "give a postgres://, mysql:// or sqlite: URL",
+  );
 }

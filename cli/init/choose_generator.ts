@@ -72,6 +72,9 @@ export function chooseGenerator(c: Column): FieldSpec {
   if (t === "date") return { date: { from: "2020-01-01", to: "2024-12-31" } };
   if (/^timestamp/.test(t)) return { datetime: { from: "2020-01-01", to: "2024-12-31" } };
   if (t === "uuid") return { uuid: {} };
+  // Valid JSON text (a json column rejects words) and a time of day.
+  if (/^jsonb?$/.test(t)) return { pattern: '\\{"n": [1-9]\\d{0,3}\\}' };
+  if (/^time( |$)/.test(t)) return { pattern: "([01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d" };
   const max = /char/.test(t) ? c.args[0] : undefined;
   let spec: FieldSpec = { faker: "lorem.words" };
   for (const [re, s] of NAMED) {

@@ -31,6 +31,7 @@
  *
  * @module
  */
+import { writePlacesFile } from "./places_file.ts";
 
 /** How many cities to keep. */
 const KEEP = 150;
@@ -154,22 +155,7 @@ async function main(root: string): Promise<void> {
       String(a[0]).localeCompare(String(b[0]))
     ),
   );
-  const file = {
-    country: "FR",
-    columns: [
-      "city",
-      "state_code",
-      "population",
-      "latitude",
-      "longitude",
-      "postal_codes",
-      "area_codes",
-    ],
-    states,
-    places: rows,
-  };
-  const out = new URL("./places_fr.json", import.meta.url);
-  await Deno.writeTextFile(out, JSON.stringify(file) + "\n");
+  await writePlacesFile("FR", states, rows);
   console.log(`places_fr.json: ${rows.length} cities`);
 }
 

@@ -40,6 +40,7 @@
  */
 
 import { bsonStrings } from "./bson_strings.ts";
+import { writePlacesFile } from "./places_file.ts";
 
 /** GeoNames admin1 code (as in IN.txt) → ISO 3166-2:IN code and name. */
 const STATES: Readonly<Record<string, readonly [string, string]>> = {
@@ -216,24 +217,7 @@ async function main(root: string): Promise<void> {
       [code, name],
     ) => [code, { name }]).sort((a, b) => String(a[0]).localeCompare(String(b[0]))),
   );
-  const file = {
-    country: "IN",
-    columns: [
-      "city",
-      "state_code",
-      "population",
-      "latitude",
-      "longitude",
-      "postal_codes",
-      "area_codes",
-    ],
-    states,
-    places: rows,
-  };
-  await Deno.writeTextFile(
-    new URL("./places_in.json", import.meta.url),
-    JSON.stringify(file) + "\n",
-  );
+  await writePlacesFile("IN", states, rows);
   console.log(`places_in.json: ${rows.length} cities, ${used.size} PIN codes`);
 }
 

@@ -43,6 +43,7 @@
 
 import { bsonStrings } from "./bson_strings.ts";
 import { localFirstDigit } from "../_shared/phone_jp.ts";
+import { writePlacesFile } from "./places_file.ts";
 
 /** ISO 3166-2:JP prefecture codes (Japan Post's prefecture numbers) → name. */
 const PREFECTURES: readonly string[] = [
@@ -255,24 +256,7 @@ async function main(root: string): Promise<void> {
     PREFECTURES.map((name, i) => [String(i + 1).padStart(2, "0"), { name }])
       .filter(([code]) => usedPrefectures.has(code as string)),
   );
-  const file = {
-    country: "JP",
-    columns: [
-      "city",
-      "state_code",
-      "population",
-      "latitude",
-      "longitude",
-      "postal_codes",
-      "area_codes",
-    ],
-    states,
-    places: rows,
-  };
-  await Deno.writeTextFile(
-    new URL("./places_jp.json", import.meta.url),
-    JSON.stringify(file) + "\n",
-  );
+  await writePlacesFile("JP", states, rows);
   console.log(`places_jp.json: ${rows.length} cities, ${used.size} postal codes`);
 }
 

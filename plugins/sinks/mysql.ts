@@ -9,7 +9,7 @@
 import mysql from "mysql2/promise";
 import type { Batch, EntitySchema } from "../../core/types.ts";
 import { sqlIdentifier, sqlLiteral } from "../_shared/sql_text.ts";
-import type { Sink, TableWriter } from "./sink.ts";
+import { type Sink, type TableWriter, transactionHooks } from "./sink.ts";
 import type { DatabaseTarget } from "./target.ts";
 
 /** Characters of INSERT text per statement (well under max_allowed_packet). */
@@ -41,7 +41,6 @@ export async function openMysql(target: DatabaseTarget): Promise<Sink> {
   await conn.query(
     "SET SESSION sql_mode = 'STRICT_ALL_TABLES,NO_ZERO_DATE,NO_ENGINE_SUBSTITUTION', time_zone = '+00:00'",
   );
-  let open = false;
   return {
     dialect: "mysql",
     schema: undefined,
@@ -61,21 +60,7 @@ export async function openMysql(target: DatabaseTarget): Promise<Sink> {
       return names.filter((n) => found.has(n));
     },
     ensureSchema: () => Promise.resolve(),
-    async begin() {
-      await conn.query("START TRANSACTION");
-      open = true;
-    },
-    async commit() {
-      await conn.query("COMMIT");
-      open = false;
-    },
-    async rollback() {
-      if (!open) return;
-      open = false;
-      try {
-        await conn.query("ROLLBACK");
-      } catch { /* the connection is gone: the server rolls back */ }
-    },
+    ...transactionHooks((sql) => conn.query(sql), "START TRANSACTION"),
     writer: (entity, table) => Promise.resolve(insertWriter(conn, entity, table)),
     async close() {
       try {

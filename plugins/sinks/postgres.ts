@@ -9,7 +9,7 @@ import postgres from "postgres";
 import type { Batch, EntitySchema } from "../../core/types.ts";
 import { sqlIdentifier, sqlString } from "../_shared/sql_text.ts";
 import { copyEncoder } from "./encode.ts";
-import type { Sink, TableWriter } from "./sink.ts";
+import { type Sink, type TableWriter, transactionHooks } from "./sink.ts";
 import type { DatabaseTarget } from "./target.ts";
 
 /** Bytes of COPY text gathered before a write to the socket. */
@@ -50,7 +50,6 @@ export async function openPostgres(target: DatabaseTarget): Promise<Sink> {
     throw e;
   }
   const schema = target.schema!;
-  let open = false;
   return {
     dialect: "postgres",
     schema,
@@ -73,21 +72,7 @@ export async function openPostgres(target: DatabaseTarget): Promise<Sink> {
     async ensureSchema() {
       await sql.unsafe(`CREATE SCHEMA IF NOT EXISTS ${sqlIdentifier(schema, "postgres")}`);
     },
-    async begin() {
-      await sql.unsafe("BEGIN");
-      open = true;
-    },
-    async commit() {
-      await sql.unsafe("COMMIT");
-      open = false;
-    },
-    async rollback() {
-      if (!open) return;
-      open = false;
-      try {
-        await sql.unsafe("ROLLBACK");
-      } catch { /* the connection is gone: the server rolls back */ }
-    },
+    ...transactionHooks((text) => sql.unsafe(text)),
     writer: (entity, table) => copyWriter(sql, entity, table),
     close,
   };

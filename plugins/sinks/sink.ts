@@ -48,3 +48,46 @@ export interface Sink {
   /** Closes the connection (never throws). */
   close(): Promise<void>;
 }
+
+/**
+ * A sink's `begin`, `commit` and `rollback` over a function that runs one
+ * SQL statement. `rollback` does nothing outside a transaction and never
+ * throws: when the connection is gone, the server has rolled back already.
+ *
+ * @param exec Runs one statement.
+ * @param beginSql The statement that starts a transaction.
+ * @returns The three hooks, to spread into a {@linkcode Sink}.
+ * @example
+ * ```ts
+ * import { transactionHooks } from "./sink.ts";
+ * const said: string[] = [];
+ * const tx = transactionHooks((sql) => said.push(sql));
+ * await tx.begin();
+ * await tx.rollback();
+ * await tx.rollback();
+ * said; // ["BEGIN", "ROLLBACK"]
+ * ```
+ */
+export function transactionHooks(
+  exec: (sql: string) => unknown,
+  beginSql = "BEGIN",
+): Pick<Sink, "begin" | "commit" | "rollback"> {
+  let open = false;
+  return {
+    async begin() {
+      await exec(beginSql);
+      open = true;
+    },
+    async commit() {
+      await exec("COMMIT");
+      open = false;
+    },
+    async rollback() {
+      if (!open) return;
+      open = false;
+      try {
+        await exec("ROLLBACK");
+      } catch { /* the connection is gone: the server rolls back */ }
+    },
+  };
+}

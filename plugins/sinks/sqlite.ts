@@ -8,7 +8,7 @@ import { DatabaseSync, type StatementSync } from "node:sqlite";
 import type { Batch, EntitySchema } from "../../core/types.ts";
 import { sqlIdentifier } from "../_shared/sql_text.ts";
 import { sqliteEncoder, type SqliteValue } from "./encode.ts";
-import type { Sink, TableWriter } from "./sink.ts";
+import { type Sink, type TableWriter, transactionHooks } from "./sink.ts";
 
 /** Rows per prepared INSERT (SQLite allows 32766 parameters). */
 const ROWS_PER_STATEMENT = 64;
@@ -26,7 +26,6 @@ const ROWS_PER_STATEMENT = 64;
 export function openSqlite(file: string): Sink {
   const db = new DatabaseSync(file);
   db.exec("PRAGMA foreign_keys = ON");
-  let open = false;
   return {
     dialect: "sqlite",
     schema: undefined,
@@ -44,25 +43,7 @@ export function openSqlite(file: string): Sink {
       return Promise.resolve(names.filter((n) => found.includes(n)));
     },
     ensureSchema: () => Promise.resolve(),
-    begin() {
-      db.exec("BEGIN");
-      open = true;
-      return Promise.resolve();
-    },
-    commit() {
-      db.exec("COMMIT");
-      open = false;
-      return Promise.resolve();
-    },
-    rollback() {
-      if (open) {
-        try {
-          db.exec("ROLLBACK");
-        } catch { /* already rolled back */ }
-      }
-      open = false;
-      return Promise.resolve();
-    },
+    ...transactionHooks((sql) => db.exec(sql)),
     writer(entity, table) {
       return Promise.resolve(sqliteWriter(db, entity, table));
     },

@@ -27,6 +27,7 @@ import {
   scenarioWith,
   schemasOf,
 } from "./_roundtrip.ts";
+import { mariadbArgs } from "../_helpers/mariadb.ts";
 
 const TRICKY = fixture("tricky_values.yaml");
 const FAMILY = fixture("family_refs.yaml");
@@ -327,20 +328,7 @@ Deno.test({
 // ---------------------------------------------------------------- MariaDB / MySQL
 
 function mysqlArgs(): { args: string[]; env: Record<string, string> } {
-  const url = new URL(my.value());
-  const args = [
-    "--default-character-set=utf8mb4",
-    "--protocol=TCP",
-    "-h",
-    url.hostname,
-    "-P",
-    url.port || "3306",
-    "-u",
-    decodeURIComponent(url.username),
-  ];
-  const env: Record<string, string> = {};
-  if (url.password) env.MYSQL_PWD = decodeURIComponent(url.password);
-  return { args, env };
+  return mariadbArgs(my.value());
 }
 
 async function mysqlRun(extra: string[], stdin?: string): Promise<string> {

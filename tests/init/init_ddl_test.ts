@@ -9,6 +9,7 @@ import { runCli } from "../_helpers/rows.ts";
 import { generate, needsEnv, needsProgram, run } from "../formatters/_roundtrip.ts";
 import { chooseGenerator } from "../../cli/init/choose_generator.ts";
 import type { Column } from "../../cli/init/parse_ddl.ts";
+import { mariadbArgs } from "../_helpers/mariadb.ts";
 
 const DDL = new URL("../fixtures/init/chinook.sql", import.meta.url).pathname;
 const sqlite = await needsProgram("sqlite3", "Debian package sqlite3");
@@ -22,21 +23,8 @@ const mariadb = await needsProgram("mariadb", "Debian package mariadb-client");
 
 /** Runs the mariadb client against FABRICATE_TEST_MYSQL (it stops at the first error). */
 async function mariadbRun(extra: string[], stdin?: string): Promise<string> {
-  const url = new URL(my.value());
-  const env: Record<string, string> = {};
-  if (url.password) env.MYSQL_PWD = decodeURIComponent(url.password);
-  const args = [
-    "--default-character-set=utf8mb4",
-    "--protocol=TCP",
-    "-h",
-    url.hostname,
-    "-P",
-    url.port || "3306",
-    "-u",
-    decodeURIComponent(url.username),
-    "--batch",
-    "--skip-column-names",
-  ];
+  const { args: conn, env } = mariadbArgs(my.value());
+  const args = [...conn, "--batch", "--skip-column-names"];
   return await run("mariadb", [...args, ...extra], {
     ...(stdin !== undefined ? { stdin } : {}),
     env,

@@ -10,6 +10,7 @@
  */
 import assert from "node:assert/strict";
 import { generate, needsEnv, needsProgram, run } from "../formatters/_roundtrip.ts";
+import { mariadbArgs } from "../_helpers/mariadb.ts";
 
 const INDEX = new URL("../../scenarios/index.json", import.meta.url);
 const SCENARIOS: string[] = JSON.parse(await Deno.readTextFile(INDEX)).scenarios;
@@ -113,22 +114,8 @@ for (const scenario of SCENARIOS) {
     ignore: my.ignore || mariadb.ignore,
     async fn() {
       mariadb.value();
-      const url = new URL(my.value());
-      const args = [
-        "--default-character-set=utf8mb4",
-        "--protocol=TCP",
-        "-h",
-        url.hostname,
-        "-P",
-        url.port || "3306",
-        "-u",
-        decodeURIComponent(url.username),
-        "--batch",
-        "--raw",
-        "--skip-column-names",
-      ];
-      const env: Record<string, string> = {};
-      if (url.password) env.MYSQL_PWD = decodeURIComponent(url.password);
+      const { args: conn, env } = mariadbArgs(my.value());
+      const args = [...conn, "--batch", "--raw", "--skip-column-names"];
       const db = freshName();
       const o = await output(scenario, "mysql", ["--seed", "11"]);
       try {

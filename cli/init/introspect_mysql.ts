@@ -53,7 +53,10 @@ function pgTypeOf(c: Row): { type: string; checks: string[] } {
   const type = (() => {
     switch (dt) {
       case "tinyint":
-        return /^tinyint\(1\)/.test(ct) ? "boolean" : "smallint";
+        if (/^tinyint\(1\)/.test(ct)) return "boolean";
+        // The generators' default range (1..1000) does not fit a TINYINT.
+        checks.push(/unsigned/.test(ct) ? `${name} <= 255` : `${name} BETWEEN -128 AND 127`);
+        return "smallint";
       case "smallint":
       case "mediumint":
         return "smallint";

@@ -149,7 +149,8 @@ export function parseDdl(
     statements = parse(sql, { locationTracking: true });
   } catch (e) {
     const m = /line (\d+) col (\d+)/.exec(String(e));
-    const first = String((e as Error).message ?? e).split("\n").find((l) => /Unexpected/.test(l));
+    const first = String((e as Error).message ?? e).split("\n").find((l) => /Unexpected/.test(l))
+      ?.replace(/\. (Instead|I did not).*$/, "");
     let [line, col] = [Number(m?.[1] ?? 1), Number(m?.[2] ?? 1)];
     if (opts.locate) [line, col] = opts.locate(line, col);
     throw new UsageError(

@@ -43,11 +43,15 @@ export function parseSqliteDdl(sql: string, file: string): Table[] {
       try {
         db.exec(text);
       } catch (e) {
-        const message = String((e as Error).message ?? e);
-        // SQLite names the token it stopped at: `near "FOO": syntax error`.
+        const full = String((e as Error).message ?? e);
+        // node:sqlite adds "in <statement> at offset N" (SQLite's error offset).
+        const offset = /\sat offset (\d+)$/.exec(full)?.[1];
+        const message = full.replace(/\s+in [\s\S]*\sat offset \d+$/, "");
         const near = /near "(.*)"/.exec(message)?.[1];
-        const at = st.find((t) => near !== undefined && t.text === near) ?? st[0]!;
-        const [line, col] = lineCol(sql, at.start);
+        const at = offset !== undefined
+          ? st[0]!.start + Number(offset)
+          : (st.find((t) => t.text === near) ?? st[0]!).start;
+        const [line, col] = lineCol(sql, at);
         throw new UsageError(
           `${file}:${line}:${col}: the DDL does not load into SQLite: ${message}`,
           "init reads CREATE TABLE statements of PostgreSQL, MySQL/MariaDB or SQLite " +

@@ -35,7 +35,7 @@ export function detectDialect(sql: string): Dialect {
       .test(sql)
   ) return "sqlite";
   if (
-    /`|\bAUTO_INCREMENT\b|\bENGINE\s*=|\bUNSIGNED\b|\bENUM\s*\(|\/\*!\d{5}|\bLOCK\s+TABLES\b|\bDEFAULT\s+CHARSET\b|^\s*(UNIQUE\s+|FULLTEXT\s+)?KEY\s/im
+    /`|\bAUTO_INCREMENT\b|\bENGINE\s*=|\bUNSIGNED\b|\bENUM\s*\(|\/\*!\d{5}|\bLOCK\s+TABLES\b|\bDEFAULT\s+CHARSET\b|(^|,)\s*(UNIQUE\s+|FULLTEXT\s+|SPATIAL\s+)?(KEY|INDEX)\s+[\w"]+\s*\(/im
       .test(sql)
   ) return "mysql";
   return "postgres";

@@ -24,7 +24,7 @@ function stringValue(t: Token): string {
   const body = t.text.replace(/^[^']*'/, "").slice(0, -1);
   return body.replace(
     /\\(.)|''/g,
-    (m, c: string | undefined) =>
+    (_m, c: string | undefined) =>
       c === undefined ? "'" : ({ n: "\n", t: "\t", r: "\r", "0": "\0" } as Record<string, string>)[
         c
       ] ?? c,

@@ -234,6 +234,7 @@ function rewriteTable(
       else warn(`${table}: CHECK (${body}) not understood, not enforced by the generators`);
     } else {
       const parts = column(d, table, warn);
+      if (!parts.length) continue;
       emit(parts[0]!.text, parts[0]!.src);
       out.push(...parts.slice(1));
     }
@@ -242,7 +243,7 @@ function rewriteTable(
   return out;
 }
 
-/** One column definition as PostgreSQL text, in pieces mapped to their source. */
+/** One column definition as PostgreSQL text, in pieces mapped to their source (none: left out). */
 function column(d: Token[], table: string, warn: (w: string) => void): Chunk[] {
   const name = unquote(d[0]!);
   let i = 1;
@@ -327,9 +328,9 @@ function column(d: Token[], table: string, warn: (w: string) => void): Chunk[] {
       else if (parses(body)) checks.push(body);
       else warn(`${table}.${name}: CHECK (${body}) not understood, not enforced by the generators`);
     } else if (w === "GENERATED" || w === "AS") {
-      warn(`${table}.${name}: generated column, remove it from the scenario`);
-      while (i < d.length && d[i]!.text !== "(") i++;
-      if (i < d.length) i = closeOf(d, i);
+      // The server computes it and refuses a value: it is no column of the data.
+      warn(`${table}.${name}: generated column, left out`);
+      return [];
     } else if (["VIRTUAL", "STORED", "PERSISTENT", "ALWAYS"].includes(w)) continue;
     else part(expr([t]), t);
   }

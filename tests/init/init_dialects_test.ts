@@ -325,3 +325,45 @@ PRAGMA writable_schema = ON;
   assert.match(r.stdout, /^ {2}t:$/m);
   assert.deepEqual([...Deno.readDirSync(tmp)], [], "nothing written by the DDL");
 });
+
+Deno.test({
+  name: "init: MySQL generated columns are left out; SET, BIT(1), YEAR, DEFAULT (expr) load",
+  ignore: my.ignore || mariadb.ignore,
+  async fn() {
+    mariadb.value();
+    const ddl = `CREATE TABLE \`p\` (
+  \`id\` int NOT NULL AUTO_INCREMENT,
+  \`price\` decimal(8,2) NOT NULL,
+  \`qty\` int NOT NULL,
+  \`total\` decimal(10,2) GENERATED ALWAYS AS (\`price\` * \`qty\`) STORED,
+  \`kind\` set('a','b') DEFAULT NULL,
+  \`flag\` bit(1) NOT NULL DEFAULT b'0',
+  \`made\` year(4) DEFAULT NULL,
+  \`uid\` char(36) NOT NULL DEFAULT (uuid()),
+  PRIMARY KEY (\`id\`)
+) ENGINE=InnoDB;`;
+    const tmp = await Deno.makeTempDir({ prefix: "fabricate-initddl-" });
+    await Deno.writeTextFile(`${tmp}/p.sql`, ddl);
+    const { file, yaml } = await init(["--from-ddl", `${tmp}/p.sql`]);
+    assert.match(yaml, /# WARNING: p\.total: generated column, left out/);
+    assert.doesNotMatch(yaml, /^\s+total:/m);
+    assert.match(yaml, /kind:\n\s+choice:\n\s+values:\n\s+- a\n\s+- b/);
+    assert.match(yaml, /flag:\n\s+boolean:/);
+    assert.match(yaml, /made:\n\s+integer:\n\s+min: 1901\n\s+max: 2155/);
+    const db = `initddl_${crypto.randomUUID().slice(0, 8)}`;
+    try {
+      await mariadbRun(["-e", `CREATE DATABASE \`${db}\``]);
+      await mariadbRun([db], ddl);
+      await mariadbRun([db], `SET SESSION sql_mode = 'STRICT_ALL_TABLES';\n${await sqlOf(file)}`);
+      assert.equal(await mariadbRun([db, "-e", "SELECT count(*) FROM p"]), `${COUNT}\n`);
+      // The live schema says the same.
+      const url = new URL(my.value());
+      url.pathname = `/${db}`;
+      const live = await init(["--from-db", url.href]);
+      assert.match(live.yaml, /# WARNING: p\.total: generated column, left out/);
+      assert.doesNotMatch(live.yaml, /^\s+total:/m);
+    } finally {
+      await mariadbRun(["-e", `DROP DATABASE IF EXISTS \`${db}\``]);
+    }
+  },
+});

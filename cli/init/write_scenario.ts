@@ -32,7 +32,7 @@ function lookupType(c: Column | undefined): string {
   if (/^(numeric|decimal|real|double|float)/.test(t)) return "number";
   if (/^bool/.test(t)) return "boolean";
   if (t === "date") return "date";
-  if (/^timestamp/.test(t)) return "datetime";
+  if (/^(timestamp|datetime)/.test(t)) return "datetime";
   return "string";
 }
 

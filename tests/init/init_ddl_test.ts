@@ -141,6 +141,8 @@ Deno.test("init: name and type heuristics", () => {
     { min: 1, max: 3 },
   );
   assert.ok(chooseGenerator(col("created_at", "timestamp")).datetime);
+  assert.ok(chooseGenerator(col("shipped_at", "datetime")).datetime, "SQLite's DATETIME");
+  assert.deepEqual(chooseGenerator(col("level", "tinyint")).integer, { min: 1, max: 127 });
   assert.ok(chooseGenerator(col("doc", "jsonb")).pattern);
   assert.ok(chooseGenerator(col("opens", "time")).pattern);
   assert.deepEqual(chooseGenerator(col("cc", "char", [2])), {

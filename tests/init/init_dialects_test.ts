@@ -176,6 +176,7 @@ Deno.test("init: a sqlite .schema keeps affinity types, checks, keys, the tree a
   assert.match(yaml, /customer_id:\n\s+ref: customer\.id/, "REFERENCES customer → its key");
   assert.match(yaml, /parent_id:\n\s+ref:\n\s+to: category\.id\n\s+tree:/);
   assert.match(yaml, /qty:\n\s+integer:\n\s+min: 1/);
+  assert.match(yaml, /shipped_at:\n\s+datetime:/, "DATETIME");
   assert.match(yaml, LINES);
   assert.match(yaml, COMPOSITE);
 });

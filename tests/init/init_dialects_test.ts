@@ -154,6 +154,31 @@ Deno.test({
         `SET SESSION sql_mode = 'STRICT_ALL_TABLES';\n${await sqlOf(file)}`,
       );
       assert.equal(await mariadbRun([target, "-e", ORPHANS]), "0\n");
+      // A real mariadb-dump --no-data of it (with a trigger, a procedure and a view) reads the same.
+      await mariadbRun(
+        [source],
+        `DELIMITER ;;
+CREATE TRIGGER orders_bi BEFORE INSERT ON orders FOR EACH ROW BEGIN
+  IF NEW.total < 0 THEN SET NEW.total = 0; END IF;
+END;;
+CREATE PROCEDURE touch_all() BEGIN
+  CREATE TEMPORARY TABLE IF NOT EXISTS tmp_x (a int);
+  UPDATE orders SET total = total;
+END;;
+DELIMITER ;
+CREATE VIEW big_orders AS SELECT * FROM orders WHERE total > 100;`,
+      );
+      const { args: conn, env } = mariadbArgs(my.value());
+      const dump = await run(
+        "mariadb-dump",
+        [...conn, "--no-data", "--routines", "--triggers", source],
+        { env },
+      );
+      assert.match(dump, /DELIMITER ;;/);
+      const tmp = await Deno.makeTempDir({ prefix: "fabricate-initddl-" });
+      await Deno.writeTextFile(`${tmp}/dump.sql`, dump);
+      const fromDump = await init(["--from-ddl", `${tmp}/dump.sql`]);
+      assert.deepEqual(blocks(fromDump.yaml), blocks(yaml));
     } finally {
       await mariadbRun([
         "-e",
@@ -205,6 +230,12 @@ Deno.test({
     // --from-db on the loaded database gives the same scenario, but for its name.
     const fromDb = await init(["--from-db", `sqlite:${tmp}/t.db`]);
     assert.equal(fromDb.yaml.replace(/^name: .*$/m, ""), yaml.replace(/^name: .*$/m, ""));
+    // So does a real `sqlite3 t.db .schema` of it (sqlite_sequence included).
+    const schema = await run("sqlite3", [`${tmp}/t.db`, ".schema"]);
+    assert.match(schema, /CREATE TABLE sqlite_sequence/);
+    await Deno.writeTextFile(`${tmp}/schema.sql`, schema);
+    const fromSchema = await init(["--from-ddl", `${tmp}/schema.sql`]);
+    assert.equal(fromSchema.yaml.replace(/^name: .*$/m, ""), yaml.replace(/^name: .*$/m, ""));
     await Deno.remove(tmp, { recursive: true });
   },
 });

@@ -205,7 +205,7 @@ export function parseDdl(
         });
       } else if (k.type === "check") {
         readCheck(k.expr, t, `${t.name}${colName ? "." + colName : ""}`);
-      } else if (k.type !== "null" && k.type !== "default") {
+      } else if (!["null", "default", "add generated"].includes(k.type)) {
         t.warnings.push(`${t.name}: ${k.type} constraint not supported`);
       }
     }

@@ -243,6 +243,16 @@ function rewriteTable(
   return out;
 }
 
+/** After `GENERATED`: the index past `ALWAYS|BY DEFAULT AS IDENTITY`, or 0. */
+function identityAt(d: Token[], i: number): number {
+  for (let j = i; j < d.length && j < i + 4; j++) {
+    const w = up(d[j]);
+    if (w === "IDENTITY") return j + 1;
+    if (!["ALWAYS", "BY", "DEFAULT", "AS"].includes(w)) return 0;
+  }
+  return 0;
+}
+
 /** One column definition as PostgreSQL text, in pieces mapped to their source (none: left out). */
 function column(d: Token[], table: string, warn: (w: string) => void): Chunk[] {
   const name = unquote(d[0]!);
@@ -327,6 +337,10 @@ function column(d: Token[], table: string, warn: (w: string) => void): Chunk[] {
       if (/^json_valid\s*\("[^"]+"\)$/i.test(body)) json = true;
       else if (parses(body)) checks.push(body);
       else warn(`${table}.${name}: CHECK (${body}) not understood, not enforced by the generators`);
+    } else if (w === "GENERATED" && identityAt(d, i)) {
+      // PostgreSQL's GENERATED … AS IDENTITY (…): a key like AUTO_INCREMENT.
+      i = identityAt(d, i);
+      if (d[i]?.text === "(") i = closeOf(d, i);
     } else if (w === "GENERATED" || w === "AS") {
       // The server computes it and refuses a value: it is no column of the data.
       warn(`${table}.${name}: generated column, left out`);

@@ -8,6 +8,7 @@ import { UsageError } from "../../core/errors.ts";
 import { parseDdl, type Table } from "./parse_ddl.ts";
 import { parseMysqlDdl } from "./parse_mysql_ddl.ts";
 import { parseSqliteDdl } from "./parse_sqlite_ddl.ts";
+import { tokenize } from "./sql_statements.ts";
 
 /** The SQL dialects init reads. */
 export type Dialect = "postgres" | "mysql" | "sqlite";
@@ -30,12 +31,16 @@ export const DIALECTS: readonly Dialect[] = ["postgres", "mysql", "sqlite"];
  * ```
  */
 export function detectDialect(sql: string): Dialect {
+  if (/\/\*!\d{5}/.test(sql)) return "mysql";
+  // Strings and comments say nothing about the dialect (a COMMENT may hold a backtick).
+  sql = tokenize(sql, { brackets: true })
+    .map((t) => t.kind === "string" ? "''" : t.kind === "comment" ? " " : t.text).join("");
   if (
     /\bAUTOINCREMENT\b|\bWITHOUT\s+ROWID\b|\bsqlite_sequence\b|\)\s*STRICT\s*;|^\s*CREATE\s+TABLE\s+(IF\s+NOT\s+EXISTS\s+)?\[/im
       .test(sql)
   ) return "sqlite";
   if (
-    /`|\bAUTO_INCREMENT\b|\bENGINE\s*=|\bUNSIGNED\b|\bENUM\s*\(|\/\*!\d{5}|\bLOCK\s+TABLES\b|\bDEFAULT\s+CHARSET\b|(^|,)\s*(UNIQUE\s+|FULLTEXT\s+|SPATIAL\s+)?(KEY|INDEX)\s+[\w"]+\s*\(/im
+    /`|\bAUTO_INCREMENT\b|\bENGINE\s*=|\bUNSIGNED\b|\bENUM\s*\(|\bLOCK\s+TABLES\b|\bDEFAULT\s+CHARSET\b|(^|,)\s*(UNIQUE\s+|FULLTEXT\s+|SPATIAL\s+)?(KEY|INDEX)\s+[\w"]+\s*\(/im
       .test(sql)
   ) return "mysql";
   return "postgres";

@@ -183,7 +183,8 @@ function rewriteTable(
   if (open < 0) return undefined;
   const head = st.slice(tableAt, open).filter((t) => !["IF", "NOT", "EXISTS"].includes(up(t)));
   const nameTok = head[head.length - 1];
-  if (!nameTok) return undefined;
+  // CREATE TABLE … LIKE t / … AS SELECT: no columns of its own to read.
+  if (!nameTok || head.some((t) => ["LIKE", "AS", "SELECT"].includes(up(t)))) return undefined;
   const table = unquote(nameTok);
   const warn = (w: string) => {
     if (!warnings.has(table)) warnings.set(table, []);

@@ -307,6 +307,7 @@ export async function compile(
         registry,
         seedKey,
         referenceDate,
+        baseUrl: loaded.baseUrl,
         infos,
         services,
         model: model ?? { count: 0 },
@@ -453,6 +454,7 @@ interface EntityContext {
   registry: Registry;
   seedKey: number;
   referenceDate: Date;
+  baseUrl: URL;
   infos: Map<string, EntityInfo>;
   services: PlanServices;
   model: CountModel;
@@ -805,6 +807,7 @@ async function compileField(
     locale,
     seed: ctx.seedKey,
     referenceDate: ctx.referenceDate,
+    scenarioUrl: ctx.baseUrl,
     entities: ctx.infos,
     count: (e) => ctx.services.count(e),
     valueAt: (e, f, i) => ctx.services.valueAt(e, f, i),

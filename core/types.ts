@@ -108,6 +108,12 @@ export interface GeneratorSetup {
   readonly seed: number;
   /** The reference date: "now" for relative dates, ages and faker. */
   readonly referenceDate: Date;
+  /**
+   * The URL of the scenario file being run (for an inline scenario, the
+   * working folder): data files a field names (`choice: { file: … }`)
+   * resolve against its folder. Set for in-process plugins only.
+   */
+  readonly scenarioUrl?: URL;
   /** Every entity of the scenario, by name. */
   readonly entities: ReadonlyMap<string, EntityInfo>;
   /** The row count of an entity (after `--count` and `--multiplier`). */

@@ -32,15 +32,22 @@ export const lookupOptions = z.union([
     field: reference.describe(
       "The parent's field through a ref field (customer_id.country), or a field of this row",
     ),
+    /** A key of the field's value, when it is an object (a row picked from a data file). */
+    key: z.string().min(1).optional().describe(
+      "Take this key of the field's value, an object: a column of a row picked from a data file",
+    ),
     /** The column type. */
     type: z.enum(TYPES).default("string").describe(
       "The column type of the copied values (default string)",
     ),
   }).strict(),
 ]).transform((o) =>
-  typeof o === "string"
-    ? { field: o, type: "string" as FieldType, path: [] as DocPath }
-    : { field: o.field, type: o.type as FieldType, path: ["field"] as DocPath }
+  typeof o === "string" ? { field: o, type: "string" as FieldType, path: [] as DocPath } : {
+    field: o.field,
+    type: o.type as FieldType,
+    path: ["field"] as DocPath,
+    ...(o.key === undefined ? {} : { key: o.key }),
+  }
 );
 
 /**
@@ -52,6 +59,11 @@ export const lookupOptions = z.union([
  * text, so formatters declare the right column (`type: number` for a
  * price). A field of the same row may be named too (a plain copy).
  *
+ * With `key`, the field's value is an object and that key of it is taken:
+ * several columns of one row picked from a data file
+ * (`choice: { file: cities.csv }`, see docs/data-files.md). A missing key
+ * gives null.
+ *
  * @example In a scenario
  * ```yaml
  * orders:
@@ -62,6 +74,10 @@ export const lookupOptions = z.union([
  *   fields:
  *     product_id:  { ref: products.id }
  *     unit_price:  { lookup: { field: product_id.price, type: number } }
+ * people:
+ *   fields:
+ *     city:  { choice: { file: cities.csv, weight: population }, hidden: true }
+ *     state: { lookup: { field: city, key: state } }
  * ```
  */
 export default definePlugin({
@@ -70,9 +86,29 @@ export default definePlugin({
   version: "1.0.0",
   description: "The value of a field of the referenced parent row: customer_id.country",
   options: lookupOptions,
-  create({ field, type, path }, setup) {
+  create(options, setup) {
+    const { field, type, path } = options;
     const source = fieldRef(field, setup, path);
     const read = source.read;
-    return { type, nullable: true, ...fieldUsage([source]), value: read };
+    const key = "key" in options ? options.key : undefined;
+    if (key === undefined) return { type, nullable: true, ...fieldUsage([source]), value: read };
+    return {
+      type,
+      nullable: true,
+      ...fieldUsage([source]),
+      value: (row) => {
+        const v = read(row);
+        if (v === null || v === undefined) return null;
+        if (typeof v !== "object" || Array.isArray(v)) {
+          throw new Error(
+            `"${field}" is ${
+              JSON.stringify(v)?.slice(0, 60)
+            }, not an object to take "${key}" from ` +
+              `(hint: key reads a row picked whole: { choice: { file: …, no value } })`,
+          );
+        }
+        return (v as Record<string, unknown>)[key] ?? null;
+      },
+    };
   },
 });

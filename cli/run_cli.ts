@@ -40,6 +40,10 @@ const COMMANDS: Record<string, Command> = {
     summary: "Write a scenario from a schema: init --from-ddl schema.sql",
     load: () => import("./init_command.ts"),
   },
+  mask: {
+    summary: "Mask CSV/JSONL files by column rules, deterministically: mask rules.yaml --out dir",
+    load: () => import("./mask_command.ts"),
+  },
   schema: {
     summary: "Print the JSON Schema of scenario files",
     load: () => import("./schema_command.ts"),

@@ -8,6 +8,7 @@
 import { basename, dirname, resolve } from "node:path";
 import { FabricateError, UsageError } from "../core/errors.ts";
 import { readFailure } from "../core/input_limits.ts";
+import { didYouMean } from "../core/did_you_mean.ts";
 import { flagsHelp, type FlagSpec, parseFlags } from "./parse_flags.ts";
 import { type MaskRules, parseMaskRules, rulesError } from "./mask/rules.ts";
 import { maskerFor } from "./mask/maskers.ts";
@@ -172,8 +173,8 @@ async function readText(path: string, shown: string): Promise<string> {
 /** Resolves every input, checks columns against rules, builds the maskers. */
 async function planFiles(rules: MaskRules, folder: string, key: string): Promise<FilePlan[]> {
   const issues: ScenarioIssue[] = [];
-  const issue = (path: (string | number)[], message: string, hint?: string) =>
-    issues.push({ ...rules.locate(path), path, message, ...(hint ? { hint } : {}) });
+  const issue = (path: (string | number)[], message: string, hint?: string, atKey = false) =>
+    issues.push({ ...rules.locate(path, atKey), path, message, ...(hint ? { hint } : {}) });
   const plans: FilePlan[] = [];
   const names = new Map<string, string>();
   for (const [shown, columns] of rules.files) {
@@ -229,7 +230,8 @@ async function planFiles(rules: MaskRules, folder: string, key: string): Promise
           issue(
             ["files", shown, c],
             `"${shown}" has no column "${c}"`,
-            `its columns: ${header.join(", ")}`,
+            didYouMean(c, header, "columns"),
+            true,
           );
         }
       }

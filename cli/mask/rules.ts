@@ -15,6 +15,7 @@ import {
   type ScenarioIssue,
 } from "../../core/errors.ts";
 import { issuesFromZod } from "../../core/zod_issues.ts";
+import { closest } from "../../core/did_you_mean.ts";
 import { fakerMethod, fakerWith, type RuleSpec } from "./maskers.ts";
 
 const column = z.string().min(1);
@@ -118,7 +119,7 @@ export interface MaskRules {
   /** Per input file (as written), per column, the rule and where it is written. */
   readonly files: ReadonlyMap<string, ReadonlyMap<string, RuleSpec>>;
   /** Locates a path of the rules file, for messages. */
-  locate(path: DocPath): Pick<ScenarioIssue, "file" | "line" | "column">;
+  locate(path: DocPath, atKey?: boolean): Pick<ScenarioIssue, "file" | "line" | "column">;
 }
 
 /**
@@ -137,8 +138,8 @@ export interface MaskRules {
  */
 export function parseMaskRules(shown: string, text: string): MaskRules {
   const doc = parseSource(shown, text);
-  const locate = (path: DocPath) => {
-    const pos = doc.locate(path);
+  const locate = (path: DocPath, atKey = false) => {
+    const pos = doc.locate(path, atKey);
     return pos ? { file: shown, line: pos.line, column: pos.column } : { file: shown };
   };
   const parsed = maskRulesSchema.safeParse(doc.value);
@@ -163,7 +164,7 @@ export function parseMaskRules(shown: string, text: string): MaskRules {
           ...locate(path),
           path,
           message: `Unknown faker method "${rule.fake.method}"`,
-          hint: "write module.method, e.g. person.fullName or location.city",
+          hint: fakerHint(rule.fake.method),
         });
       }
       if ("fake" in rule && !(rule.fake.locale in allLocales)) {
@@ -181,6 +182,22 @@ export function parseMaskRules(shown: string, text: string): MaskRules {
   }
   if (issues.length) throw rulesError(issues);
   return { default: parsed.data.default, files, locate };
+}
+
+/** A did-you-mean over faker's methods. */
+function fakerHint(method: string): string {
+  const faker = fakerWith("en", Math.random) as unknown as Record<string, unknown>;
+  const names: string[] = [];
+  for (const [module, value] of Object.entries(faker)) {
+    if (typeof value !== "object" || value === null || module.startsWith("_")) continue;
+    for (const name of Object.getOwnPropertyNames(Object.getPrototypeOf(value) ?? {})) {
+      if (name !== "constructor") names.push(`${module}.${name}`);
+    }
+  }
+  const best = closest(method, names);
+  return best
+    ? `did you mean "${best}"?`
+    : "write module.method, e.g. person.fullName or location.city";
 }
 
 /**

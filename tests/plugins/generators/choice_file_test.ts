@@ -56,7 +56,10 @@ Deno.test("choice from a CSV file follows the weight column and never picks weig
 Deno.test("choice from a file is deterministic whatever the batch size", async () => {
   const dir = await folderWith({
     "cities.csv": CITIES,
-    "s.yaml": scenario(`city: { choice: { file: cities.csv, value: name, weight: population } }`, 3000),
+    "s.yaml": scenario(
+      `city: { choice: { file: cities.csv, value: name, weight: population } }`,
+      3000,
+    ),
   });
   const a = await runCli(["gen", "s.yaml", "--format", "csv", "--out", "-"], { cwd: dir });
   const b = await runCli(
@@ -76,12 +79,15 @@ Deno.test("choice from a file is deterministic whatever the batch size", async (
 Deno.test("a row picked whole gives consistent columns of that same row", async () => {
   const dir = await folderWith({
     "data/cities.csv": CITIES,
-    "s.yaml": scenario(`
+    "s.yaml": scenario(
+      `
 city:  { choice: { file: data/cities.csv, weight: population }, hidden: true }
 name:  { lookup: { field: city, key: name } }
 state: { lookup: { field: city, key: state } }
 zip:   { lookup: { field: city, key: zip } }
-pop:   { lookup: { field: city, key: population, type: integer } }`, 2000),
+pop:   { lookup: { field: city, key: population, type: integer } }`,
+      2000,
+    ),
   });
   const rows = await jsonl(dir);
   await Deno.remove(dir, { recursive: true });
@@ -103,9 +109,12 @@ Deno.test("choice reads JSON (array of objects) and JSONL files", async () => {
   const dir = await folderWith({
     "p.json": JSON.stringify([{ sku: "A-1", w: 1 }, { sku: "B-2", w: 3 }]),
     "p.jsonl": '{"sku":"C-3","w":2}\n\n{"sku":"D-4","w":2}\n',
-    "s.yaml": scenario(`
+    "s.yaml": scenario(
+      `
 a: { choice: { file: p.json, value: sku, weight: w } }
-b: { choice: { file: p.jsonl, value: sku } }`, 4000),
+b: { choice: { file: p.jsonl, value: sku } }`,
+      4000,
+    ),
   });
   const rows = await jsonl(dir);
   await Deno.remove(dir, { recursive: true });

@@ -76,6 +76,8 @@ interface Country {
   readonly phoneRegionNames?: Readonly<Record<string, readonly string[]>>;
   /** NSN lengths to try, in order, for numbers starting with a prefix (default: shortest valid). */
   readonly lengths?: (prefix: string) => readonly number[];
+  /** Digits to try first after a prefix (Metro Manila's numbers are 02 8xxx xxxx since 2019). */
+  readonly firstDigits?: (prefix: string) => readonly string[];
   /** Among area codes as common, those starting with this digit first (Spain's 9). */
   readonly preferFirst?: string;
   /** Geocoding entries libphonenumber lacks (public facts): prefix → place. */
@@ -115,7 +117,15 @@ export const COUNTRIES: readonly Country[] = [
     types: EITHER,
     lengths: () => [10],
   },
-  { cc: "ES", level: 2, postal: "#####", areaFromPrefix: true, preferFirst: "9", types: FIXED, lengths: () => [9] },
+  {
+    cc: "ES",
+    level: 2,
+    postal: "#####",
+    areaFromPrefix: true,
+    preferFirst: "9",
+    types: FIXED,
+    lengths: () => [9],
+  },
   { cc: "IT", level: 2, postal: "#####", types: FIXED, lengths: () => [10] },
   {
     cc: "KR",
@@ -146,7 +156,8 @@ export const COUNTRIES: readonly Country[] = [
     level: 2,
     postal: "####",
     types: FIXED,
-    lengths: (p) => (p === "2" ? [10] : [9]),
+    lengths: () => [9],
+    firstDigits: (p) => (p === "2" ? ["8"] : []),
     aliases: {
       "NCR.133900000": "00",
       "NCR.137400000": "00",
@@ -546,6 +557,7 @@ async function build(root: string, c: Country, cities: string[][]): Promise<void
     regions.flatMap((r) => [...r.names, ...(c.phoneRegionNames?.[r.iso] ?? [])])
       .flatMap((n) => [fold(n), core(n)]),
   );
+  const nationalPrefixes = new Set<string>();
   const random = lcg(Number.parseInt(calling, 10) * 7919);
 
   /** A working template for numbers starting with the prefix, placed at one of the names. */
@@ -555,7 +567,7 @@ async function build(root: string, c: Country, cities: string[][]): Promise<void
     placed: (d: readonly Described[]) => boolean,
   ): string | undefined => {
     const length = (c.lengths?.(prefix) ?? [prefix.length + 6])[0]!;
-    for (const next of "2345678901") {
+    for (const next of "23456789012345678901234567890123456789") {
       let nsn = prefix + next;
       while (nsn.length < length) nsn += Math.floor(random() * 10);
       const p = parsePhoneNumberFromString(`+${calling}${nsn}`);
@@ -577,7 +589,22 @@ async function build(root: string, c: Country, cities: string[][]): Promise<void
     const lengths = c.lengths?.(prefix) ??
       Array.from({ length: 9 }, (_, i) => prefix.length + 4 + i).filter((n) => n <= 12);
     for (const length of lengths) {
-      for (const first of ["2", "3", "4", "5", "6", "7", "8", "9", "", "1", "0"]) {
+      for (
+        const first of [
+          ...(c.firstDigits?.(prefix) ?? []),
+          "2",
+          "3",
+          "4",
+          "5",
+          "6",
+          "7",
+          "8",
+          "9",
+          "",
+          "1",
+          "0",
+        ]
+      ) {
         const fixed = prefix + first;
         if (fixed.length >= length) continue;
         let shape: string | undefined;
@@ -612,6 +639,7 @@ async function build(root: string, c: Country, cities: string[][]): Promise<void
           } else template += ch;
         }
         const area = c.areaFromPrefix ? prefix : areaOfNational(national, np);
+        nationalPrefixes.add(digits.slice(0, np));
         return { area, template, prefix: fixed };
       }
     }
@@ -678,9 +706,6 @@ async function build(root: string, c: Country, cities: string[][]): Promise<void
       b[1].share - a[1].share || preferred(a[0]) - preferred(b[0]) || a[0].localeCompare(b[0])
     );
     const byArea = new Map<string, Template>();
-    if (Deno.env.get("DEBUG") === name) {
-      console.log(ranked.map(([a, e]) => [a, e.share, e.prefixes.slice(0, 4)]));
-    }
     for (const [area, { share, prefixes: ps }] of ranked) {
       if (byArea.size === 3 || share < ranked[0]![1].share / 10) break;
       // Shortest prefixes first: they cover the most numbers.
@@ -701,7 +726,6 @@ async function build(root: string, c: Country, cities: string[][]): Promise<void
       regionLevel = true;
     }
     if (byArea.size === 0) {
-      if (Deno.env.get("DEBUG") === c.cc) {
         console.log("no phone:", name, region.iso, prefixes.slice(0, 5));
       }
       noPhone++;
@@ -723,6 +747,12 @@ async function build(root: string, c: Country, cities: string[][]): Promise<void
       regionLevel ? 0 : 1,
     ]);
   }
+  const nationalPrefix = () => {
+    if (nationalPrefixes.size > 1) {
+      throw new Error(`${c.cc}: national prefixes ${[...nationalPrefixes]}`);
+    }
+    return [...nationalPrefixes][0] ?? "";
+  };
   const used = new Set(rows.map((r) => r[1]));
   const states = Object.fromEntries(
     regions.filter((r) => used.has(r.iso)).map((r) => [r.iso, { name: r.name }]).sort((a, b) =>
@@ -742,6 +772,7 @@ async function build(root: string, c: Country, cities: string[][]): Promise<void
       "phone_city_level",
     ],
     postal_format: c.postal,
+    national_prefix: nationalPrefix(),
     ...(c.letters ? { postal_letters: c.letters } : {}),
     calling_code: calling,
   });

@@ -74,6 +74,7 @@ const PATTERNS: Readonly<Record<string, string>> = {
   TW: String.raw`\d{3}(?:\d{2,3})?`,
   UA: String.raw`\d{5}`,
   US: String.raw`\d{5}(?:[ -]\d{4})?`,
+  UY: String.raw`\d{5}`,
   VN: String.raw`\d{6}`,
   ZA: String.raw`\d{4}`,
 };

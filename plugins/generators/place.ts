@@ -13,12 +13,14 @@ import { hashKey, type Random, unitAt } from "../../core/random.ts";
 import type { FieldType } from "../../core/types.ts";
 import { fieldRef, fieldUsage } from "../_shared/field_ref.ts";
 import {
+  phoneFromTemplate,
   phoneNumber,
   type PhoneStyle,
   type Place,
   PLACE_COUNTRIES,
   type PlaceTable,
   placeTable,
+  postalCodeFrom,
 } from "../_shared/places.ts";
 
 /**
@@ -118,6 +120,8 @@ interface GroupKeys {
   readonly place: number;
   readonly postal: number;
   readonly area: number;
+  /** One per position of a postal code completed from a region prefix. */
+  readonly postalFill: readonly number[];
 }
 
 /** A part that depends on the place alone (not on the row), or undefined. */
@@ -155,18 +159,40 @@ function partReader(
   if (fixed) return fixed;
   // A place's postal and area codes are picked by the group too, so a
   // phone's area code is the area_code field's.
-  const areaOf = (p: Place, i: number) =>
-    p.areaCodes[Math.floor(unitAt(keys.area, i) * p.areaCodes.length)]!;
+  const areaIndex = (p: Place, i: number) => Math.floor(unitAt(keys.area, i) * p.areaCodes.length);
   if (part === "postal_code") {
-    return (p, _t, i) => p.postalCodes[Math.floor(unitAt(keys.postal, i) * p.postalCodes.length)];
+    return (p, t, i) => {
+      const u = unitAt(keys.postal, i);
+      if (p.postalPrefixes === null || t.postalFormat === null) {
+        return p.postalCodes[Math.floor(u * p.postalCodes.length)];
+      }
+      // A region prefix completed to the country's format, from the group's keys.
+      const prefix = p.postalPrefixes[Math.floor(u * p.postalPrefixes.length)]!;
+      return postalCodeFrom(prefix, t.postalFormat, (j) => unitAt(keys.postalFill[j]!, i));
+    };
   }
-  if (part === "area_code") return (p, _t, i) => areaOf(p, i);
-  return (p, t, i, random) => phoneNumber(t.country, areaOf(p, i), random, style);
+  if (part === "area_code") return (p, _t, i) => p.areaCodes[areaIndex(p, i)];
+  return (p, t, i, random) => {
+    const a = areaIndex(p, i);
+    if (p.phoneTemplates !== null && t.callingCode !== null) {
+      return phoneFromTemplate(
+        p.phoneTemplates[a]!,
+        t.callingCode,
+        t.nationalPrefix,
+        random,
+        style,
+      );
+    }
+    return phoneNumber(t.country, p.areaCodes[a]!, random, style);
+  };
 }
 
 /** How many distinct values a part has in a country's data (undefined: too many to tell). */
 function distinctValues(part: PlacePart, table: PlaceTable, arabic: boolean): number | undefined {
-  if (part === "postal_code") return new Set(table.places.flatMap((p) => p.postalCodes)).size;
+  if (part === "postal_code") {
+    if (table.postalFormat !== null) return undefined; // completed at generation time
+    return new Set(table.places.flatMap((p) => p.postalCodes)).size;
+  }
   if (part === "area_code") return new Set(table.places.flatMap((p) => p.areaCodes)).size;
   const fixed = placePart(part, arabic);
   if (!fixed) return undefined;
@@ -251,6 +277,10 @@ export default definePlugin({
       place: hashKey(setup.seed, "place", setup.entity, group),
       postal: hashKey(setup.seed, "place:postal", setup.entity, group),
       area: hashKey(setup.seed, "place:area", setup.entity, group),
+      postalFill: Array.from(
+        { length: 10 },
+        (_, j) => hashKey(setup.seed, "place:postal-fill", setup.entity, group, j),
+      ),
     };
     const arabic = /^ar(?:$|[_-])/i.test(setup.locale);
     const read = partReader(which, keys, arabic, phone_style);

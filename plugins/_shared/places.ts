@@ -31,7 +31,7 @@ import uy from "../_data/places_uy.json" with { type: "json" };
 import { localFirstDigit } from "./phone_jp.ts";
 
 /**
- * One place: a city (US, FR, IN, JP) or a district of a city (EG).
+ * One place: a city, or a district of a city (EG).
  *
  * @example
  * ```ts

@@ -1,7 +1,7 @@
 /**
  * `place`: parts of a real place that belong together — city, state,
- * postal code, telephone area code, phone number, coordinates — for the US,
- * Egypt and France, from the data in `plugins/_data/`.
+ * postal code, telephone area code, phone number, coordinates — in 20
+ * countries, from the data in `plugins/_data/` (see `docs/places.md`).
  *
  * @module
  */
@@ -224,7 +224,14 @@ function distinctValues(part: PlacePart, table: PlaceTable, arabic: boolean): nu
  * `latitude`, `longitude` (the place's centre). With a scenario or field
  * locale starting with `ar`, Egyptian names are in Arabic.
  *
- * `country` fixes the country (US, EG, FR, IN, JP); `country_field` reads each row's
+ * The other countries (AR, AU, BR, CA, ES, IT, KR, MX, PH, RU, TH, TR,
+ * TW, UA, UY) have cities with their region (ISO 3166-2 code), postal codes
+ * made from the region's real prefix in the country's format (`M4B 1Z7`,
+ * `28047`), and the city's or its region's area codes with fixed-line
+ * numbers written as libphonenumber writes them (`011 2345-6789`,
+ * `8 (495) 234-56-78`); `docs/places.md` says which, per country.
+ *
+ * `country` fixes the country (US, EG, FR, IN, JP and the above); `country_field` reads each row's
  * country code from a field instead (`country`, or `customer_id.country`),
  * and a row whose country has no data gets null. Every field of a group
  * should name the same country or country field.
@@ -249,7 +256,7 @@ export default definePlugin({
   kind: "generator",
   version: "1.0.0",
   description:
-    "City, state, postal code, area code, phone or coordinates of one real place (US, EG, FR, IN, JP), consistent across fields",
+    "City, state, postal code, area code, phone or coordinates of one real place (20 countries), consistent across fields",
   options: placeOptions,
   create({ part, country, country_field, group, phone_style }, setup) {
     if (!(PLACE_PARTS as readonly string[]).includes(part)) {

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { parsePhoneNumberWithError } from "libphonenumber-js/max";
 import { postalPattern } from "../../../plugins/_shared/postal_codes.ts";
 import { PLACE_COUNTRIES, type PlaceTable, placeTable } from "../../../plugins/_shared/places.ts";
-import { rowsOf } from "../../_helpers/rows.ts";
+import { rowsOf, runCli } from "../../_helpers/rows.ts";
 import { rowsAloneMatchBatch, tally } from "./_setup.ts";
 
 /**
@@ -220,4 +220,28 @@ Deno.test("world data: the same seed gives the same rows, another seed others", 
   }, "e");
   assert.ok(rows.every((r) => r.a === r.b));
   assert.ok(rows.some((r) => r.a !== r.c));
+});
+
+Deno.test("world postal codes and phones pass the format validator in a real run", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "fabricate-place-world-" });
+  const countries = COUNTRIES.map(([c]) => c).join(", ");
+  await Deno.writeTextFile(
+    `${dir}/s.yaml`,
+    `name: s
+entities:
+  c:
+    count: 3000
+    fields:
+      country: { choice: [${countries}] }
+      zip: { place: { country_field: country, part: postal_code }, validate: { format: { postal_code: { country_field: country } } } }
+      phone: { place: { country_field: country, part: phone, phone_style: e164 }, validate: { format: phone } }
+`,
+  );
+  const { code, stderr } = await runCli(["validate", "s.yaml", "--sample", "3000", "--strict"], {
+    cwd: dir,
+  });
+  await Deno.remove(dir, { recursive: true });
+  assert.equal(code, 0, stderr);
+  assert.match(stderr, /c\.zip format: 0 of 3,?000 failed/);
+  assert.match(stderr, /c\.phone format: 0 of 3,?000 failed/);
 });

@@ -349,7 +349,7 @@ export function phoneNumber(
  * @example
  * ```ts
  * import { postalCodeFrom } from "./places.ts";
- * postalCodeFrom("M", { format: "@#@ #@#", letters: "ABCEGHJKLMNPRSTVWXYZ" }, () => 0.5); // "M5M 5M5"
+ * postalCodeFrom("M", { format: "@#@ #@#", letters: "ABCEGHJKLMNPRSTVWXYZ" }, () => 0.5); // "M5N 5N5"
  * ```
  */
 export function postalCodeFrom(

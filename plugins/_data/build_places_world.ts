@@ -113,6 +113,7 @@ const EITHER = ["FIXED_LINE", "FIXED_LINE_OR_MOBILE"];
 
 /** The countries built here. */
 export const COUNTRIES: readonly Country[] = [
+  { cc: "AM", level: 1, postal: "####", types: FIXED, lengths: () => [8] },
   {
     cc: "AR",
     level: 1,
@@ -851,6 +852,7 @@ function areaOfNational(national: string, np: number): string {
 /** The country calling code. */
 function callingOf(cc: string): string {
   const codes: Record<string, string> = {
+    AM: "374",
     AR: "54",
     AU: "61",
     BR: "55",

@@ -13,6 +13,7 @@ import eg from "../_data/places_eg.json" with { type: "json" };
 import fr from "../_data/places_fr.json" with { type: "json" };
 import inData from "../_data/places_in.json" with { type: "json" };
 import jp from "../_data/places_jp.json" with { type: "json" };
+import am from "../_data/places_am.json" with { type: "json" };
 import ar from "../_data/places_ar.json" with { type: "json" };
 import au from "../_data/places_au.json" with { type: "json" };
 import br from "../_data/places_br.json" with { type: "json" };
@@ -133,6 +134,7 @@ const FILES: Readonly<Record<string, PlaceFile>> = {
   FR: fr,
   IN: inData,
   JP: jp,
+  AM: am,
   AR: ar,
   AU: au,
   BR: br,

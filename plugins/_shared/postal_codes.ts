@@ -17,6 +17,7 @@
 
 /** The pattern source of each country's postal codes, unanchored. */
 const PATTERNS: Readonly<Record<string, string>> = {
+  AM: String.raw`(?:37)?\d{4}`,
   AR: String.raw`[A-HJ-NP-Z]?\d{4}(?:[A-Z]{3})?`,
   AT: String.raw`\d{4}`,
   AU: String.raw`\d{4}`,

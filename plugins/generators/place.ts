@@ -1,6 +1,6 @@
 /**
  * `place`: parts of a real place that belong together — city, state,
- * postal code, telephone area code, phone number, coordinates — in 20
+ * postal code, telephone area code, phone number, coordinates — in 21
  * countries, from the data in `plugins/_data/` (see `docs/places.md`).
  *
  * @module
@@ -224,7 +224,7 @@ function distinctValues(part: PlacePart, table: PlaceTable, arabic: boolean): nu
  * `latitude`, `longitude` (the place's centre). With a scenario or field
  * locale starting with `ar`, Egyptian names are in Arabic.
  *
- * The other countries (AR, AU, BR, CA, ES, IT, KR, MX, PH, RU, TH, TR,
+ * The other countries (AM, AR, AU, BR, CA, ES, IT, KR, MX, PH, RU, TH, TR,
  * TW, UA, UY) have cities with their region (ISO 3166-2 code), postal codes
  * made from the region's real prefix in the country's format (`M4B 1Z7`,
  * `28047`), and the city's or its region's area codes with fixed-line
@@ -256,7 +256,7 @@ export default definePlugin({
   kind: "generator",
   version: "1.0.0",
   description:
-    "City, state, postal code, area code, phone or coordinates of one real place (20 countries), consistent across fields",
+    "City, state, postal code, area code, phone or coordinates of one real place (21 countries), consistent across fields",
   options: placeOptions,
   create({ part, country, country_field, group, phone_style }, setup) {
     if (!(PLACE_PARTS as readonly string[]).includes(part)) {

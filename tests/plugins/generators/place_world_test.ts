@@ -12,6 +12,7 @@ import { rowsAloneMatchBatch, tally } from "./_setup.ts";
  * have (NANP and Mexico do not tell fixed lines from mobiles).
  */
 const COUNTRIES: readonly [string, string, readonly string[]][] = [
+  ["AM", "Yerevan", ["FIXED_LINE"]],
   ["AR", "Buenos Aires", ["FIXED_LINE"]],
   ["AU", "Sydney", ["FIXED_LINE"]],
   ["BR", "São Paulo", ["FIXED_LINE"]],
@@ -31,6 +32,7 @@ const COUNTRIES: readonly [string, string, readonly string[]][] = [
 
 /** ISO 3166-2 subdivision codes (without the country) of the regions that appear. */
 const ISO_3166_2: Readonly<Record<string, RegExp>> = {
+  AM: /^(?:AG|AR|AV|ER|GR|KT|LO|SH|SU|TV|VD)$/,
   AR: /^[A-HJ-NP-Z]$/,
   AU: /^(?:ACT|NSW|NT|QLD|SA|TAS|VIC|WA)$/,
   BR: /^[A-Z]{2}$/,
@@ -148,6 +150,7 @@ Deno.test("world data: spot checks against the sources", () => {
     placeTable(country)!.places.find((p) => p.city === name)!;
   const expect: [string, string, string, string, string, string][] = [
     // country, city, ISO 3166-2 code, region name, a postal prefix, an area code
+    ["AM", "Gyumri", "SH", "Shirak", "26", "312"],
     ["AR", "Buenos Aires", "C", "Ciudad Autónoma de Buenos Aires", "C1", "11"],
     ["AR", "Córdoba", "X", "Córdoba", "X5", "351"],
     ["AU", "Melbourne", "VIC", "Victoria", "3", "3"],

@@ -253,3 +253,37 @@ entities:
   assert.match(stderr, /c\.zip format: 0 of 3,?000 failed/);
   assert.match(stderr, /c\.phone format: 0 of 3,?000 failed/);
 });
+
+Deno.test("build script: libaddressinput's postal patterns expand into literal prefixes", async () => {
+  // The build script is run by hand; its pattern expander is tested here.
+  const { expandPrefixes } = await import("../../../plugins/_data/build_places_world.ts");
+  assert.deepEqual(expandPrefixes("28"), ["28"]);
+  assert.deepEqual(expandPrefixes("1[0-7]|18[01]"), [
+    "10",
+    "11",
+    "12",
+    "13",
+    "14",
+    "15",
+    "16",
+    "17",
+    "180",
+    "181",
+  ]);
+  assert.deepEqual(expandPrefixes(String.raw`(?:3[6-9]|40)\d{2}`), ["36", "37", "38", "39", "40"]);
+  assert.deepEqual(expandPrefixes("B?[1-36-8]"), [
+    "1",
+    "2",
+    "3",
+    "6",
+    "7",
+    "8",
+    "B1",
+    "B2",
+    "B3",
+    "B6",
+    "B7",
+    "B8",
+  ]);
+  assert.deepEqual(expandPrefixes("X0E|X0G|X1A"), ["X0E", "X0G", "X1A"]);
+});

@@ -17,7 +17,14 @@ import {
 import { World } from "./engine.ts";
 import { FabricateError, PluginError, ScenarioError, UsageError } from "./errors.ts";
 import { loadScenario, locateAll } from "./load_scenario.ts";
-import { folderTarget, type OutputTarget, stdoutTarget, type WrittenFile } from "./output.ts";
+import {
+  type FileSink,
+  folderTarget,
+  type OutputTarget,
+  stdoutTarget,
+  type WrittenFile,
+} from "./output.ts";
+import { compressedSink, type Compression, compressionSuffix } from "./compress.ts";
 import { type Registry, registryFor } from "./registry.ts";
 import { type PluginPolicy, scenarioPluginIssues } from "./sandbox/policy.ts";
 import type {
@@ -66,6 +73,11 @@ export interface GenOptions extends PrepareOptions {
   progress?: ProgressListener;
   /** Aborts the run; nothing is left at the output path. */
   signal?: AbortSignal;
+  /**
+   * Compress every file of a text format (`customers.csv.gz`); binary
+   * formats (parquet, xlsx) are refused: they compress themselves.
+   */
+  compress?: { type: Compression; level?: number };
 }
 
 /** What a run wrote, per entity. */
@@ -88,6 +100,8 @@ export interface Manifest {
   reference_date: string;
   formats: string[];
   layout: string;
+  /** Set when files are compressed (`--compress`). */
+  compression?: Compression;
   plugins: { name: string; kind: string; version: string; source: string }[];
   entities: Record<string, { rows: number; files: (WrittenFile & { format: string })[] }>;
   /** Files holding several entities (layout single). */
@@ -216,6 +230,7 @@ async function run(
   t0: number,
 ): Promise<GenResult> {
   const entities = selectEntities(plan, options.only);
+  if (options.compress) refuseBinary(plan, options.compress.type);
   const toStdout = options.out === "-";
   let layout = plan.layout;
   if (toStdout) layout = stdoutLayout(plan, entities.length);
@@ -232,7 +247,13 @@ async function run(
   const interrupt = () => plan.registry.interrupt();
   options.signal?.addEventListener("abort", interrupt, { once: true });
   try {
-    const writer = new Writer(plan, layout, target, entities.map((e) => entitySchemaOf(plan, e)));
+    const writer = new Writer(
+      plan,
+      layout,
+      target,
+      entities.map((e) => entitySchemaOf(plan, e)),
+      options.compress,
+    );
     await writer.open();
     for (const entity of entities) {
       const t = performance.now();
@@ -271,6 +292,7 @@ async function run(
     }
     const durationMs = performance.now() - t0;
     const manifest = buildManifest(plan, layout, results, summary, started, durationMs, tail);
+    if (options.compress) manifest.compression = options.compress.type;
     if (!toStdout) {
       const file = await target.open("manifest.json");
       await file.write(JSON.stringify(manifest, null, 2) + "\n");
@@ -337,6 +359,20 @@ export function selectEntities(
   return plan.entities.filter((e) => only.includes(e.name));
 }
 
+/** Compression is for text: a binary format (parquet, xlsx) compresses itself. */
+function refuseBinary(plan: Plan, compression: Compression): void {
+  const binary = plan.formats.filter((f) => f.plugin.binary).map((f) => f.plugin.name);
+  if (binary.length === 0) return;
+  throw new UsageError(
+    `Cannot --compress ${compression} ${binary.join(" and ")}: ${
+      binary.length === 1 ? "it is a binary format that compresses" : "they compress"
+    } itself`,
+    binary.includes("parquet")
+      ? "drop --compress; parquet takes a codec in its options (output: { parquet: { compression: zstd } })"
+      : "drop --compress, or write a text format (csv, jsonl, json, …)",
+  );
+}
+
 function stdoutLayout(plan: Plan, entityCount: number): Plan["layout"] {
   if (plan.formats.length > 1) {
     throw new UsageError("Cannot write several formats to stdout", "pick one with --format");
@@ -370,6 +406,7 @@ class Writer {
     readonly layout: Plan["layout"],
     readonly target: OutputTarget,
     readonly schemas: EntitySchema[],
+    readonly compress?: { type: Compression; level?: number },
   ) {
     this.#splitWidth = new Map(schemas.map((s) => [s.name, Math.max(4, String(s.count).length)]));
   }
@@ -450,7 +487,7 @@ class Writer {
       const n = String(batch.start + k + 1).padStart(width, "0");
       for (const format of this.plan.formats) {
         const path = `${schema.name}/${schema.name}-${n}.${format.plugin.extension}`;
-        const file = await this.target.open(path);
+        const file = await this.#openFile(path);
         const stream = await this.#create(format, [schema], schema.name);
         await this.#emit(file, format, "start", schema.name, () => stream.start?.());
         await this.#emit(
@@ -475,8 +512,16 @@ class Writer {
     }
   }
 
+  /** Opens a file, compressed (and its name suffixed) with `--compress`. */
+  async #openFile(path: string): Promise<FileSink> {
+    if (!this.compress) return await this.target.open(path);
+    const { type, level } = this.compress;
+    const file = await this.target.open(path + compressionSuffix(type));
+    return compressedSink(file, type, level);
+  }
+
   async #start(format: CompiledFormat, path: string, schemas: EntitySchema[]): Promise<void> {
-    const file = await this.target.open(path);
+    const file = await this.#openFile(path);
     const stream = await this.#create(
       format,
       schemas,

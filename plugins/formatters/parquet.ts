@@ -117,11 +117,15 @@ export function parquetColumn(column: ColumnInfo, decimal: ParquetOptions["decim
         const n = typeof v === "string" && v.trim() !== "" ? Number(v) : v;
         return typeof n === "number" && Number.isFinite(n) ? n : fail(v, "a number");
       };
-      const digits = wholeDigits(column.maxAbs);
       const scale = column.decimals;
+      // Without a known largest value, DECIMAL(18, s): what an INT64 holds.
+      const digits = column.maxAbs === undefined || !Number.isFinite(column.maxAbs)
+        ? INT64_DIGITS - (scale ?? 0)
+        : wholeDigits(column.maxAbs);
       if (decimal === "decimal" && scale !== undefined && scale + digits <= INT64_DIGITS) {
         const precision = Math.max(1, digits + scale);
         const factor = 10 ** scale;
+        const limit = 10n ** BigInt(precision);
         return {
           element: {
             ...base,
@@ -131,7 +135,13 @@ export function parquetColumn(column: ColumnInfo, decimal: ParquetOptions["decim
             precision,
             logical_type: { type: "DECIMAL", precision, scale },
           },
-          convert: nullable((v) => BigInt(Math.round(number(v) * factor))),
+          convert: nullable((v) => {
+            const unscaled = BigInt(Math.round(number(v) * factor));
+            if (unscaled >= limit || unscaled <= -limit) {
+              fail(v, `DECIMAL(${precision},${scale}) (use parquet: { decimal: double })`);
+            }
+            return unscaled;
+          }),
         };
       }
       return { element: { ...base, type: "DOUBLE" }, convert: nullable(number) };
@@ -182,7 +192,8 @@ export function parquetColumn(column: ColumnInfo, decimal: ParquetOptions["decim
           converted_type: "JSON",
           logical_type: { type: "JSON" },
         },
-        convert: nullable((v) => encoder.encode(JSON.stringify(v))),
+        // hyparquet-writer writes a JSON column's values as JSON.stringify does.
+        convert: nullable((v) => v),
       };
     default:
       return {
@@ -211,9 +222,8 @@ function uuidBytes(s: string): Uint8Array {
   return out;
 }
 
-/** Digits before the point of the largest absolute value (18 when unknown). */
-function wholeDigits(maxAbs: number | undefined): number {
-  if (maxAbs === undefined || !Number.isFinite(maxAbs)) return INT64_DIGITS;
+/** Digits before the point of the largest absolute value. */
+function wholeDigits(maxAbs: number): number {
   return Math.max(1, Math.floor(Math.log10(Math.max(maxAbs, 1))) + 1);
 }
 

@@ -172,10 +172,46 @@ function cellWriter(type: FieldType): (ref: string, v: unknown) => string {
   }
 }
 
+/** The size of the blocks sheet XML is deflated in. */
+const BLOCK = 1 << 16;
+
+/**
+ * A ZIP entry fed in fixed-size blocks: DEFLATE output depends on where the
+ * input is cut, so cutting it at fixed byte counts (not at batch ends) keeps
+ * the file the same whatever the batch size.
+ */
+class BlockEntry {
+  readonly #file: ZipDeflate;
+  readonly #block = new Uint8Array(BLOCK);
+  #used = 0;
+
+  constructor(file: ZipDeflate) {
+    this.#file = file;
+  }
+
+  push(text: string): void {
+    let bytes = encoder.encode(text);
+    while (bytes.length > 0) {
+      const n = Math.min(bytes.length, BLOCK - this.#used);
+      this.#block.set(bytes.subarray(0, n), this.#used);
+      this.#used += n;
+      bytes = bytes.subarray(n);
+      if (this.#used === BLOCK) {
+        this.#file.push(this.#block.slice());
+        this.#used = 0;
+      }
+    }
+  }
+
+  end(): void {
+    this.#file.push(this.#block.slice(0, this.#used), true);
+  }
+}
+
 /** One sheet of the workbook. */
 interface Sheet {
   name: string;
-  file: ZipDeflate;
+  file: BlockEntry;
 }
 
 /**
@@ -246,7 +282,7 @@ export default definePlugin({
     const openSheet = (entity: string) => {
       part++;
       const name = sheetName(entity, part);
-      const file = add(`xl/worksheets/sheet${sheets.length + 1}.xml`, "");
+      const file = new BlockEntry(add(`xl/worksheets/sheet${sheets.length + 1}.xml`, ""));
       sheet = { name, file };
       sheets.push(sheet);
       row = 0;
@@ -259,10 +295,11 @@ export default definePlugin({
         row = 1;
         head += `<row r="1">${header}</row>`;
       }
-      file.push(encoder.encode(head));
+      file.push(head);
     };
     const closeSheet = () => {
-      sheet!.file.push(encoder.encode(`</sheetData></worksheet>`), true);
+      sheet!.file.push(`</sheetData></worksheet>`);
+      sheet!.file.end();
       sheet = undefined;
     };
 
@@ -286,7 +323,7 @@ export default definePlugin({
         let xml = "";
         for (let k = 0; k < batch.length; k++) {
           if (row === options.sheet_rows) {
-            sheet!.file.push(encoder.encode(xml));
+            sheet!.file.push(xml);
             xml = "";
             closeSheet();
             openSheet(entity.name);
@@ -298,7 +335,7 @@ export default definePlugin({
           }
           xml += line + "</row>";
         }
-        if (xml) sheet!.file.push(encoder.encode(xml));
+        if (xml) sheet!.file.push(xml);
         return take();
       },
       endEntity() {

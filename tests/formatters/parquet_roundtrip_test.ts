@@ -7,6 +7,7 @@
  * JSON, VARCHAR) and REQUIRED where a column is never null.
  */
 import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
 import builtins from "../../scenarios/index.json" with { type: "json" };
 import type { ColumnInfo, EntitySchema } from "../../core/types.ts";
 import {
@@ -140,10 +141,9 @@ Deno.test("Parquet files are byte-identical whatever the batch size", async () =
     "--batch-size",
     "33",
   ]);
-  assert.deepEqual(
-    await Deno.readFile(`${a}/people.parquet`),
-    await Deno.readFile(`${b}/people.parquet`),
-  );
+  const sha = async (path: string) =>
+    createHash("sha256").update(await Deno.readFile(path)).digest("hex");
+  assert.equal(await sha(`${a}/people.parquet`), await sha(`${b}/people.parquet`));
 });
 
 Deno.test("Parquet with decimal: double writes decimal numbers as DOUBLE", async () => {

@@ -17,6 +17,7 @@ import zlib from "node:zlib";
 import { z } from "zod";
 import { ByteWriter, ParquetWriter } from "hyparquet-writer";
 import { definePlugin } from "../../core/define_plugin.ts";
+import { PluginError } from "../../core/errors.ts";
 import type { ColumnInfo, EntitySchema } from "../../core/types.ts";
 import { isoMillis } from "../_shared/iso_millis.ts";
 
@@ -91,9 +92,7 @@ export function parquetColumn(column: ColumnInfo, decimal: ParquetOptions["decim
   } as const;
   const fail = (v: unknown, what: string): never => {
     throw new Error(
-      `Cannot write ${
-        JSON.stringify(v) ?? String(v)
-      } to column "${column.name}" as ${what}: the schema says it is ${column.type}`,
+      `Cannot write ${JSON.stringify(v) ?? String(v)} as ${what}: the column is ${column.type}`,
     );
   };
   const nullable = <T>(f: (v: unknown) => T) => (v: unknown): T | null => {
@@ -352,12 +351,30 @@ export default definePlugin({
             const { convert, text } = plans[c]!;
             const column = batch.columns[c]!;
             const out = buffers[c]!;
-            if (text) {
-              const strings: (string | null)[] = new Array(take);
-              for (let i = 0; i < take; i++) strings[i] = convert(column[k + i]) as string | null;
-              for (const bytes of utf8All(strings)) out.push(bytes);
-            } else {
-              for (let i = k; i < k + take; i++) out.push(convert(column[i]));
+            let i = 0;
+            try {
+              if (text) {
+                const strings: (string | null)[] = new Array(take);
+                for (; i < take; i++) strings[i] = convert(column[k + i]) as string | null;
+                for (const bytes of utf8All(strings)) out.push(bytes);
+              } else {
+                for (; i < take; i++) out.push(convert(column[k + i]));
+              }
+            } catch (e) {
+              // Name the exact row and column, not only the batch.
+              throw new PluginError(
+                {
+                  plugin: "parquet",
+                  hook: "write",
+                  entity: batch.entity,
+                  field: plans[c]!.element.name,
+                  row: batch.start + k + i,
+                },
+                new Error(
+                  `${(e as Error).message}\n  hint: a Parquet column holds one type; ` +
+                    `csv, jsonl or xlsx keep such values as they are`,
+                ),
+              );
             }
           }
           rows += take;

@@ -22,6 +22,7 @@ import {
   schemasOf,
   sqlText,
 } from "./_roundtrip.ts";
+import { runCli } from "../_helpers/rows.ts";
 
 const TRICKY = fixture("tricky_values.yaml");
 const COUNT = 300;
@@ -187,3 +188,18 @@ for (const name of builtins.scenarios) {
     assert.ok(rows > 0, `${name}: some rows were written`);
   });
 }
+
+Deno.test("Parquet refuses a value its column type cannot hold, naming the row, and writes nothing", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "fabricate-parquet-" });
+  const { code, stderr } = await runCli(
+    ["gen", fixture("mistyped_dates.yaml"), "--format", "parquet", "--out", "out", "--quiet"],
+    { cwd: dir },
+  );
+  assert.equal(code, 1, stderr);
+  assert.match(
+    stderr,
+    /Plugin "parquet" failed in write\(\) for visits\.day at row 3: Cannot write "not a date" as a DATE/,
+  );
+  assert.match(stderr, /hint: a Parquet column holds one type/);
+  assert.deepEqual([...Deno.readDirSync(dir)], [], "nothing was written");
+});

@@ -157,3 +157,18 @@ Deno.test("xlsx files are byte-identical whatever the batch size", async () => {
     createHash("sha256").update(await Deno.readFile(path)).digest("hex");
   assert.equal(await sha(`${a}/people.xlsx`), await sha(`${b}/people.xlsx`));
 });
+
+Deno.test({
+  name: "xlsx writes text an anomaly put in a date column as a text cell",
+  ignore: !HAS_OPENPYXL && !IN_CI,
+  fn: async () => {
+    const dir = await generate(fixture("mistyped_dates.yaml"), ["--format", "xlsx"]);
+    const book = await readXlsx(`${dir}/visits.xlsx`);
+    const days = book.rows.visits!.slice(1).map((r) => r[1]);
+    assert.ok(days.includes("not a date"), "the anomaly is a text cell");
+    assert.ok(
+      days.some((d) => typeof d === "object" && d !== null && "date" in d),
+      "other days are dates",
+    );
+  },
+});

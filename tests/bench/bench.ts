@@ -48,6 +48,8 @@ interface Result {
   bytes: number;
   /** The largest live heap after a full GC (erp-stream only). */
   liveMb?: number;
+  /** Bytes before compression (format-csv-gzip, format-csv-zstd). */
+  rawBytes?: number;
 }
 
 async function run(name: string, n: number): Promise<Result> {
@@ -136,7 +138,7 @@ for (const what of ["field", "format"]) {
 }
 const formats = results.filter((r) => r.case in FORMAT_CASES);
 if (formats.length) {
-  console.log("\nformatters alone (written bytes per second):");
+  console.log("\nformatters alone (MB/s written; of text compressed for gzip/zstd):");
   for (const r of formats) console.log(formatRate(r));
 }
 const baseline = results.find((r) => r.case === "hand-written-faker-loop");

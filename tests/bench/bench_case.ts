@@ -212,6 +212,8 @@ async function handWrittenLoop(): Promise<number> {
 
 let t0 = performance.now();
 let bytes: number;
+/** Bytes before compression (the compressed format cases). */
+let rawBytes: number | undefined;
 switch (name) {
   case "gen-csv":
     bytes = await viaGen("csv");
@@ -259,6 +261,7 @@ switch (name) {
     // Only the writing is timed (tests/bench/format_cases.ts).
     const r = await formatCase(name, rows, dir);
     bytes = r.bytes;
+    rawBytes = r.rawBytes;
     t0 = performance.now() - r.ms;
   }
 }
@@ -272,5 +275,6 @@ console.log(
     peakMb: peakMb(),
     ...(liveMb === undefined ? {} : { liveMb }),
     bytes,
+    ...(rawBytes === undefined ? {} : { rawBytes }),
   }),
 );

@@ -72,7 +72,7 @@ export default async function checkCommand(args: string[]): Promise<number> {
     throw new UsageError("Missing --scenario", "fabricate check data/ --scenario s.yaml");
   }
   const manifest = await readManifest(dir);
-  const plan = await planFor(scenario, manifest, policyFromFlags(values));
+  const { plan, usesManifest } = await planFor(scenario, manifest, policyFromFlags(values));
   try {
     const names = plan.entities.map((e) => e.name);
     const { files, unmatched } = await dataFilesIn(dir, names);
@@ -84,7 +84,7 @@ export default async function checkCommand(args: string[]): Promise<number> {
     }
     const { collector, validation, skipped } = await collectFiles(plan, files, {
       validate: true,
-      ...(manifest
+      ...(manifest && usesManifest
         ? {
           expectedRows: Object.fromEntries(
             Object.entries(manifest.entities).map(([n, e]) => [n, e.rows]),
@@ -95,6 +95,11 @@ export default async function checkCommand(args: string[]): Promise<number> {
     const missing = names.filter((n) => !files.some((f) => f.entity === n));
     if (missing.length) collector.note(`No file for ${missing.join(", ")}: not checked`);
     for (const u of unmatched) collector.note(`${u}: no entity of that name, ignored`);
+    if (manifest && !usesManifest) {
+      collector.note(
+        `manifest.json is from scenario "${manifest.scenario.name}", not "${plan.scenario.name}": not used`,
+      );
+    }
     for (const s of skipped) collector.note(`Rule skipped: ${s}`);
     const report = collector.result({ ...validation!, source: "validators, run over the files" });
 

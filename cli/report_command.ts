@@ -80,8 +80,13 @@ export default async function reportCommand(args: string[]): Promise<number> {
   const scenario = (values.scenario as string | undefined) ?? await locateScenario(manifest);
   let plan: Plan | undefined;
   if (scenario) {
-    plan = await planFor(scenario, manifest, policyFromFlags(values));
-    if (plan.loaded.hash !== manifest.scenario.sha256) {
+    const found = await planFor(scenario, manifest, policyFromFlags(values));
+    plan = found.plan;
+    if (!found.usesManifest) {
+      notes.push(
+        `The scenario "${plan.scenario.name}" is not the run's ("${manifest.scenario.name}"): seed and counts are the scenario's`,
+      );
+    } else if (plan.loaded.hash !== manifest.scenario.sha256) {
       notes.push(
         `The scenario ${scenario} differs from the one the run used (sha256): configured shapes and rates are today's`,
       );

@@ -45,33 +45,38 @@ export async function readManifest(dir: string): Promise<Manifest | undefined> {
 /**
  * Compiles a scenario with a manifest's seed, row counts and period, so
  * timelines, anomalies and ref validators match the run that wrote the files.
+ * A manifest of another scenario (by name) is not used.
  *
  * @param scenario A scenario file or built-in name.
  * @param manifest The folder's manifest, if any.
  * @param policy Plugin policy from the command line.
- * @returns The plan (the caller closes its registry).
+ * @returns The plan (the caller closes its registry) and whether the manifest applied.
  * @example
  * ```ts ignore
- * const plan = await planFor("quickstart", await readManifest("out/shop"), {});
+ * const { plan } = await planFor("quickstart", await readManifest("out/shop"), {});
  * ```
  */
 export async function planFor(
   scenario: string,
   manifest: Manifest | undefined,
   policy: PluginPolicy,
-): Promise<Plan> {
-  return await prepare(scenario, {
+): Promise<{ plan: Plan; usesManifest: boolean }> {
+  const plain = await prepare(scenario, { policy });
+  if (!manifest || manifest.scenario.name !== plain.scenario.name) {
+    return { plan: plain, usesManifest: false };
+  }
+  plain.registry.close();
+  const known = new Set(plain.entities.map((e) => e.name));
+  const plan = await prepare(scenario, {
     policy,
-    ...(manifest ? { seed: manifest.seed } : {}),
-    ...(manifest
-      ? {
-        counts: Object.fromEntries(
-          Object.entries(manifest.entities).map(([name, e]) => [name, e.rows]),
-        ),
-      }
-      : {}),
-    ...(manifest?.period ? { period: manifest.period } : {}),
+    seed: manifest.seed,
+    counts: Object.fromEntries(
+      Object.entries(manifest.entities).filter(([name]) => known.has(name))
+        .map(([name, e]) => [name, e.rows]),
+    ),
+    ...(manifest.period ? { period: manifest.period } : {}),
   });
+  return { plan, usesManifest: true };
 }
 
 /** Field types of an entity's output fields. */

@@ -184,8 +184,9 @@ export class ColumnStats {
       this.#exact = undefined;
       return;
     }
-    this.#hll!.add(key);
-    this.#top!.add(key);
+    const h = hash32(key);
+    this.#hll!.addHash(h);
+    this.#top!.add(key, 1, h);
   }
 
   /** @returns The column's report. */

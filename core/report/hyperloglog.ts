@@ -64,7 +64,15 @@ export class HyperLogLog {
    * @param key The value's text.
    */
   add(key: string): void {
-    const h = hash32(key);
+    this.addHash(hash32(key));
+  }
+
+  /**
+   * Adds a value by its `hash32`.
+   *
+   * @param h The hash.
+   */
+  addHash(h: number): void {
     const index = h >>> (32 - this.#p);
     const rest = (h << this.#p) >>> 0;
     const bits = 32 - this.#p;

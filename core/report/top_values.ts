@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { hash32 } from "./hyperloglog.ts";
 
 /** One value and how often it occurred. */
 export interface ValueCount {
@@ -15,7 +16,10 @@ export interface ValueCount {
 }
 
 /**
- * Heaviest values of a stream in `slots` entries.
+ * Heaviest values of a stream in at most `4 × slots` entries. Space-Saving
+ * with batched eviction: when the table holds four times `slots` values,
+ * all but the heaviest `slots` go, and the largest count evicted becomes the floor every
+ * newcomer starts from, so a listed count is never below the true one.
  *
  * @example
  * ```ts
@@ -26,9 +30,13 @@ export interface ValueCount {
  * ```
  */
 export class SpaceSaving {
-  readonly #counts = new Map<string, number>();
+  // Keyed by a 32-bit hash (small integers make a fast Map); a collision can only add to a count,
+  // which stays an upper bound.
+  #counts = new Map<number, number>();
+  #names = new Map<number, string>();
+  #floor = 0;
 
-  /** @param slots Values kept at once. */
+  /** @param slots Values kept after each eviction. */
   constructor(readonly slots: number) {}
 
   /**
@@ -36,28 +44,47 @@ export class SpaceSaving {
    *
    * @param value The value's text.
    * @param n How many times (default 1).
+   * @param hash The value's `hash32`, when the caller has it already.
    */
-  add(value: string, n = 1): void {
-    const c = this.#counts.get(value);
+  add(value: string, n = 1, hash: number = hash32(value)): void {
+    const key = hash | 0;
+    const c = this.#counts.get(key);
     if (c !== undefined) {
-      this.#counts.set(value, c + n);
+      this.#counts.set(key, c + n);
       return;
     }
-    if (this.#counts.size < this.slots) {
-      this.#counts.set(value, n);
-      return;
+    // It may have been counted before and evicted: at most `floor` times.
+    this.#counts.set(key, this.#floor + n);
+    this.#names.set(key, value);
+    if (this.#counts.size >= 4 * this.slots) this.#evict();
+  }
+
+  #evict(): void {
+    // The slots-th largest count, by a histogram of counts (linear, no sort).
+    const byCount = new Map<number, number>();
+    for (const c of this.#counts.values()) byCount.set(c, (byCount.get(c) ?? 0) + 1);
+    const desc = [...byCount.keys()].sort((a, b) => b - a);
+    let kept = 0;
+    let threshold = 0;
+    for (const c of desc) {
+      kept += byCount.get(c)!;
+      threshold = c;
+      if (kept >= this.slots) break;
     }
-    // Replace the smallest slot; its count carries over as the newcomer's possible past.
-    let minKey = "";
-    let min = Infinity;
-    for (const [k, v] of this.#counts) {
-      if (v < min) {
-        min = v;
-        minKey = k;
-      }
+    // Keep counts above the threshold, and ties at it until the slots are full.
+    const counts = new Map<number, number>();
+    const names = new Map<number, string>();
+    let room = this.slots - (kept - byCount.get(threshold)!);
+    for (const [k, c] of this.#counts) {
+      if (c > threshold || (c === threshold && room-- > 0)) {
+        counts.set(k, c);
+        names.set(k, this.#names.get(k)!);
+      } // The largest count evicted is the newcomers' floor.
+      else if (c > this.#floor) this.#floor = c;
     }
-    this.#counts.delete(minKey);
-    this.#counts.set(value, min + n);
+    // Fresh Maps: deleting most entries one by one leaves a slow, sparse table.
+    this.#counts = counts;
+    this.#names = names;
   }
 
   /**
@@ -67,7 +94,7 @@ export class SpaceSaving {
    * @returns Values by count, highest first (ties by value).
    */
   top(n: number): ValueCount[] {
-    return [...this.#counts].map(([value, count]) => ({ value, count }))
+    return [...this.#counts].map(([k, count]) => ({ value: this.#names.get(k)!, count }))
       .sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0))
       .slice(0, n);
   }

@@ -21,6 +21,7 @@
  */
 import { parseArgs } from "node:util";
 import { SINK_CASES } from "./sink_cases.ts";
+import { REPORT_CASES } from "./report_cases.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -83,6 +84,7 @@ const cases = [
   "plugin-field-sandboxed",
   "plugin-format-in-process",
   "plugin-format-sandboxed",
+  ...REPORT_CASES,
   // Straight into databases (skipped when the server's env var is unset).
   ...Object.keys(SINK_CASES).filter((c) => SINK_CASES[c]!()),
 ].filter((c) => !values.only || c.includes(values.only));

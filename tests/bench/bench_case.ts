@@ -13,6 +13,7 @@ import { entityBatches, entitySchemaOf } from "../../core/batches.ts";
 import type { Batch, FormatterPlugin, MaybeChunk } from "../../core/types.ts";
 import { base, en, Faker } from "@faker-js/faker";
 import { sinkCase } from "./sink_cases.ts";
+import { REPORT_CASES, reportCase } from "./report_cases.ts";
 
 const [name, rowsArg, dir] = Deno.args;
 const rows = Number(rowsArg);
@@ -251,6 +252,10 @@ switch (name) {
     bytes = await erpStream(rows);
     break;
   default:
+    if (REPORT_CASES.includes(name)) {
+      bytes = await reportCase(name, rows, dir);
+      break;
+    }
     console.error(`unknown case ${name}`);
     Deno.exit(2);
 }

@@ -82,6 +82,7 @@ export class ColumnStats {
   #min = Infinity;
   #max = -Infinity;
   #numHist = new StreamingHistogram();
+  #integers = true;
   // Dates.
   #dates = 0;
   #dmin = Infinity;
@@ -121,6 +122,7 @@ export class ColumnStats {
       key = String(v);
       if (Number.isFinite(n)) {
         this.#numbers++;
+        if (!Number.isInteger(n)) this.#integers = false;
         // Kahan summation: the mean of a million prices stays exact to the cent.
         const y = n - this.#comp;
         const t = this.#sum + y;
@@ -221,7 +223,8 @@ export class ColumnStats {
       out.min = this.#min;
       out.max = this.#max;
       out.mean = this.#sum / this.#numbers;
-      const h = this.#numHist.result();
+      // Whole numbers get bins at least 1 wide (no empty bins between 1 and 2).
+      const h = this.#numHist.result(this.#integers ? 1 : 0);
       if (h) out.histogram = h;
     }
     if (kind === "date" && this.#dates > 0) {

@@ -64,9 +64,16 @@ export class StreamingHistogram {
     this.#hi = Math.floor(this.#hi / 2);
   }
 
-  /** @returns The bins from the lowest to the highest non-empty one, or undefined when empty. */
-  result(): HistogramData | undefined {
+  /**
+   * The bins from the lowest to the highest non-empty one.
+   *
+   * @param minWidth Merge bins up to this width (a power of two; 1 for whole numbers).
+   * @returns The histogram, or undefined when empty.
+   */
+  result(minWidth = 0): HistogramData | undefined {
     if (this.#bins.size === 0) return undefined;
+    // Aligned power-of-two bins merge exactly into wider ones.
+    while (this.#width < minWidth) this.#double();
     const counts: number[] = [];
     for (let k = this.#lo; k <= this.#hi; k++) counts.push(this.#bins.get(k) ?? 0);
     return { start: this.#lo * this.#width, width: this.#width, counts };

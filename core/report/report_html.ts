@@ -110,21 +110,29 @@ export function reportHtml(report: Report): string {
   // Validation and checks.
   parts.push(`<section id="validation"><h2>Validation</h2>`);
   if (report.validation) {
+    const rows = (results: typeof report.validation.results) =>
+      table(
+        ["entity", "field", "rule", "checked", "failures", "example"],
+        results.map((r) => [
+          h(r.entity),
+          h(r.field ?? ""),
+          h(r.rule),
+          num(r.checked),
+          `<span class="${r.failures ? "bad" : "good"}">${num(r.failures)}</span>`,
+          r.examples[0] ? `row ${r.examples[0].row}: ${h(cut(r.examples[0].message, 120))}` : "",
+        ]),
+      );
+    const failed = report.validation.results.filter((r) => r.failures > 0);
+    const passed = report.validation.results.filter((r) => r.failures === 0);
     parts.push(
       `<p>${num(report.validation.rules)} rules (${h(report.validation.source)}), ${
         num(report.validation.failures)
-      } failures</p>` +
-        table(
-          ["entity", "field", "rule", "checked", "failures", "example"],
-          report.validation.results.map((r) => [
-            h(r.entity),
-            h(r.field ?? ""),
-            h(r.rule),
-            num(r.checked),
-            `<span class="${r.failures ? "bad" : "good"}">${num(r.failures)}</span>`,
-            r.examples[0] ? `row ${r.examples[0].row}: ${h(cut(r.examples[0].message, 120))}` : "",
-          ]),
-        ),
+      } failures</p>` + (failed.length ? rows(failed) : "") +
+        (passed.length
+          ? `<details><summary>${num(passed.length)} rules passed</summary>${
+            rows(passed)
+          }</details>`
+          : ""),
     );
   } else parts.push(`<p>No validator results.</p>`);
   parts.push(
@@ -342,7 +350,7 @@ const CHART_SCRIPT = `
     if (c.kind === "bars") {
       new uPlot({
         width: 420, height: 200, legend: { show: false },
-        scales: { x: { time: !!d.time } },
+        scales: { x: { time: !!d.time }, y: { range: function (u, lo, hi) { return [0, hi * 1.1 || 1]; } } },
         series: [{}, { label: d.yLabel, fill: "rgba(102,153,204,0.6)", stroke: "#369",
           paths: uPlot.paths.bars({ size: [0.9, 40], align: 1 }), points: { show: false } }],
         axes: [{}, {}]
@@ -350,6 +358,7 @@ const CHART_SCRIPT = `
     } else if (c.kind === "timeline") {
       new uPlot({
         width: 900, height: 260,
+        scales: { y: { range: function (u, lo, hi) { return [0, hi * 1.1 || 1]; } } },
         series: [{}, { label: "rows", stroke: "#369", width: 1 },
           { label: "planned", stroke: "#e90", width: 1, dash: [4, 4] },
           { label: "configured shape", stroke: "#c33", width: 2 }]

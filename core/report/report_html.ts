@@ -199,6 +199,28 @@ export function reportHtml(report: Report): string {
       `${t.entity}.${t.field}: rows per day against the configured shape` +
         (t.outside ? ` (${num(t.outside)} rows outside the period)` : ""),
     ));
+    // The same per ISO week (Monday), where weekly profiles average out and trends show.
+    const weeks = new Map<number, { rows: number; planned: number; shape: number }>();
+    for (const d of t.days) {
+      const dayNo = Math.floor(Date.parse(`${d.day}T00:00:00Z`) / 86_400_000);
+      const monday = dayNo - ((dayNo + 3) % 7 + 7) % 7;
+      const w = weeks.get(monday) ?? { rows: 0, planned: 0, shape: 0 };
+      w.rows += d.rows;
+      w.planned += d.planned;
+      w.shape += d.shape;
+      weeks.set(monday, w);
+    }
+    const ws = [...weeks].sort((a, b) => a[0] - b[0]);
+    parts.push(chart(
+      "timeline",
+      {
+        x: ws.map(([m]) => m * 86_400),
+        rows: ws.map(([, w]) => w.rows),
+        planned: ws.map(([, w]) => w.planned),
+        shape: ws.map(([, w]) => w.shape),
+      },
+      `${t.entity}.${t.field}: rows per week (Monday) against the configured shape`,
+    ));
   }
   parts.push(`</section>`);
 
@@ -346,6 +368,7 @@ const CHART_SCRIPT = `
   var charts = JSON.parse(document.getElementById("report-charts").textContent);
   charts.forEach(function (c) {
     var el = document.getElementById(c.id);
+    if (!el) return;
     var d = c.data;
     if (c.kind === "bars") {
       new uPlot({

@@ -26,8 +26,8 @@ const FLAGS: Record<string, FlagSpec> = {
 
 const HELP = `Usage: fabricate check <data dir> --scenario <scenario> [options]
 
-Check existing data files against a scenario: files named <entity>.csv,
-<entity>.jsonl or <entity>.json are read (JSON Lines preferred when several),
+Check existing data files against a scenario: files named <entity>.jsonl,
+.parquet, .json or .csv are read (in that order of preference when several),
 the scenario's validator rules run over their rows, and the report's checks
 too: foreign keys point at parent rows in the files, fields that are never
 null hold no null, and row counts match manifest.json when the folder has one

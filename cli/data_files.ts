@@ -1,10 +1,10 @@
 /**
  * Reads existing data files back as batches for `report` and `check`:
  * CSV (RFC 4180, header row; an unquoted empty cell is null, a quoted one
- * an empty string) and JSON Lines stream with flat memory; a JSON array
- * (or `--layout single`'s object of arrays) is parsed whole. Values are
- * typed by the scenario's field types when known, else inferred (numbers,
- * booleans) for CSV.
+ * an empty string) and JSON Lines stream with flat memory; Parquet is read
+ * one row group at a time (hyparquet); a JSON array (or `--layout single`'s
+ * object of arrays) is parsed whole. Values are typed by the scenario's
+ * field types when known, else inferred (numbers, booleans) for CSV.
  *
  * @module
  */
@@ -12,7 +12,7 @@ import { UsageError } from "../core/errors.ts";
 import type { Batch, FieldType } from "../core/types.ts";
 
 /** Formats read back. */
-export const READABLE = ["jsonl", "json", "csv"] as const;
+export const READABLE = ["jsonl", "parquet", "json", "csv"] as const;
 
 /** A file holding an entity's rows. */
 export interface DataFile {
@@ -20,7 +20,7 @@ export interface DataFile {
   entity: string;
   /** Absolute or relative path. */
   path: string;
-  /** csv, jsonl or json. */
+  /** csv, jsonl, json or parquet. */
   format: (typeof READABLE)[number];
 }
 
@@ -48,6 +48,8 @@ export async function* readBatches(
     ? csvRows(file, types)
     : file.format === "jsonl"
     ? jsonlRows(file)
+    : file.format === "parquet"
+    ? parquetRows(file, types)
     : jsonRows(file);
   let start = 0;
   let pending: Record<string, unknown>[] = [];
@@ -136,6 +138,56 @@ async function* jsonRows(file: DataFile): AsyncGenerator<Record<string, unknown>
   for (const row of doc) {
     if (row && typeof row === "object" && !Array.isArray(row)) yield row as Record<string, unknown>;
   }
+}
+
+async function* parquetRows(
+  file: DataFile,
+  types: ReadonlyMap<string, FieldType>,
+): AsyncGenerator<Record<string, unknown>> {
+  const { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects } = await import(
+    "hyparquet"
+  );
+  let buffer: Awaited<ReturnType<typeof asyncBufferFromFile>>;
+  let groups: number[];
+  try {
+    buffer = await asyncBufferFromFile(file.path);
+    const metadata = await parquetMetadataAsync(buffer);
+    groups = metadata.row_groups.map((g) => Number(g.num_rows));
+  } catch (e) {
+    throw new UsageError(`Cannot read ${file.path}: ${(e as Error).message}`);
+  }
+  // One row group at a time: memory follows the largest group, not the file.
+  let start = 0;
+  for (const n of groups) {
+    let rows: Record<string, unknown>[];
+    try {
+      rows = await parquetReadObjects({ file: buffer, rowStart: start, rowEnd: start + n });
+    } catch (e) {
+      throw new UsageError(
+        `Cannot read ${file.path} (rows ${start}–${start + n - 1}): ${(e as Error).message}`,
+      );
+    }
+    start += n;
+    for (const row of rows) {
+      for (const k of Object.keys(row)) row[k] = fromParquet(row[k], types.get(k));
+    }
+    yield* rows;
+  }
+}
+
+/** Parquet values as fabricate writes them: numbers, ISO dates and instants. */
+function fromParquet(v: unknown, type: FieldType | undefined): unknown {
+  if (typeof v === "bigint") {
+    return v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER)
+      ? Number(v)
+      : v.toString();
+  }
+  if (v instanceof Date) {
+    if (Number.isNaN(v.getTime())) return null;
+    const iso = v.toISOString();
+    return type === "date" ? iso.slice(0, 10) : iso.replace(/\.000Z$/, "Z");
+  }
+  return v;
 }
 
 /** Sniffs the delimiter from the header line: the most frequent of , ; tab and |. */
@@ -247,8 +299,8 @@ function converter(type: FieldType | undefined, known: boolean): (cell: string |
 }
 
 /**
- * Lists the data files of a folder by entity: `<entity>.<csv|jsonl|json>`
- * (one per entity; JSON Lines preferred, then JSON, then CSV, as they keep types).
+ * Lists the data files of a folder by entity: `<entity>.<jsonl|parquet|json|csv>`
+ * (one per entity, preferred in that order: typed formats first).
  *
  * @param dir The folder.
  * @param entities Entity names to look for (all stems when absent).
@@ -272,7 +324,7 @@ export async function dataFilesIn(
   }
   listing = listing.filter((e) => e.isFile).sort((a, b) => (a.name < b.name ? -1 : 1));
   for (const e of listing) {
-    const m = e.name.match(/^(.+)\.(csv|jsonl|json)$/);
+    const m = e.name.match(/^(.+)\.(csv|jsonl|json|parquet)$/);
     if (!m || ["manifest.json", "report.json"].includes(e.name)) continue;
     const [, stem, ext] = m as unknown as [string, string, DataFile["format"]];
     if (entities && !entities.includes(stem)) {

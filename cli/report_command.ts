@@ -36,7 +36,7 @@ null rate, distinct count, min/max/mean, top values and histograms; foreign-key
 coverage and children per parent; rows per day against the timelines' shape;
 anomaly rates against the configured ones; the validator results recorded in
 the manifest. One self-contained HTML file (opens offline) and its JSON.
-Reads CSV, JSON Lines and JSON. See docs/report.md.
+Reads JSON Lines, Parquet, JSON and CSV. See docs/report.md.
 
 Options:
 ${flagsHelp(FLAGS)}

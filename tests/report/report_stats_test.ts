@@ -310,3 +310,39 @@ for (const c of CASES) {
     await Deno.remove(tmp, { recursive: true });
   });
 }
+
+Deno.test("anomaly counts without a label column come from the engine, then the scenario, and match the data", async () => {
+  // user-profile/exclusion labels nothing (label: none), but exclusion_reason names each kind.
+  const tmp = await Deno.makeTempDir({ prefix: "fabricate-report-" });
+  const dir = `${tmp}/out`;
+  const gen = await runCli(
+    ["gen", "user-profile/exclusion", "--out", dir, "--format", "csv", "--report", "-q"],
+    { cwd: tmp },
+  );
+  assert.equal(gen.code, 0, gen.stderr);
+  const again = await runCli(["report", dir, "--out", `${tmp}/again.html`], { cwd: tmp });
+  assert.equal(again.code, 0, again.stderr);
+  const streamed = await reportOf(`${dir}/report.json`);
+  const read = await reportOf(`${tmp}/again.json`);
+  const [a] = streamed.anomalies;
+  const [b] = read.anomalies;
+  assert.equal(a!.source, "engine");
+  assert.equal(b!.source, "scenario");
+  assert.deepEqual(b!.kinds, a!.kinds);
+  assert.equal(a!.configured_rate, 0.2);
+  const close_ = await openDuck();
+  try {
+    const counts = await query(
+      `SELECT exclusion_reason AS kind, count(*)::BIGINT AS n FROM ${
+        source(dir, "user_profiles", "csv")
+      } WHERE exclusion_reason IS NOT NULL GROUP BY 1`,
+    );
+    for (const k of a!.kinds) {
+      assert.equal(k.rows, Number(counts.find((c) => c.kind === k.kind)?.n ?? 0), k.kind);
+      close(k.configured_rate, 0.05, `${k.kind}: a quarter of 0.2`);
+    }
+  } finally {
+    close_();
+  }
+  await Deno.remove(tmp, { recursive: true });
+});

@@ -98,12 +98,17 @@ export default async function reportCommand(args: string[]): Promise<number> {
   }
   try {
     const { files, unmatched } = await dataFilesIn(dir, Object.keys(manifest.entities));
+    // --layout single: one JSON document holds every entity.
+    const shared = manifest.files?.find((f) => f.format === "json");
     for (const name of Object.keys(manifest.entities)) {
-      if (!files.some((f) => f.entity === name)) {
-        notes.push(`${name}: no CSV, JSON Lines or JSON file to read`);
-      }
+      if (files.some((f) => f.entity === name)) continue;
+      if (shared) files.push({ entity: name, path: `${dir}/${shared.path}`, format: "json" });
+      else notes.push(`${name}: no JSON Lines, Parquet, JSON or CSV file to read`);
     }
-    for (const u of unmatched) notes.push(`${u}: not an entity of the run, ignored`);
+    const shown = new Set(manifest.files?.map((f) => f.path) ?? []);
+    for (const u of unmatched) {
+      if (!shown.has(u)) notes.push(`${u}: not an entity of the run, ignored`);
+    }
     const { collector } = await collectFiles(plan, files, {
       validate: false,
       expectedRows: Object.fromEntries(

@@ -143,3 +143,15 @@ Deno.test("gen --report refuses stdout and database targets", async () => {
   assert.match(db.stderr, /--report does not apply when loading into a database/);
   await Deno.remove(tmp, { recursive: true });
 });
+
+Deno.test("report reads --layout single's one JSON document with the same numbers as gen --report", async () => {
+  const { tmp, out } = await generated(["--format", "json", "--layout", "single", "--report"]);
+  const r = await runCli(["report", out, "--out", `${tmp}/again.html`], { cwd: tmp });
+  assert.equal(r.code, 0, r.stderr);
+  const streamed = JSON.parse(await Deno.readTextFile(`${out}/report.json`));
+  const read = JSON.parse(await Deno.readTextFile(`${tmp}/again.json`));
+  assert.deepEqual(read.entities, streamed.entities);
+  assert.deepEqual(read.foreign_keys, streamed.foreign_keys);
+  assert.deepEqual(read.notes, []);
+  await Deno.remove(tmp, { recursive: true });
+});

@@ -120,6 +120,9 @@ export default async function reportCommand(args: string[]): Promise<number> {
       ...manifest.validation,
       source: "recorded in the manifest at generation",
     });
+    // Without the scenario, the manifest still names the run.
+    report.scenario ||= manifest.scenario.name;
+    report.seed ??= manifest.seed;
     const html = (values.out as string | undefined) ?? `${dir}/report.html`;
     const paths = await writeReport(report, html, values.force === true);
     const s = style(Deno.stderr);

@@ -79,6 +79,10 @@ const FLAGS: Record<string, FlagSpec> = {
   },
   "dry-run": { type: "boolean", help: "Check and plan; print what would be written" },
   strict: { type: "boolean", help: "Fail the run when a validator reports a failure" },
+  report: {
+    type: "boolean",
+    help: "Also write report.html and report.json (quality report; see docs/report.md)",
+  },
   force: { type: "boolean", help: "Replace an existing output folder" },
   quiet: { type: "boolean", short: "q", help: "No progress and no summary" },
   ...PLUGIN_FLAGS,
@@ -196,7 +200,7 @@ export default async function genCommand(args: string[]): Promise<number> {
     }
   }
   if (database !== undefined) {
-    for (const flag of ["out", "format", "layout", "preview", "force", "compress"]) {
+    for (const flag of ["out", "format", "layout", "preview", "force", "compress", "report"]) {
       if (values[flag] !== undefined) {
         throw new UsageError(
           `--${flag} does not apply when loading into a database (--to ${database})`,
@@ -252,6 +256,7 @@ export default async function genCommand(args: string[]): Promise<number> {
       ...(values.out !== undefined ? { out: values.out as string } : {}),
       ...(values.force ? { force: true } : {}),
       ...(values.strict ? { strict: true } : {}),
+      ...(values.report ? { report: true } : {}),
       ...(values.only ? { only: values.only as string[] } : {}),
       ...(compress ? { compress } : {}),
       ...(progress ? { progress } : {}),

@@ -38,6 +38,7 @@ import type {
 import { Validation, type ValidationSummary } from "./validation.ts";
 import { entityBatches, entitySchemaOf } from "./batches.ts";
 import { didYouMean } from "./did_you_mean.ts";
+import { ReportCollector } from "./report/collect_report.ts";
 
 /** Hears about progress, per entity. */
 export interface ProgressListener {
@@ -78,6 +79,11 @@ export interface GenOptions extends PrepareOptions {
    * formats (parquet, xlsx) are refused: they compress themselves.
    */
   compress?: { type: Compression; level?: number };
+  /**
+   * Also write report.html and report.json (the quality report, collected
+   * while streaming; see docs/report.md). Needs an output folder.
+   */
+  report?: boolean;
 }
 
 /** What a run wrote, per entity. */
@@ -106,6 +112,10 @@ export interface Manifest {
   entities: Record<string, { rows: number; files: (WrittenFile & { format: string })[] }>;
   /** Files holding several entities (layout single). */
   files?: (WrittenFile & { format: string })[];
+  /** The period timelines spread rows over, when an entity follows one. */
+  period?: { from: string; to: string };
+  /** The quality report (`gen --report`): report.html and report.json. */
+  report?: WrittenFile[];
   validation: ValidationSummary;
   started_at: string;
   duration_ms: number;
@@ -234,6 +244,12 @@ async function run(
   const toStdout = options.out === "-";
   let layout = plan.layout;
   if (toStdout) layout = stdoutLayout(plan, entities.length);
+  if (toStdout && options.report) {
+    throw new UsageError("Cannot write a report to stdout", "pick an output folder with --out");
+  }
+  const report = options.report
+    ? new ReportCollector(plan, { source: "gen", version: VERSION })
+    : undefined;
   const world = new World(plan);
   const validation = await Validation.create(plan, world);
   const target: OutputTarget = toStdout ? stdoutTarget() : await folderTarget({
@@ -260,14 +276,17 @@ async function run(
       const schema = entitySchemaOf(plan, entity);
       options.progress?.start?.(entity.name, entity.count);
       await writer.beginEntity(schema);
+      report?.beginEntity(entity.name);
       const engine = world.engine(entity.name);
       for await (const { full, out } of entityBatches(engine, plan.batchSize)) {
         options.signal?.throwIfAborted();
         await validation.check(entity, full);
         await writer.write(out, schema);
+        report?.add(out);
         options.progress?.advance?.(entity.name, out.start + out.length);
       }
       await validation.finish(entity);
+      report?.endEntity(entity.name);
       const files = await writer.endEntity(schema);
       const ms = performance.now() - t;
       options.progress?.end?.(entity.name, entity.count, ms);
@@ -290,9 +309,25 @@ async function run(
         1,
       );
     }
+    const reportFiles: WrittenFile[] = [];
+    if (report) {
+      const { reportHtml } = await import("./report/report_html.ts");
+      const data = report.result({ ...summary, source: "validators, while generating" });
+      for (
+        const [path, text] of [
+          ["report.json", JSON.stringify(data, null, 2) + "\n"],
+          ["report.html", reportHtml(data)],
+        ]
+      ) {
+        const file = await target.open(path!);
+        await file.write(text!);
+        reportFiles.push(await file.close());
+      }
+    }
     const durationMs = performance.now() - t0;
     const manifest = buildManifest(plan, layout, results, summary, started, durationMs, tail);
     if (options.compress) manifest.compression = options.compress.type;
+    if (reportFiles.length) manifest.report = reportFiles;
     if (!toStdout) {
       const file = await target.open("manifest.json");
       await file.write(JSON.stringify(manifest, null, 2) + "\n");
@@ -634,8 +669,16 @@ function buildManifest(
       files: r.files,
     }])),
     ...(shared.length ? { files: shared } : {}),
+    ...periodOf(plan),
     validation,
     started_at: started.toISOString(),
     duration_ms: Math.round(durationMs),
   };
+}
+
+function periodOf(plan: Plan): { period?: { from: string; to: string } } {
+  const t = plan.entities.find((e) => e.timeline)?.timeline;
+  if (!t) return {};
+  const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+  return { period: { from: day(t.from.getTime()), to: day(t.to.getTime() - 86_400_000) } };
 }

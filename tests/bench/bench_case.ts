@@ -14,6 +14,7 @@ import type { Batch, FormatterPlugin, MaybeChunk } from "../../core/types.ts";
 import { base, en, Faker } from "@faker-js/faker";
 import { sinkCase } from "./sink_cases.ts";
 import { FORMAT_CASES, formatCase } from "./format_cases.ts";
+import { REPORT_CASES, reportCase } from "./report_cases.ts";
 
 const [name, rowsArg, dir] = Deno.args;
 const rows = Number(rowsArg);
@@ -254,6 +255,10 @@ switch (name) {
     bytes = await erpStream(rows);
     break;
   default: {
+    if (REPORT_CASES.includes(name)) {
+      bytes = await reportCase(name, rows, dir);
+      break;
+    }
     if (!(name in FORMAT_CASES)) {
       console.error(`unknown case ${name}`);
       Deno.exit(2);

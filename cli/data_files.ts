@@ -8,6 +8,7 @@
  *
  * @module
  */
+import { brotliDecompressSync, gunzipSync, zstdDecompressSync } from "node:zlib";
 import { UsageError } from "../core/errors.ts";
 import type { Batch, FieldType } from "../core/types.ts";
 
@@ -140,6 +141,16 @@ async function* jsonRows(file: DataFile): AsyncGenerator<Record<string, unknown>
   }
 }
 
+/**
+ * The codecs hyparquet does not decode itself (it has snappy), from
+ * node:zlib: fabricate's parquet formatter writes zstd by default.
+ */
+const PARQUET_CODECS = {
+  ZSTD: (input: Uint8Array) => new Uint8Array(zstdDecompressSync(input)),
+  GZIP: (input: Uint8Array) => new Uint8Array(gunzipSync(input)),
+  BROTLI: (input: Uint8Array) => new Uint8Array(brotliDecompressSync(input)),
+};
+
 async function* parquetRows(
   file: DataFile,
   types: ReadonlyMap<string, FieldType>,
@@ -161,7 +172,12 @@ async function* parquetRows(
   for (const n of groups) {
     let rows: Record<string, unknown>[];
     try {
-      rows = await parquetReadObjects({ file: buffer, rowStart: start, rowEnd: start + n });
+      rows = await parquetReadObjects({
+        file: buffer,
+        rowStart: start,
+        rowEnd: start + n,
+        compressors: PARQUET_CODECS,
+      });
     } catch (e) {
       throw new UsageError(
         `Cannot read ${file.path} (rows ${start}–${start + n - 1}): ${(e as Error).message}`,

@@ -105,6 +105,14 @@ export default async function reportCommand(args: string[]): Promise<number> {
       if (shared) files.push({ entity: name, path: `${dir}/${shared.path}`, format: "json" });
       else notes.push(`${name}: no JSON Lines, Parquet, JSON or CSV file to read`);
     }
+    if (files.length === 0) {
+      throw new UsageError(
+        `Cannot report on "${dir}": none of its files can be read back (it holds ${
+          manifest.formats.join(", ")
+        })`,
+        "report reads JSON Lines, Parquet, JSON and CSV, compressed or not: generate with --report, or in one of those formats",
+      );
+    }
     const shown = new Set(manifest.files?.map((f) => f.path) ?? []);
     for (const u of unmatched) {
       if (!shown.has(u)) notes.push(`${u}: not an entity of the run, ignored`);

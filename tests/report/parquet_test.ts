@@ -81,3 +81,44 @@ Deno.test("check fails an edited Parquet file with the row", async () => {
   assert.match(bad.stderr, /Cannot read .*products\.parquet/);
   await Deno.remove(tmp, { recursive: true });
 });
+
+Deno.test("report reads fabricate's own Parquet in every codec with the same numbers as JSON Lines", async () => {
+  const tmp = await Deno.makeTempDir({ prefix: "fabricate-parquet-own-" });
+  const entitiesOf = async (input: string, args: string[], name: string) => {
+    const out = `${tmp}/${name}`;
+    const gen = await runCli(["gen", input, "--seed", "5", "--out", out, "-q", ...args], {
+      cwd: tmp,
+    });
+    assert.equal(gen.code, 0, gen.stderr);
+    const report = await runCli(["report", out], { cwd: tmp });
+    assert.equal(report.code, 0, report.stderr);
+    return JSON.parse(await Deno.readTextFile(`${out}/report.json`)).entities;
+  };
+  const expected = await entitiesOf("quickstart", ["--format", "jsonl"], "jsonl");
+  for (const codec of ["zstd", "gzip", "snappy", "none"]) {
+    const scenario = `${tmp}/${codec}.yaml`;
+    await Deno.writeTextFile(
+      scenario,
+      `extends: quickstart\noutput:\n  format: parquet\n  parquet: { compression: ${codec} }\n`,
+    );
+    const got = await entitiesOf(scenario, [], codec).catch((e) => {
+      throw new Error(`${codec}: ${e.message}`);
+    });
+    assert.deepEqual(got, expected, `parquet ${codec}`);
+  }
+  await Deno.remove(tmp, { recursive: true });
+});
+
+Deno.test("report on a run it cannot read back (xlsx) exits 2 with a hint", async () => {
+  const tmp = await Deno.makeTempDir({ prefix: "fabricate-xlsx-report-" });
+  const out = `${tmp}/out`;
+  const gen = await runCli(["gen", "quickstart", "--format", "xlsx", "--out", out, "-q"], {
+    cwd: tmp,
+  });
+  assert.equal(gen.code, 0, gen.stderr);
+  const report = await runCli(["report", out], { cwd: tmp });
+  assert.equal(report.code, 2, report.stderr);
+  assert.match(report.stderr, /none of its files can be read back \(it holds xlsx\)/);
+  assert.match(report.stderr, /hint: report reads JSON Lines, Parquet, JSON and CSV/);
+  await Deno.remove(tmp, { recursive: true });
+});

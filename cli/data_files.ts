@@ -8,7 +8,13 @@
  *
  * @module
  */
-import { brotliDecompressSync, gunzipSync, zstdDecompressSync } from "node:zlib";
+import {
+  brotliDecompressSync,
+  createZstdDecompress,
+  gunzipSync,
+  zstdDecompressSync,
+} from "node:zlib";
+import { Duplex } from "node:stream";
 import { UsageError } from "../core/errors.ts";
 import type { Batch, FieldType } from "../core/types.ts";
 
@@ -78,16 +84,34 @@ export async function* readBatches(
   if (pending.length) yield flush();
 }
 
-async function* lines(path: string): AsyncGenerator<string> {
+/**
+ * A file's bytes, decompressed as they stream when its name ends in `.gz`
+ * or `.zst` (what `gen --compress` writes).
+ */
+async function bytesOf(path: string): Promise<ReadableStream<Uint8Array>> {
   let file: Deno.FsFile;
   try {
     file = await Deno.open(path);
   } catch (e) {
     throw new UsageError(`Cannot read "${path}": ${(e as Error).message}`);
   }
+  if (path.endsWith(".gz")) {
+    return file.readable.pipeThrough(new DecompressionStream("gzip"));
+  }
+  if (path.endsWith(".zst")) {
+    const unzstd = Duplex.toWeb(createZstdDecompress()) as unknown as TransformStream<
+      Uint8Array,
+      Uint8Array
+    >;
+    return file.readable.pipeThrough(unzstd);
+  }
+  return file.readable;
+}
+
+async function* lines(path: string): AsyncGenerator<string> {
   const decoder = new TextDecoderStream();
   let rest = "";
-  for await (const chunk of file.readable.pipeThrough(decoder)) {
+  for await (const chunk of (await bytesOf(path)).pipeThrough(decoder)) {
     rest += chunk;
     let nl: number;
     while ((nl = rest.indexOf("\n")) >= 0) {
@@ -123,7 +147,7 @@ async function* jsonlRows(file: DataFile): AsyncGenerator<Record<string, unknown
 async function* jsonRows(file: DataFile): AsyncGenerator<Record<string, unknown>> {
   let doc: unknown;
   try {
-    doc = JSON.parse(await Deno.readTextFile(file.path));
+    doc = JSON.parse(await new Response(await bytesOf(file.path)).text());
   } catch (e) {
     throw new UsageError(`Cannot read ${file.path}: ${(e as Error).message}`);
   }
@@ -340,9 +364,11 @@ export async function dataFilesIn(
   }
   listing = listing.filter((e) => e.isFile).sort((a, b) => (a.name < b.name ? -1 : 1));
   for (const e of listing) {
-    const m = e.name.match(/^(.+)\.(csv|jsonl|json|parquet)$/);
+    // gen --compress: customers.csv.gz, orders.jsonl.zst (parquet compresses itself).
+    const m = e.name.match(/^(.+)\.(?:(csv|jsonl|json)(?:\.gz|\.zst)?|(parquet))$/);
     if (!m || ["manifest.json", "report.json"].includes(e.name)) continue;
-    const [, stem, ext] = m as unknown as [string, string, DataFile["format"]];
+    const stem = m[1]!;
+    const ext = (m[2] ?? m[3]) as DataFile["format"];
     if (entities && !entities.includes(stem)) {
       unmatched.push(e.name);
       continue;

@@ -8,6 +8,7 @@
  */
 import type { ColumnInfo } from "../../core/types.ts";
 import { mysqlDatetime } from "../_shared/sql_text.ts";
+import type { TextColumn } from "./text_rows.ts";
 
 /** A value node:sqlite can bind. */
 export type SqliteValue = string | number | bigint | null;
@@ -170,4 +171,44 @@ export function loadDataEncoder(column: ColumnInfo): (v: unknown) => string {
     };
   }
   return text;
+}
+
+/**
+ * One column of `COPY … FROM STDIN` text: {@linkcode copyEncoder}, and
+ * strings without a character to escape (or finite numbers) passed through
+ * as they are, except in JSON columns.
+ *
+ * @param column The column.
+ * @returns How `writeTextRows` (text_rows.ts) writes it.
+ * @example
+ * ```ts
+ * import { copyColumn } from "./encode.ts";
+ * const name = copyColumn({ name: "n", type: "string", nullable: true, unique: false, key: false, referenced: false });
+ * name.encode("a\nb"); // "a\\nb"
+ * ```
+ */
+export function copyColumn(column: ColumnInfo): TextColumn {
+  const encode = copyEncoder(column);
+  return column.type === "json" ? { encode } : { encode, passThrough: COPY_SPECIAL };
+}
+
+/**
+ * One column of `LOAD DATA` text: {@linkcode loadDataEncoder}, and strings
+ * without a character to escape (or finite numbers) passed through as they
+ * are, except in JSON and datetime columns (which are rewritten).
+ *
+ * @param column The column.
+ * @returns How `writeTextRows` (text_rows.ts) writes it.
+ * @example
+ * ```ts
+ * import { loadDataColumn } from "./encode.ts";
+ * const at = loadDataColumn({ name: "at", type: "datetime", nullable: true, unique: false, key: false, referenced: false });
+ * at.encode("2024-05-01T12:30:00Z"); // "2024-05-01 12:30:00"
+ * ```
+ */
+export function loadDataColumn(column: ColumnInfo): TextColumn {
+  const encode = loadDataEncoder(column);
+  return column.type === "json" || column.type === "datetime"
+    ? { encode }
+    : { encode, passThrough: LOAD_SPECIAL };
 }

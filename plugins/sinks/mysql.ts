@@ -12,7 +12,7 @@ import mysql from "mysql2/promise";
 import { PassThrough } from "node:stream";
 import type { Batch, EntitySchema } from "../../core/types.ts";
 import { sqlIdentifier, sqlLiteral } from "../_shared/sql_text.ts";
-import { loadDataEncoder } from "./encode.ts";
+import { loadDataColumn } from "./encode.ts";
 import { type Sink, type TableWriter, transactionHooks } from "./sink.ts";
 import { writeTextRows } from "./text_rows.ts";
 import type { DatabaseTarget } from "./target.ts";
@@ -126,7 +126,7 @@ function insertWriter(conn: mysql.Connection, entity: EntitySchema, table: strin
  */
 function loadDataWriter(conn: mysql.Connection, entity: EntitySchema, table: string): TableWriter {
   const cols = entity.columns;
-  const encoders = cols.map(loadDataEncoder);
+  const encoders = cols.map(loadDataColumn);
   const stream = new PassThrough({ highWaterMark: 2 * CHUNK });
   let requested = false;
   let stopped: Error | undefined;

@@ -13,7 +13,15 @@ import { parseTarget } from "../../plugins/sinks/target.ts";
 import { createTableSql, tableName } from "../../plugins/_shared/sql_ddl.ts";
 import { mariadbArgs } from "../_helpers/mariadb.ts";
 import { runCli } from "../_helpers/rows.ts";
-import { assertRows, expected, fixture, mapRows, type Row, run } from "../formatters/_roundtrip.ts";
+import {
+  assertRows,
+  expected,
+  fixture,
+  mapRows,
+  needsProgram,
+  type Row,
+  run,
+} from "../formatters/_roundtrip.ts";
 import { awkwardStrings } from "../plugins/formatters/_setup.ts";
 import { mariadb, mysqlEnv, mysqlUrl, pgEnv, pgUrl, psql, sqlite3, uniqueName } from "./_db.ts";
 
@@ -196,7 +204,7 @@ function fromMysql(v: unknown, type: FieldType): unknown {
  * @param server The server.
  * @param create Runs SQL on that server (CREATE/DROP DATABASE).
  */
-export async function mysqlValuesRoundTrip(
+async function mysqlValuesRoundTrip(
   server: string,
   create: (sql: string) => Promise<unknown>,
 ): Promise<void> {
@@ -229,5 +237,83 @@ Deno.test({
     const url = mysqlUrl("x");
     assert.equal(await mariadb("SELECT @@local_infile"), "1", "the test server allows LOCAL");
     await mysqlValuesRoundTrip(url.slice(0, url.lastIndexOf("/")), (sql) => mariadb(sql));
+  },
+});
+
+const mariadbd = await needsProgram("mariadbd", "Debian package mariadb-server");
+const installDb = await needsProgram("mariadb-install-db", "Debian package mariadb-server");
+
+/**
+ * A throwaway MariaDB server on a free port with `local_infile` off (the
+ * default of MySQL 8), run as the current user; shut down by `stop`.
+ */
+async function serverWithoutLocalInfile(): Promise<{ url: string; stop: () => Promise<void> }> {
+  const dir = await Deno.makeTempDir({ prefix: "fabricate-mariadb-" });
+  const root = Deno.uid() === 0;
+  const user = root ? ["--user=root"] : [];
+  await run("mariadb-install-db", [
+    "--no-defaults",
+    ...user,
+    `--datadir=${dir}/data`,
+    "--auth-root-authentication-method=normal",
+    "--skip-test-db",
+  ]);
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (listener.addr as Deno.NetAddr).port;
+  listener.close();
+  const server = new Deno.Command("mariadbd", {
+    args: [
+      "--no-defaults",
+      ...user,
+      `--datadir=${dir}/data`,
+      `--port=${port}`,
+      "--bind-address=127.0.0.1",
+      `--socket=${dir}/mysqld.sock`,
+      `--pid-file=${dir}/mysqld.pid`,
+      `--log-error=${dir}/error.log`,
+      "--local-infile=0",
+      "--innodb-buffer-pool-size=32M",
+    ],
+    stdout: "null",
+    stderr: "null",
+  }).spawn();
+  const url = `mysql://root@127.0.0.1:${port}`;
+  const { args, env } = mariadbArgs(url);
+  const stop = async () => {
+    try {
+      server.kill("SIGTERM");
+    } catch { /* exited */ }
+    await server.status;
+    await Deno.remove(dir, { recursive: true });
+  };
+  for (let i = 0;; i++) {
+    try {
+      await run("mariadb-admin", [...args, "ping"], { env });
+      return { url, stop };
+    } catch (e) {
+      if (i >= 150) {
+        await stop();
+        throw e;
+      }
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+}
+
+Deno.test({
+  name: "mysql sink: a server with local_infile off gets multi-row INSERTs, every value intact",
+  ignore: mysqlEnv.ignore || mariadbd.ignore || installDb.ignore,
+  async fn() {
+    mariadbd.value();
+    installDb.value();
+    const { url, stop } = await serverWithoutLocalInfile();
+    const { args, env } = mariadbArgs(url);
+    const sql = (text: string) => run("mariadb", [...args, "-N", "-B", "-e", text], { env });
+    try {
+      assert.equal((await sql("SELECT @@local_infile")).trim(), "0");
+      await mysqlValuesRoundTrip(url, sql);
+    } finally {
+      await stop();
+    }
   },
 });

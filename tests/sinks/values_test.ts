@@ -317,3 +317,48 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name: "mysql sink: a value LOAD DATA would store as a warning fails the load and leaves nothing",
+  ignore: mysqlEnv.ignore,
+  async fn() {
+    const db = uniqueName("fab_values");
+    await mariadb(`CREATE DATABASE ${db}`);
+    const dir = await Deno.makeTempDir({ prefix: "fabricate-sink-values-" });
+    const scenario = `${dir}/bad_date.json`;
+    // An impossible date: INSERT fails in strict mode; LOAD DATA LOCAL only
+    // warns ("Data truncated") and stores a zero date, so the sink must fail.
+    await Deno.writeTextFile(
+      scenario,
+      JSON.stringify({
+        name: "bad_date",
+        seed: 1,
+        reference_date: "2025-01-01",
+        entities: {
+          people: {
+            count: 300,
+            fields: {
+              id: { sequence: {} },
+              born: { date: { from: "2000-01-01", to: "2001-01-01" } },
+            },
+            anomalies: {
+              rate: 0.02,
+              label: "none",
+              kinds: { impossible: { set: { born: { constant: "2024-02-30" } } } },
+            },
+          },
+        },
+      }),
+    );
+    try {
+      const r = await runCli(["gen", scenario, "--to", mysqlUrl(db), "-q"]);
+      assert.equal(r.code, 1, r.stderr);
+      assert.match(r.stderr, /while loading people: Data truncated for column 'born'/);
+      assert.match(r.stderr, /rolled back: nothing was written/);
+      assert.equal(await mariadb(`SHOW TABLES FROM ${db}`), "");
+    } finally {
+      await mariadb(`DROP DATABASE IF EXISTS ${db}`);
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});

@@ -175,8 +175,8 @@ export function loadDataEncoder(column: ColumnInfo): (v: unknown) => string {
 
 /**
  * One column of `COPY … FROM STDIN` text: {@linkcode copyEncoder}, and
- * strings without a character to escape (or finite numbers) passed through
- * as they are, except in JSON columns.
+ * strings (escaped as they are written) and finite numbers written
+ * directly, except in JSON columns.
  *
  * @param column The column.
  * @returns How `writeTextRows` (text_rows.ts) writes it.
@@ -189,13 +189,13 @@ export function loadDataEncoder(column: ColumnInfo): (v: unknown) => string {
  */
 export function copyColumn(column: ColumnInfo): TextColumn {
   const encode = copyEncoder(column);
-  return column.type === "json" ? { encode } : { encode, passThrough: COPY_SPECIAL };
+  return { encode, direct: column.type !== "json" };
 }
 
 /**
  * One column of `LOAD DATA` text: {@linkcode loadDataEncoder}, and strings
- * without a character to escape (or finite numbers) passed through as they
- * are, except in JSON and datetime columns (which are rewritten).
+ * (escaped as they are written) and finite numbers written directly, except
+ * in JSON and datetime columns (which are rewritten).
  *
  * @param column The column.
  * @returns How `writeTextRows` (text_rows.ts) writes it.
@@ -208,7 +208,5 @@ export function copyColumn(column: ColumnInfo): TextColumn {
  */
 export function loadDataColumn(column: ColumnInfo): TextColumn {
   const encode = loadDataEncoder(column);
-  return column.type === "json" || column.type === "datetime"
-    ? { encode }
-    : { encode, passThrough: LOAD_SPECIAL };
+  return { encode, direct: column.type !== "json" && column.type !== "datetime" };
 }

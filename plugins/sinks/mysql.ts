@@ -161,7 +161,7 @@ function loadDataWriter(conn: mysql.Connection, entity: EntitySchema, table: str
   };
   return {
     async write(batch: Batch) {
-      await writeTextRows(batch, encoders, CHUNK, push);
+      await writeTextRows(batch, encoders, { nul: "\\0" }, CHUNK, push);
       sent += batch.length;
     },
     async end() {

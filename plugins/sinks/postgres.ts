@@ -132,7 +132,7 @@ async function copyWriter(
   };
   return {
     async write(batch: Batch) {
-      await writeTextRows(batch, encoders, CHUNK, push);
+      await writeTextRows(batch, encoders, { nul: "" }, CHUNK, push);
     },
     async end() {
       if (failure) throw failure;

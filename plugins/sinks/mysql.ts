@@ -20,7 +20,7 @@ import type { DatabaseTarget } from "./target.ts";
 /** Characters of INSERT text per statement (well under max_allowed_packet). */
 const STATEMENT = 4 * 1024 * 1024;
 
-/** Characters of LOAD DATA text per chunk (one protocol packet each, under 16 MB). */
+/** Bytes of LOAD DATA text per chunk (one protocol packet each, well under 16 MB). */
 const CHUNK = 1024 * 1024;
 
 /**

@@ -13,7 +13,7 @@ import { type Sink, type TableWriter, transactionHooks } from "./sink.ts";
 import { writeTextRows } from "./text_rows.ts";
 import type { DatabaseTarget } from "./target.ts";
 
-/** Characters of COPY text gathered before a write to the socket. */
+/** Bytes of COPY text gathered before a write to the socket. */
 const CHUNK = 256 * 1024;
 
 /**

@@ -15,8 +15,9 @@
  * with --compress gzip and zstd, in rows/s and MB/s; `--only format` runs just them.
  *
  * Then the database sinks (tests/bench/sink_cases.ts): customers-10 into SQLite,
- * PostgreSQL (COPY) and MariaDB, the servers from FABRICATE_TEST_PG and
- * FABRICATE_TEST_MYSQL (cases skipped when unset); `--only sink` runs just them.
+ * PostgreSQL (COPY) and MariaDB (LOAD DATA), writes only (`sink-*-writes`) and
+ * end to end, the servers from FABRICATE_TEST_PG and FABRICATE_TEST_MYSQL
+ * (cases skipped when unset); `--only sink` runs just them.
  *
  * Figures are printed, never asserted.
  *

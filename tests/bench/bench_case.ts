@@ -246,7 +246,10 @@ switch (name) {
   case "sink-sqlite":
   case "sink-postgres":
   case "sink-mariadb":
-    bytes = await sinkCase(name, rows, dir);
+  case "sink-sqlite-writes":
+  case "sink-postgres-writes":
+  case "sink-mariadb-writes":
+    bytes = await sinkCase(name, rows, dir, () => (t0 = performance.now()));
     break;
   case "erp-normal-ops":
     bytes = await erpGen(rows);

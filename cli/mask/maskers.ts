@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { createHmac } from "node:crypto";
+import { KeyedHmac } from "./hmac.ts";
 import { allLocales, base, Faker, type LocaleDefinition } from "@faker-js/faker";
 
 /** A value as read from a file: CSV cells are text, JSONL values any JSON. */
@@ -34,8 +34,13 @@ export type Masker = (value: Cell, row: MaskRow) => Cell;
  * ```
  */
 export function hmac(key: string, ...parts: string[]): Uint8Array {
-  return createHmac("sha256", key).update(parts.join("\0")).digest();
+  let keyed = hmacs.get(key);
+  if (!keyed) hmacs.set(key, keyed = new KeyedHmac(key));
+  return keyed.digest(parts.join("\0"));
 }
+
+// One keyed HMAC per key (a run uses one).
+const hmacs = new Map<string, KeyedHmac>();
 
 /**
  * An endless stream of keyed pseudo-random bytes for one (domain, value):

@@ -27,6 +27,7 @@ import { parseArgs } from "node:util";
 import { SINK_CASES } from "./sink_cases.ts";
 import { FORMAT_CASES, formatRate } from "./format_cases.ts";
 import { REPORT_CASES } from "./report_cases.ts";
+import { MASK_CASES } from "./mask_cases.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -94,6 +95,7 @@ const cases = [
   // Each formatter alone, and csv with --compress (tests/bench/format_cases.ts).
   ...Object.keys(FORMAT_CASES),
   ...REPORT_CASES,
+  ...MASK_CASES,
   // Straight into databases (skipped when the server's env var is unset).
   ...Object.keys(SINK_CASES).filter((c) => SINK_CASES[c]!()),
 ].filter((c) => !values.only || c.includes(values.only));

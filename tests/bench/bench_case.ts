@@ -15,6 +15,7 @@ import { base, en, Faker } from "@faker-js/faker";
 import { sinkCase } from "./sink_cases.ts";
 import { FORMAT_CASES, formatCase } from "./format_cases.ts";
 import { REPORT_CASES, reportCase } from "./report_cases.ts";
+import { MASK_CASES, maskCase } from "./mask_cases.ts";
 
 const [name, rowsArg, dir] = Deno.args;
 const rows = Number(rowsArg);
@@ -260,6 +261,13 @@ switch (name) {
   default: {
     if (REPORT_CASES.includes(name)) {
       bytes = await reportCase(name, rows, dir);
+      break;
+    }
+    if (MASK_CASES.includes(name)) {
+      // Only the generating (choice-file) or the masking (mask-csv) is timed.
+      const r = await maskCase(name, rows, dir);
+      bytes = r.bytes;
+      t0 = performance.now() - r.ms;
       break;
     }
     if (!(name in FORMAT_CASES)) {

@@ -106,7 +106,7 @@ Deno.test("mask: two tables masked, the hashed key still joins, inputs byte-iden
     assert.match(m.id!, /^[0-9a-f]{16}$/);
     assert.notEqual(m.name, o.name);
     // email: local part replaced (same shape), domain kept
-    assert.ok(m.email!.endsWith("@example.com"), m.email);
+    assert.ok(m.email!.endsWith("@example.com"), m.email!);
     assert.notEqual(m.email, o.email);
     assert.equal(m.email!.replace(/[a-z]/g, "a").replace(/\d/g, "0").length, o.email!.length);
     // phone: punctuation and the first digit kept, the rest digits

@@ -214,6 +214,7 @@ function digits(s: string, at: number, n: number): number {
   return v;
 }
 
+const POW10 = [1, 10, 100, 1000, 10000, 100000, 1000000];
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const TIMESTAMP =
   /^(\d{4}-\d{2}-\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?(Z|[+-]\d{2}:\d{2})$/;
@@ -278,13 +279,34 @@ const writeDate: FieldWriter = (out, v) => {
 const writeTimestamptz: FieldWriter = (out, v) => {
   if (v instanceof Date) {
     const ms = v.getTime();
-    if (Number.isNaN(ms)) return false;
+    if (Number.isNaN(ms)) {
+      out.int32(-1); // NULL, as in text COPY
+      return true;
+    }
     const rel = ms - PG_EPOCH_MS;
     const seconds = Math.floor(rel / 1000);
     writeMicros(out, seconds, (rel - seconds * 1000) * 1000);
     return true;
   }
   if (typeof v !== "string") return false;
+  // The generators' form, YYYY-MM-DDTHH:MM:SS[.f…]Z, without a regex.
+  const n = v.length;
+  if (n >= 20 && v.charCodeAt(n - 1) === 90 && v.charCodeAt(10) === 84) {
+    const days = pgDays(v);
+    const h = digits(v, 11, 2), mi = digits(v, 14, 2), sec = digits(v, 17, 2);
+    let micros = 0;
+    if (n > 20) {
+      const f = n - 21;
+      if (v.charCodeAt(19) !== 46 || f < 1 || f > 6) return false;
+      micros = digits(v, 20, f) * POW10[6 - f]!;
+    }
+    if (
+      !(days === days && h <= 23 && mi <= 59 && sec <= 59 && micros === micros) ||
+      v.charCodeAt(13) !== 58 || v.charCodeAt(16) !== 58
+    ) return false;
+    writeMicros(out, days * 86400 + h * 3600 + mi * 60 + sec, micros);
+    return true;
+  }
   const m = TIMESTAMP.exec(v);
   if (!m) return false;
   const days = pgDays(m[1]!);
@@ -326,6 +348,8 @@ const writeJsonb: FieldWriter = (out, v) => {
 
 const NUMERIC_POS = 0x0000;
 const NUMERIC_NEG = 0x4000;
+/** The decimal digits of one number (a double's shortest text has at most 21 + 324). */
+const DIGITS = new Uint8Array(400);
 
 /**
  * A finite number as `numeric`: the digits of `String(n)` exactly, with the
@@ -334,60 +358,60 @@ const NUMERIC_NEG = 0x4000;
  */
 const writeNumeric: FieldWriter = (out, v) => {
   if (typeof v !== "number") return false;
-  let s = String(v);
+  const s = String(v);
+  let i = 0;
   let sign = NUMERIC_POS;
   if (s.charCodeAt(0) === 45) {
     sign = NUMERIC_NEG;
-    s = s.slice(1);
+    i = 1;
   }
-  let exp = 0;
-  const e = s.indexOf("e");
-  if (e >= 0) {
-    exp = Number(s.slice(e + 1));
-    s = s.slice(0, e);
+  const e = s.indexOf("e", i);
+  const end = e < 0 ? s.length : e;
+  // The decimal digits, and the point after `point` of them.
+  let nd = 0;
+  let point = -1;
+  for (let k = i; k < end; k++) {
+    const c = s.charCodeAt(k);
+    if (c === 46) point = nd;
+    else DIGITS[nd++] = c - 48;
   }
-  const dot = s.indexOf(".");
-  const whole = dot < 0 ? s : s.slice(0, dot);
-  let ds = dot < 0 ? whole : whole + s.slice(dot + 1);
-  // The decimal point sits after `point` digits of `ds`.
-  let point = whole.length + exp;
-  const dscale = Math.max(0, ds.length - point);
-  let lead = 0;
-  while (lead < ds.length && ds.charCodeAt(lead) === 48) lead++;
-  ds = ds.slice(lead);
-  point -= lead;
-  let end = ds.length;
-  while (end > 0 && ds.charCodeAt(end - 1) === 48) end--;
-  ds = ds.slice(0, end);
-  if (ds.length === 0) {
-    out.room(12);
-    out.int32(8);
-    out.int16(0);
-    out.int16(0);
-    out.int16(NUMERIC_POS);
-    out.int16(dscale);
+  if (point < 0) point = nd;
+  if (e >= 0) point += Number(s.slice(e + 1));
+  const dscale = Math.max(0, nd - point);
+  let first = 0;
+  while (first < nd && DIGITS[first] === 0) first++;
+  let last = nd;
+  while (last > first && DIGITS[last - 1] === 0) last--;
+  out.room(12 + (last - first + 8) / 2);
+  const view = out.view;
+  let p = out.pos;
+  if (first === last) {
+    view.setInt32(p, 8);
+    view.setInt16(p + 4, 0);
+    view.setInt16(p + 6, 0);
+    view.setInt16(p + 8, NUMERIC_POS);
+    view.setInt16(p + 10, dscale);
+    out.pos = p + 12;
     return true;
   }
-  // Align to base-10000 groups: pad so the point falls on a group boundary.
-  const padLeft = ((-point % 4) + 4) % 4;
-  point += padLeft;
-  const total = padLeft + ds.length;
-  const ndigits = Math.ceil(total / 4);
-  const weight = point / 4 - 1;
-  out.room(12 + ndigits * 2);
-  out.int32(8 + ndigits * 2);
-  out.int16(ndigits);
-  out.int16(weight);
-  out.int16(sign);
-  out.int16(dscale);
+  point -= first;
+  // Pad on the left so the point falls between base-10000 groups.
+  const pad = ((-point % 4) + 4) % 4;
+  const ndigits = Math.ceil((pad + last - first) / 4);
+  view.setInt32(p, 8 + ndigits * 2);
+  view.setInt16(p + 4, ndigits);
+  view.setInt16(p + 6, (point + pad) / 4 - 1);
+  view.setInt16(p + 8, sign);
+  view.setInt16(p + 10, dscale);
+  p += 12;
+  let at = first - pad;
   for (let g = 0; g < ndigits; g++) {
     let d = 0;
-    for (let k = g * 4; k < g * 4 + 4; k++) {
-      const i = k - padLeft;
-      d = d * 10 + (i >= 0 && i < ds.length ? ds.charCodeAt(i) - 48 : 0);
-    }
-    out.int16(d);
+    for (let k = 0; k < 4; k++, at++) d = d * 10 + (at >= first && at < last ? DIGITS[at]! : 0);
+    view.setInt16(p, d);
+    p += 2;
   }
+  out.pos = p;
   return true;
 };
 

@@ -28,6 +28,8 @@ export interface BinaryColumn {
   readonly write: FieldWriter;
   /** True for JSON columns, where a non-finite number is JSON `null`, not SQL NULL. */
   readonly json: boolean;
+  /** True for text columns, whose strings are written inline (no call per value). */
+  readonly text: boolean;
 }
 
 /** The binary COPY signature, flags and header extension length. */
@@ -434,7 +436,7 @@ export function binaryColumns(columns: readonly ColumnInfo[]): BinaryColumn[] | 
   for (const column of columns) {
     const write = writerOf(sqlType(column, "postgres"));
     if (!write) return undefined;
-    out.push({ write, json: write === writeJsonb });
+    out.push({ write, json: write === writeJsonb, text: write === writeString });
   }
   return out;
 }
@@ -491,7 +493,8 @@ export function encodeBinaryRows(
     for (let c = 0; c < width; c++) {
       const column = columns[c]!;
       const v = values[c]![r];
-      if (
+      if (column.text && typeof v === "string") out.text(v);
+      else if (
         v === null || v === undefined ||
         (!column.json && typeof v === "number" && !Number.isFinite(v))
       ) {

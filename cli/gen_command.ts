@@ -11,6 +11,7 @@ import { PLUGIN_FLAGS, PLUGIN_HELP, policyFromFlags } from "./plugin_flags.ts";
 import { progressReporter } from "./progress.ts";
 import { printDryRun, printPreview, printSummary } from "./report.ts";
 import { isDatabaseTarget } from "../plugins/sinks/target.ts";
+import type { Shard } from "../core/row_ranges.ts";
 
 const FLAGS: Record<string, FlagSpec> = {
   seed: { type: "string", value: "N", help: "Seed (replaces the scenario's)" },
@@ -65,6 +66,16 @@ const FLAGS: Record<string, FlagSpec> = {
     type: "string",
     value: "N",
     help: "Rows per batch (default 10000; output is the same)",
+  },
+  workers: {
+    type: "string",
+    value: "N",
+    help: "Worker threads (default: the cores; 1 under 50000 rows); output is the same",
+  },
+  shard: {
+    type: "string",
+    value: "I/N",
+    help: "Write shard I of N (0-based) of every entity as part files; see docs/scale.md",
   },
   preview: {
     type: "string",
@@ -179,13 +190,17 @@ export default async function genCommand(args: string[]): Promise<number> {
     };
   }
   const quiet = values.quiet === true;
+  const workers = values.workers === undefined
+    ? undefined
+    : wholeNumber("--workers", values.workers as string, 1);
+  const shard = values.shard === undefined ? undefined : parseShard(values.shard as string);
   for (const flag of ["replace", "allow-remote", "max-rows"]) {
     if (values[flag] !== undefined && database === undefined) {
       throw new UsageError(`--${flag} needs --to <database>`, "e.g. --to sqlite:shop.db");
     }
   }
   if (database !== undefined) {
-    for (const flag of ["out", "format", "layout", "preview", "force"]) {
+    for (const flag of ["out", "format", "layout", "preview", "force", "shard"]) {
       if (values[flag] !== undefined) {
         throw new UsageError(
           `--${flag} does not apply when loading into a database (--to ${database})`,
@@ -243,6 +258,8 @@ export default async function genCommand(args: string[]): Promise<number> {
       ...(values.strict ? { strict: true } : {}),
       ...(values.only ? { only: values.only as string[] } : {}),
       ...(progress ? { progress } : {}),
+      ...(workers !== undefined ? { workers } : {}),
+      ...(shard ? { shard } : {}),
       signal: controller.signal,
     });
     progress?.done();
@@ -252,6 +269,19 @@ export default async function genCommand(args: string[]): Promise<number> {
     progress?.done();
     for (const [name, listener] of listeners) Deno.removeSignalListener(name, listener);
   }
+}
+
+function parseShard(s: string): Shard {
+  const m = s.match(/^(\d+)\/(\d+)$/);
+  const index = Number(m?.[1]);
+  const count = Number(m?.[2]);
+  if (!m || !Number.isSafeInteger(count) || count < 1 || index >= count) {
+    throw new UsageError(
+      `Expected --shard I/N with 0 ≤ I < N, got "${s}"`,
+      "shards count from 0: --shard 0/4 … --shard 3/4 (e.g. --shard $JOB_COMPLETION_INDEX/4)",
+    );
+  }
+  return { index, count };
 }
 
 function parseSeed(s: string): number | string {

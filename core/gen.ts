@@ -31,6 +31,9 @@ import type {
 import { Validation, type ValidationSummary } from "./validation.ts";
 import { entityBatches, entitySchemaOf } from "./batches.ts";
 import { didYouMean } from "./did_you_mean.ts";
+import { GenWorkers } from "./gen_workers.ts";
+import type { BatchResult } from "./gen_worker.ts";
+import { partName, type Shard, shardRange, SMALL_RUN_ROWS } from "./row_ranges.ts";
 
 /** Hears about progress, per entity. */
 export interface ProgressListener {
@@ -66,6 +69,14 @@ export interface GenOptions extends PrepareOptions {
   progress?: ProgressListener;
   /** Aborts the run; nothing is left at the output path. */
   signal?: AbortSignal;
+  /**
+   * Worker threads generating and formatting rows (default: the number of
+   * cores, or 1 for runs under 50,000 rows). The output is the same bytes
+   * whatever the count.
+   */
+  workers?: number;
+  /** Write only this shard's rows of every entity, into part files. */
+  shard?: Shard;
 }
 
 /** What a run wrote, per entity. */
@@ -92,6 +103,8 @@ export interface Manifest {
   entities: Record<string, { rows: number; files: (WrittenFile & { format: string })[] }>;
   /** Files holding several entities (layout single). */
   files?: (WrittenFile & { format: string })[];
+  /** This run wrote one shard (`--shard`): rows `[first_row, first_row + rows)` of each entity. */
+  shard?: { index: number; count: number; first_rows: Record<string, number> };
   validation: ValidationSummary;
   started_at: string;
   duration_ms: number;
@@ -111,6 +124,10 @@ export interface GenResult {
   manifest: Manifest;
   /** Wall time in milliseconds. */
   durationMs: number;
+  /** Worker threads used (1: everything on the main thread). */
+  workers: number;
+  /** Why fewer Workers than asked for were used, or an entity ran on the main thread. */
+  notes: string[];
 }
 
 /** fabricate's version, from deno.json. */
@@ -177,7 +194,7 @@ export async function gen(
   const t0 = performance.now();
   const plan = await prepare(input, options);
   try {
-    return await run(plan, options, started, t0);
+    return await run(plan, input, options, started, t0);
   } finally {
     // Sandboxed plugins' Workers would keep the process alive.
     if (!options.registry) plan.registry.close();
@@ -211,6 +228,7 @@ async function alsoCheckRest(e: unknown, options: PrepareOptions, cwd: string): 
 
 async function run(
   plan: Plan,
+  input: string | Record<string, unknown>,
   options: GenOptions,
   started: Date,
   t0: number,
@@ -219,6 +237,17 @@ async function run(
   const toStdout = options.out === "-";
   let layout = plan.layout;
   if (toStdout) layout = stdoutLayout(plan, entities.length);
+  const shard = options.shard;
+  if (shard && layout === "single") {
+    throw new UsageError(
+      'Cannot write layout "single" in shards: parts of one document cannot be joined',
+      "use --layout per-entity (the default) with --shard",
+    );
+  }
+  const rangeOf = (e: CompiledEntity): [number, number] =>
+    shard ? shardRange(e.count, shard) : [0, e.count];
+  const notes: string[] = [];
+  const workers = workerCount(plan, entities.map(rangeOf), layout, options, notes);
   const world = new World(plan);
   const validation = await Validation.create(plan, world);
   const target: OutputTarget = toStdout ? stdoutTarget() : await folderTarget({
@@ -229,28 +258,53 @@ async function run(
   });
   const results: EntityResult[] = [];
   // Ctrl-C while a sandboxed plugin is busy (or stuck): stop its Worker now.
-  const interrupt = () => plan.registry.interrupt();
+  let pool: GenWorkers | undefined;
+  const interrupt = () => {
+    plan.registry.interrupt();
+    pool?.close(new DOMException("Interrupted", "AbortError"));
+  };
   options.signal?.addEventListener("abort", interrupt, { once: true });
   try {
-    const writer = new Writer(plan, layout, target, entities.map((e) => entitySchemaOf(plan, e)));
+    if (workers > 1) {
+      pool = await GenWorkers.start(workers, input, workerOptions(options));
+      options.signal?.throwIfAborted();
+    }
+    const writer = new Writer(
+      plan,
+      layout,
+      target,
+      entities.map((e) => entitySchemaOf(plan, e)),
+      shard,
+    );
     await writer.open();
     for (const entity of entities) {
       const t = performance.now();
       const schema = entitySchemaOf(plan, entity);
-      options.progress?.start?.(entity.name, entity.count);
-      await writer.beginEntity(schema);
-      const engine = world.engine(entity.name);
-      for await (const { full, out } of entityBatches(engine, plan.batchSize)) {
+      const [from, to] = rangeOf(entity);
+      options.progress?.start?.(entity.name, to - from);
+      await writer.beginEntity(schema, from);
+      const sequential = entity.fields.find((f) => f.uniqueByRetry);
+      if (pool && sequential) {
+        notes.push(
+          `${entity.name}: generated on the main thread (${sequential.name} is unique by retry, ` +
+            `so each row depends on the rows before it)`,
+        );
+      }
+      const batches = pool && !sequential
+        ? parallelBatches(pool, plan, entity, from, to, writer.canSeek(), layout, entities)
+        : localBatches(world, plan, entity, from, to);
+      for await (const b of batches) {
         options.signal?.throwIfAborted();
-        await validation.check(entity, full);
-        await writer.write(out, schema);
-        options.progress?.advance?.(entity.name, out.start + out.length);
+        if (b.full) await validation.check(entity, b.full);
+        if (b.chunks) await writer.writeChunks(b.chunks);
+        else await writer.write(b.out!, schema);
+        options.progress?.advance?.(entity.name, b.start + b.length - from);
       }
       await validation.finish(entity);
-      const files = await writer.endEntity(schema);
+      const files = await writer.endEntity(schema, to);
       const ms = performance.now() - t;
-      options.progress?.end?.(entity.name, entity.count, ms);
-      results.push({ name: entity.name, rows: entity.count, ms, files });
+      options.progress?.end?.(entity.name, to - from, ms);
+      results.push({ name: entity.name, rows: to - from, ms, files });
     }
     const tail = await writer.close();
     const summary = validation.summary();
@@ -270,7 +324,20 @@ async function run(
       );
     }
     const durationMs = performance.now() - t0;
-    const manifest = buildManifest(plan, layout, results, summary, started, durationMs, tail);
+    const manifest = buildManifest(
+      plan,
+      layout,
+      results,
+      summary,
+      started,
+      durationMs,
+      tail,
+      shard && {
+        index: shard.index,
+        count: shard.count,
+        first_rows: Object.fromEntries(entities.map((e) => [e.name, rangeOf(e)[0]])),
+      },
+    );
     if (!toStdout) {
       const file = await target.open("manifest.json");
       await file.write(JSON.stringify(manifest, null, 2) + "\n");
@@ -284,8 +351,11 @@ async function run(
       validation: summary,
       manifest,
       durationMs,
+      workers,
+      notes,
     };
   } catch (e) {
+    pool?.close();
     await target.abort();
     if ((e instanceof DOMException && e.name === "AbortError") || options.signal?.aborted) {
       const site = e instanceof PluginError ? e.site : undefined;
@@ -304,7 +374,152 @@ async function run(
     }
     throw e;
   } finally {
+    pool?.close();
     options.signal?.removeEventListener("abort", interrupt);
+  }
+}
+
+/** A batch ready to check and write: validators' view, and bytes or the output view. */
+interface ReadyBatch {
+  readonly start: number;
+  readonly length: number;
+  /** Every field (when validators need it). */
+  readonly full?: Batch;
+  /** Formatted bytes per format, or… */
+  readonly chunks?: Uint8Array[];
+  /** …the output fields, to format here. */
+  readonly out?: Batch;
+}
+
+/** The plain-data part of the options, for the Workers to plan the same run. */
+function workerOptions(options: GenOptions): PrepareOptions {
+  const plain: PrepareOptions = { cwd: options.cwd ?? Deno.cwd() };
+  for (
+    const key of [
+      "seed",
+      "counts",
+      "multiplier",
+      "formats",
+      "formatOptions",
+      "layout",
+      "batchSize",
+      "period",
+      "policy",
+    ] as const
+  ) {
+    if (options[key] !== undefined) Object.assign(plain, { [key]: options[key] });
+  }
+  return plain;
+}
+
+/**
+ * How many Workers a run uses: the asked-for count (default the cores), or
+ * 1 when Workers cannot rebuild the run or are not worth starting. Each
+ * reason is added to `notes`.
+ */
+function workerCount(
+  plan: Plan,
+  ranges: [number, number][],
+  layout: Plan["layout"],
+  options: GenOptions,
+  notes: string[],
+): number {
+  const asked = options.workers ?? navigator.hardwareConcurrency ?? 1;
+  if (asked <= 1) return 1;
+  const one = (why: string) => {
+    if (options.workers !== undefined) notes.push(`1 worker instead of ${asked}: ${why}`);
+    return 1;
+  };
+  if (options.registry) return one("the caller's plugin registry cannot be rebuilt in Workers");
+  if (plan.registry.list().some((r) => r.runs === "sandboxed")) {
+    return one("sandboxed plugins already run in Workers of their own");
+  }
+  if (layout === "split") return one('layout "split" writes one file per record');
+  const rows = ranges.reduce((n, [a, b]) => n + b - a, 0);
+  if (options.workers === undefined && rows < SMALL_RUN_ROWS) return 1;
+  return asked;
+}
+
+/** An entity's batches made here, on the main thread. */
+async function* localBatches(
+  world: World,
+  plan: Plan,
+  entity: CompiledEntity,
+  from: number,
+  to: number,
+): AsyncGenerator<ReadyBatch> {
+  for await (
+    const { full, out } of entityBatches(world.engine(entity.name), plan.batchSize, from, to)
+  ) {
+    yield { start: out.start, length: out.length, full, out };
+  }
+}
+
+/**
+ * An entity's batches made by the Workers, one task per batch, a few
+ * tasks per Worker ahead, given back in row order (so memory holds only
+ * the tasks in flight).
+ */
+async function* parallelBatches(
+  pool: GenWorkers,
+  plan: Plan,
+  entity: CompiledEntity,
+  from: number,
+  to: number,
+  format: boolean,
+  layout: Plan["layout"],
+  entities: readonly CompiledEntity[],
+): AsyncGenerator<ReadyBatch> {
+  const fields = entity.fields.map((f) => f.name);
+  const outFields = entity.outputs.map((f) => f.name);
+  const index = new Map(fields.map((f, i) => [f, i]));
+  const outIndex = outFields.map((f) => index.get(f)!);
+  const fileEntities = layout === "single" ? entities.map((e) => e.name) : [entity.name];
+  const full = entity.rules.length > 0;
+  const starts: number[] = [];
+  for (let s = from; s < to; s += plan.batchSize) starts.push(s);
+  const ahead = pool.size * 3;
+  const inFlight: Promise<BatchResult[]>[] = [];
+  let sent = 0;
+  const send = () => {
+    const start = starts[sent++]!;
+    const p = pool.run({
+      entity: entity.name,
+      from: start,
+      to: Math.min(start + plan.batchSize, to),
+      full,
+      format,
+      layout,
+      fileEntities,
+    });
+    p.catch(() => {}); // awaited in order below; an early failure must not go unhandled
+    inFlight.push(p);
+  };
+  try {
+    while (sent < starts.length && inFlight.length < ahead) send();
+    while (inFlight.length) {
+      const done = await inFlight.shift()!;
+      if (sent < starts.length) send();
+      for (const b of done) {
+        const batch = (names: string[], columns: unknown[][]): Batch => ({
+          entity: entity.name,
+          start: b.start,
+          length: b.length,
+          fields: names,
+          columns,
+        });
+        yield {
+          start: b.start,
+          length: b.length,
+          ...(b.full ? { full: batch(fields, b.full) } : {}),
+          ...(b.chunks
+            ? { chunks: b.chunks }
+            : { out: batch(outFields, outIndex.map((i) => b.full![i]!)) }),
+        };
+      }
+    }
+  } finally {
+    inFlight.length = 0;
   }
 }
 
@@ -370,6 +585,7 @@ class Writer {
     readonly layout: Plan["layout"],
     readonly target: OutputTarget,
     readonly schemas: EntitySchema[],
+    readonly shard?: Shard,
   ) {
     this.#splitWidth = new Map(schemas.map((s) => [s.name, Math.max(4, String(s.count).length)]));
   }
@@ -385,11 +601,14 @@ class Writer {
     }
   }
 
-  async beginEntity(schema: EntitySchema): Promise<void> {
+  /** Starts an entity whose first row written here is `from` (a shard's first). */
+  async beginEntity(schema: EntitySchema, from = 0): Promise<void> {
     if (this.layout === "split") return;
     if (this.layout === "per-entity") {
       for (const format of this.plan.formats) {
-        await this.#start(format, `${schema.name}.${format.plugin.extension}`, [schema]);
+        const ext = format.plugin.extension;
+        const name = this.shard ? partName(schema.name, this.shard, ext) : `${schema.name}.${ext}`;
+        await this.#start(format, name, [schema]);
       }
     }
     for (const [format, { stream, file }] of this.#open) {
@@ -400,6 +619,40 @@ class Writer {
         schema.name,
         () => stream.beginEntity?.(schema),
       );
+    }
+    if (this.shard) this.seek(schema, from, "be split into shards");
+  }
+
+  /** True when every open stream can seek (pieces may be formatted elsewhere). */
+  canSeek(): boolean {
+    return this.layout !== "split" &&
+      [...this.#open.values()].every(({ stream }) => typeof stream.seek === "function");
+  }
+
+  /** Puts every open stream where it would be after the entity's rows `[0, row)`. */
+  seek(schema: EntitySchema, row: number, why = "be formatted in pieces"): void {
+    if (this.layout === "split") return;
+    for (const [format, { stream }] of this.#open) {
+      if (typeof stream.seek !== "function") {
+        throw new UsageError(
+          `Cannot write format "${format.plugin.name}" in shards: its output cannot ${why}`,
+          "its plugin has no seek(); use another format, or run without --shard",
+        );
+      }
+      try {
+        stream.seek(schema, row);
+      } catch (e) {
+        throw new PluginError({ plugin: format.plugin.name, hook: "seek", entity: schema.name }, e);
+      }
+    }
+  }
+
+  /** Appends bytes formatted elsewhere (one chunk per format, in plan order). */
+  async writeChunks(chunks: Uint8Array[]): Promise<void> {
+    let f = 0;
+    for (const { file } of this.#open.values()) {
+      const chunk = chunks[f++];
+      if (chunk?.length) await file.write(chunk);
     }
   }
 
@@ -417,12 +670,15 @@ class Writer {
     }
   }
 
-  async endEntity(schema: EntitySchema): Promise<(WrittenFile & { format: string })[]> {
+  /** Ends an entity whose last row written here is `to - 1`. */
+  async endEntity(schema: EntitySchema, to: number): Promise<(WrittenFile & { format: string })[]> {
     if (this.layout === "split") {
       const files = this.#splitFiles;
       this.#splitFiles = [];
       return files;
     }
+    // Rows may have been formatted elsewhere: the stream ends as if it had written them all.
+    if (this.canSeek()) this.seek(schema, to);
     for (const [format, { stream, file }] of this.#open) {
       await this.#emit(file, format, "endEntity", schema.name, () => stream.endEntity?.(schema));
     }
@@ -545,7 +801,18 @@ class Writer {
         ...(row !== undefined ? { row } : {}),
       }, e);
     }
-    if (chunk !== undefined) await file.write(chunk);
+    if (chunk !== undefined && !this.#dropped(hook)) await file.write(chunk);
+  }
+
+  /**
+   * A shard writes its part of the bytes: the opening (a CSV header, `[`)
+   * only in shard 0, the closing only in the last, so parts join into one run's file.
+   */
+  #dropped(hook: string): boolean {
+    if (!this.shard || this.layout === "split") return false;
+    if (hook === "start" || hook === "beginEntity") return this.shard.index > 0;
+    if (hook === "endEntity" || hook === "finish") return this.shard.index < this.shard.count - 1;
+    return false;
   }
 }
 
@@ -557,6 +824,7 @@ function buildManifest(
   started: Date,
   durationMs: number,
   shared: (WrittenFile & { format: string })[],
+  shard: Manifest["shard"],
 ): Manifest {
   const used = new Set<string>();
   for (const e of plan.entities) {
@@ -589,6 +857,7 @@ function buildManifest(
       files: r.files,
     }])),
     ...(shared.length ? { files: shared } : {}),
+    ...(shard ? { shard } : {}),
     validation,
     started_at: started.toISOString(),
     duration_ms: Math.round(durationMs),

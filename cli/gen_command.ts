@@ -4,7 +4,8 @@
  * @module
  */
 import { UsageError } from "../core/errors.ts";
-import { gen, prepare, type PrepareOptions } from "../core/gen.ts";
+import { FabricateError } from "../core/errors.ts";
+import { gen, Interrupted, prepare, type PrepareOptions } from "../core/gen.ts";
 import type { PlanOptions } from "../core/compile.ts";
 import { flagsHelp, type FlagSpec, parseFlags } from "./parse_flags.ts";
 import { PLUGIN_FLAGS, PLUGIN_HELP, policyFromFlags } from "./plugin_flags.ts";
@@ -76,6 +77,15 @@ const FLAGS: Record<string, FlagSpec> = {
     type: "string",
     value: "I/N",
     help: "Write shard I of N (0-based) of every entity as part files; see docs/scale.md",
+  },
+  resumable: {
+    type: "boolean",
+    help: "Keep checkpoints; an interrupted run keeps its progress for --resume",
+  },
+  resume: {
+    type: "string",
+    value: "DIR",
+    help: "Continue the interrupted --resumable run into DIR (same scenario and options)",
   },
   preview: {
     type: "string",
@@ -194,13 +204,23 @@ export default async function genCommand(args: string[]): Promise<number> {
     ? undefined
     : wholeNumber("--workers", values.workers as string, 1);
   const shard = values.shard === undefined ? undefined : parseShard(values.shard as string);
+  const resume = values.resume as string | undefined;
+  if (resume !== undefined && values.out !== undefined && values.out !== resume) {
+    throw new UsageError(
+      `--resume ${resume} and --out ${values.out} name different folders`,
+      "--resume DIR continues the run into DIR; drop --out",
+    );
+  }
+  if (resume === "-") throw new UsageError("Cannot resume output to stdout");
   for (const flag of ["replace", "allow-remote", "max-rows"]) {
     if (values[flag] !== undefined && database === undefined) {
       throw new UsageError(`--${flag} needs --to <database>`, "e.g. --to sqlite:shop.db");
     }
   }
   if (database !== undefined) {
-    for (const flag of ["out", "format", "layout", "preview", "force", "shard"]) {
+    for (
+      const flag of ["out", "format", "layout", "preview", "force", "shard", "resumable", "resume"]
+    ) {
       if (values[flag] !== undefined) {
         throw new UsageError(
           `--${flag} does not apply when loading into a database (--to ${database})`,
@@ -254,6 +274,8 @@ export default async function genCommand(args: string[]): Promise<number> {
     const result = await gen(scenario, {
       ...plan,
       ...(values.out !== undefined ? { out: values.out as string } : {}),
+      ...(resume !== undefined ? { out: resume, resume: true } : {}),
+      ...(values.resumable ? { resumable: true } : {}),
       ...(values.force ? { force: true } : {}),
       ...(values.strict ? { strict: true } : {}),
       ...(values.only ? { only: values.only as string[] } : {}),
@@ -265,10 +287,37 @@ export default async function genCommand(args: string[]): Promise<number> {
     progress?.done();
     if (!quiet) printSummary(result);
     return 0;
+  } catch (e) {
+    if (e instanceof Interrupted && e.resumeDir) {
+      throw new FabricateError(
+        `${e.message}\n  hint: resume with: fabricate gen ${resumeCommand(args, e.resumeDir)}`,
+        e.exitCode,
+      );
+    }
+    throw e;
   } finally {
     progress?.done();
     for (const [name, listener] of listeners) Deno.removeSignalListener(name, listener);
   }
+}
+
+/** The same command, continuing into `dir`: `--out` and `--resumable` become `--resume dir`. */
+function resumeCommand(args: string[], dir: string): string {
+  const kept: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === "--out" || a === "-o" || a === "--resume") {
+      i++;
+      continue;
+    }
+    if (/^(--out=|--resume=|-o.)/.test(a) || a === "--resumable") continue;
+    kept.push(a);
+  }
+  const shown = dir.startsWith(Deno.cwd() + "/") ? dir.slice(Deno.cwd().length + 1) : dir;
+  return [...kept, "--resume", shown].map((a) =>
+    /^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replaceAll("'", "'\\''")}'`
+  )
+    .join(" ");
 }
 
 function parseShard(s: string): Shard {

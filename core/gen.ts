@@ -33,6 +33,7 @@ import { entityBatches, entitySchemaOf } from "./batches.ts";
 import { didYouMean } from "./did_you_mean.ts";
 import { GenWorkers } from "./gen_workers.ts";
 import type { BatchResult } from "./gen_worker.ts";
+import { type Journal, readJournal, removeJournal, runKey, writeJournal } from "./journal.ts";
 import { partName, type Shard, shardRange, SMALL_RUN_ROWS } from "./row_ranges.ts";
 
 /** Hears about progress, per entity. */
@@ -77,6 +78,13 @@ export interface GenOptions extends PrepareOptions {
   workers?: number;
   /** Write only this shard's rows of every entity, into part files. */
   shard?: Shard;
+  /**
+   * Keep checkpoints, and on interrupt keep the staging folder, so that the
+   * run can be continued with `resume`.
+   */
+  resumable?: boolean;
+  /** Continue the interrupted resumable run into `out` (implies `resumable`). */
+  resume?: boolean;
 }
 
 /** What a run wrote, per entity. */
@@ -244,6 +252,16 @@ async function run(
       "use --layout per-entity (the default) with --shard",
     );
   }
+  const resumable = options.resumable === true || options.resume === true;
+  if (resumable && toStdout) {
+    throw new UsageError("Cannot resume output to stdout", "write to a folder with --out");
+  }
+  if (resumable && layout === "split") {
+    throw new UsageError(
+      'Cannot make a run of layout "split" resumable',
+      "use layout per-entity or single, or run without --resumable",
+    );
+  }
   const rangeOf = (e: CompiledEntity): [number, number] =>
     shard ? shardRange(e.count, shard) : [0, e.count];
   const notes: string[] = [];
@@ -254,10 +272,10 @@ async function run(
     ...(options.out !== undefined ? { out: options.out } : {}),
     ...(options.force !== undefined ? { force: options.force } : {}),
     ...(options.cwd !== undefined ? { cwd: options.cwd } : {}),
+    ...(options.resume ? { resume: true } : {}),
     scenario: plan.scenario.name,
   });
   const results: EntityResult[] = [];
-  // Ctrl-C while a sandboxed plugin is busy (or stuck): stop its Worker now.
   let pool: GenWorkers | undefined;
   const interrupt = () => {
     plan.registry.interrupt();
@@ -265,24 +283,63 @@ async function run(
   };
   options.signal?.addEventListener("abort", interrupt, { once: true });
   try {
+    const key = resumable ? runKey(keyFacts(plan, entities, layout, options)) : "";
+    let journal: Journal | undefined;
+    if (target.resumed) {
+      journal = await readJournal(target.staging!);
+      if (journal.key !== key) {
+        throw new FabricateError(
+          `Cannot resume "${options.out}": the interrupted run had another scenario, seed or ` +
+            `options (counts, formats, layout, --only, --shard or fabricate's version)\n` +
+            `  hint: give the same scenario and options as the first run, or run again without ` +
+            `--resume (it starts over)`,
+          2,
+        );
+      }
+      started = new Date(journal.started_at);
+    }
     if (workers > 1) {
       pool = await GenWorkers.start(workers, input, workerOptions(options));
       options.signal?.throwIfAborted();
     }
-    const writer = new Writer(
-      plan,
-      layout,
-      target,
-      entities.map((e) => entitySchemaOf(plan, e)),
-      shard,
-    );
+    const schemas = entities.map((e) => entitySchemaOf(plan, e));
+    const writer = new Writer(plan, layout, target, schemas, shard, {
+      ...journal?.shared,
+      ...journal?.current?.files,
+    });
+    const checkpoint = resumable
+      ? async (current?: Journal["current"]) => {
+        const files = await writer.sync();
+        const state: Journal = {
+          key,
+          started_at: started.toISOString(),
+          done: results.map((r) => ({ ...r, validation: validation.summaryOf(r.name) })),
+          ...(current ? { current: { ...current, files } } : { shared: files }),
+        };
+        await writeJournal(target.staging!, state);
+      }
+      : undefined;
     await writer.open();
-    for (const entity of entities) {
-      const t = performance.now();
-      const schema = entitySchemaOf(plan, entity);
+    if (checkpoint && !journal) await checkpoint();
+    for (const [e, entity] of entities.entries()) {
+      const schema = schemas[e]!;
       const [from, to] = rangeOf(entity);
+      const finished = journal?.done.find((d) => d.name === entity.name);
+      if (finished) {
+        // Written before the interruption: its files are complete, a shared file moves on.
+        validation.restore(entity.name, finished.validation);
+        const { validation: _, ...result } = finished;
+        results.push(result);
+        await writer.skipEntity(schema, from, to);
+        continue;
+      }
+      const current = journal?.current?.name === entity.name ? journal.current : undefined;
+      const t = performance.now() - (current?.ms ?? 0);
+      const resumeAt = current?.row ?? from;
       options.progress?.start?.(entity.name, to - from);
-      await writer.beginEntity(schema, from);
+      await writer.beginEntity(schema, from, current !== undefined);
+      if (current) writer.seek(schema, resumeAt);
+      writer.unmute();
       const sequential = entity.fields.find((f) => f.uniqueByRetry);
       if (pool && sequential) {
         notes.push(
@@ -290,21 +347,47 @@ async function run(
             `so each row depends on the rows before it)`,
         );
       }
+      // Rows before those written here: a unique-by-retry field needs them all generated
+      // (its seen values), validators those of this shard that the interrupted run checked.
+      if (sequential && from > 0) {
+        for await (const _ of localBatches(world, plan, entity, 0, from)) {
+          options.signal?.throwIfAborted();
+        }
+      }
+      if (resumeAt > from && (sequential || entity.rules.length > 0)) {
+        const replay = pool && !sequential
+          ? parallelBatches(pool, plan, entity, from, resumeAt, false, layout, entities)
+          : localBatches(world, plan, entity, from, resumeAt);
+        for await (const b of replay) {
+          options.signal?.throwIfAborted();
+          if (b.full) await validation.check(entity, b.full);
+        }
+      }
       const batches = pool && !sequential
-        ? parallelBatches(pool, plan, entity, from, to, writer.canSeek(), layout, entities)
-        : localBatches(world, plan, entity, from, to);
+        ? parallelBatches(pool, plan, entity, resumeAt, to, writer.canSeek(), layout, entities)
+        : localBatches(world, plan, entity, resumeAt, to);
+      let saved = performance.now();
       for await (const b of batches) {
         options.signal?.throwIfAborted();
         if (b.full) await validation.check(entity, b.full);
         if (b.chunks) await writer.writeChunks(b.chunks);
         else await writer.write(b.out!, schema);
-        options.progress?.advance?.(entity.name, b.start + b.length - from);
+        const row = b.start + b.length;
+        options.progress?.advance?.(entity.name, row - from);
+        // A checkpoint a second: the files are fsynced, then the journal names their sizes.
+        if (
+          checkpoint && row < to && performance.now() - saved >= CHECKPOINT_MS && writer.canSeek()
+        ) {
+          await checkpoint({ name: entity.name, row, files: {}, ms: performance.now() - t });
+          saved = performance.now();
+        }
       }
       await validation.finish(entity);
       const files = await writer.endEntity(schema, to);
       const ms = performance.now() - t;
       options.progress?.end?.(entity.name, to - from, ms);
       results.push({ name: entity.name, rows: to - from, ms, files });
+      await checkpoint?.();
     }
     const tail = await writer.close();
     const summary = validation.summary();
@@ -339,6 +422,7 @@ async function run(
       },
     );
     if (!toStdout) {
+      if (resumable) await removeJournal(target.staging!);
       const file = await target.open("manifest.json");
       await file.write(JSON.stringify(manifest, null, 2) + "\n");
       await file.close();
@@ -356,8 +440,13 @@ async function run(
     };
   } catch (e) {
     pool?.close();
-    await target.abort();
-    if ((e instanceof DOMException && e.name === "AbortError") || options.signal?.aborted) {
+    const interrupted = (e instanceof DOMException && e.name === "AbortError") ||
+      options.signal?.aborted;
+    // A resumable run keeps what it wrote (up to its last checkpoint) for --resume.
+    const kept = interrupted && resumable && target.suspend !== undefined;
+    if (kept) await target.suspend!();
+    else await target.abort();
+    if (interrupted) {
       const site = e instanceof PluginError ? e.site : undefined;
       const busy = site?.row !== undefined
         ? ` while plugin "${site.plugin}" was working on ${site.entity}.${site.field} row ${site.row} (stopped)`
@@ -367,9 +456,11 @@ async function run(
       const signal = reason instanceof DOMException ? reason.message : "";
       const code = ({ SIGHUP: 129, SIGTERM: 143 } as Record<string, number>)[signal] ?? 130;
       const by = code === 130 ? "" : ` by ${signal}`;
-      throw new FabricateError(
-        `Interrupted${by}${busy}: nothing was written to the output path`,
+      throw new Interrupted(
+        `Interrupted${by}${busy}: nothing was written to the output path` +
+          (kept ? `; the rows written so far are kept for --resume` : ""),
         code,
+        kept ? target.dir : undefined,
       );
     }
     throw e;
@@ -377,6 +468,52 @@ async function run(
     pool?.close();
     options.signal?.removeEventListener("abort", interrupt);
   }
+}
+
+/** Milliseconds between checkpoints of a resumable run. */
+const CHECKPOINT_MS = 1000;
+
+/**
+ * A run stopped by a signal (or its AbortSignal). A resumable run names the
+ * folder to give to `--resume`.
+ *
+ * @example
+ * ```ts
+ * import { Interrupted } from "./gen.ts";
+ * new Interrupted("Interrupted: …", 130, "/data/out").resumeDir; // "/data/out"
+ * ```
+ */
+export class Interrupted extends FabricateError {
+  /**
+   * @param message What happened.
+   * @param exitCode 128 + the signal's number.
+   * @param resumeDir The output folder to resume, when the run is resumable.
+   */
+  constructor(message: string, exitCode: number, readonly resumeDir?: string) {
+    super(message, exitCode);
+    this.name = "Interrupted";
+  }
+}
+
+/** What decides a run's bytes: a resumed run must match the interrupted one in all of it. */
+function keyFacts(
+  plan: Plan,
+  entities: readonly CompiledEntity[],
+  layout: Plan["layout"],
+  options: GenOptions,
+): unknown {
+  return {
+    fabricate: VERSION,
+    scenario: plan.loaded.hash,
+    seed: plan.seed,
+    reference_date: plan.scenario.reference_date,
+    entities: entities.map((e) => [e.name, e.count]),
+    formats: plan.formats.map((f) => [f.plugin.name, f.plugin.version, f.options]),
+    plugins: plan.registry.list().map((r) => [r.plugin.kind, r.plugin.name, r.plugin.version]),
+    layout,
+    period: options.period ?? null,
+    shard: options.shard ?? null,
+  };
 }
 
 /** A batch ready to check and write: validators' view, and bytes or the output view. */
@@ -576,8 +713,10 @@ function stdoutLayout(plan: Plan, entityCount: number): Plan["layout"] {
 class Writer {
   readonly #open = new Map<
     CompiledFormat,
-    { stream: FormatterStream; file: Awaited<ReturnType<OutputTarget["open"]>> }
+    { stream: FormatterStream; file: Awaited<ReturnType<OutputTarget["open"]>>; path: string }
   >();
+  /** Formats whose hooks' output is already in the file (a resumed run catching up). */
+  readonly #muted = new Set<CompiledFormat>();
   readonly #splitWidth: Map<string, number>;
 
   constructor(
@@ -586,6 +725,7 @@ class Writer {
     readonly target: OutputTarget,
     readonly schemas: EntitySchema[],
     readonly shard?: Shard,
+    readonly resumeFiles: Record<string, number> = {},
   ) {
     this.#splitWidth = new Map(schemas.map((s) => [s.name, Math.max(4, String(s.count).length)]));
   }
@@ -601,9 +741,13 @@ class Writer {
     }
   }
 
-  /** Starts an entity whose first row written here is `from` (a shard's first). */
-  async beginEntity(schema: EntitySchema, from = 0): Promise<void> {
+  /**
+   * Starts an entity whose first row written here is `from` (a shard's
+   * first). `begun`: a resumed run's entity whose opening is in the file already.
+   */
+  async beginEntity(schema: EntitySchema, from = 0, begun = false): Promise<void> {
     if (this.layout === "split") return;
+    if (!begun) this.unmute();
     if (this.layout === "per-entity") {
       for (const format of this.plan.formats) {
         const ext = format.plugin.extension;
@@ -621,6 +765,33 @@ class Writer {
       );
     }
     if (this.shard) this.seek(schema, from, "be split into shards");
+  }
+
+  /** Lets hooks write again once a resumed run has caught up with its files. */
+  unmute(): void {
+    this.#muted.clear();
+  }
+
+  /**
+   * An entity a resumed run finished before: a file shared with other
+   * entities (layout single) moves its stream past it, writing nothing.
+   */
+  async skipEntity(schema: EntitySchema, from: number, to: number): Promise<void> {
+    if (this.layout !== "single") return;
+    await this.beginEntity(schema, from, true);
+    if (this.canSeek()) this.seek(schema, to);
+    for (const [format, { stream, file }] of this.#open) {
+      await this.#emit(file, format, "endEntity", schema.name, () => stream.endEntity?.(schema));
+    }
+  }
+
+  /** Flushes every open file to the disk; returns their sizes (path → bytes). */
+  async sync(): Promise<Record<string, number>> {
+    const sizes: Record<string, number> = {};
+    for (const { file, path } of this.#open.values()) {
+      if (file.sync) sizes[path] = await file.sync();
+    }
+    return sizes;
   }
 
   /** True when every open stream can seek (pieces may be formatted elsewhere). */
@@ -732,13 +903,16 @@ class Writer {
   }
 
   async #start(format: CompiledFormat, path: string, schemas: EntitySchema[]): Promise<void> {
-    const file = await this.target.open(path);
+    const at = this.resumeFiles[path];
+    // A resumed run's file begun after its last checkpoint starts over.
+    const file = await this.target.open(path, at ?? (this.target.resumed ? 0 : undefined));
+    if (at !== undefined) this.#muted.add(format);
     const stream = await this.#create(
       format,
       schemas,
       schemas.length === 1 ? schemas[0]!.name : undefined,
     );
-    this.#open.set(format, { stream, file });
+    this.#open.set(format, { stream, file, path });
     await this.#emit(file, format, "start", undefined, () => stream.start?.());
   }
 
@@ -801,7 +975,9 @@ class Writer {
         ...(row !== undefined ? { row } : {}),
       }, e);
     }
-    if (chunk !== undefined && !this.#dropped(hook)) await file.write(chunk);
+    if (chunk !== undefined && !this.#dropped(hook) && !this.#muted.has(format)) {
+      await file.write(chunk);
+    }
   }
 
   /**

@@ -277,6 +277,8 @@ async function run(
   });
   const results: EntityResult[] = [];
   let pool: GenWorkers | undefined;
+  // A refused resume leaves the interrupted run as it was.
+  let keep = false;
   const interrupt = () => {
     plan.registry.interrupt();
     pool?.close(new DOMException("Interrupted", "AbortError"));
@@ -288,6 +290,7 @@ async function run(
     if (target.resumed) {
       journal = await readJournal(target.staging!);
       if (journal.key !== key) {
+        keep = true;
         throw new FabricateError(
           `Cannot resume "${options.out}": the interrupted run had another scenario, seed or ` +
             `options (counts, formats, layout, --only, --shard or fabricate's version)\n` +
@@ -443,10 +446,10 @@ async function run(
     const interrupted = (e instanceof DOMException && e.name === "AbortError") ||
       options.signal?.aborted;
     // A resumable run keeps what it wrote (up to its last checkpoint) for --resume.
-    const kept = interrupted && resumable && target.suspend !== undefined;
+    const kept = (keep || (interrupted && resumable)) && target.suspend !== undefined;
     if (kept) await target.suspend!();
     else await target.abort();
-    if (interrupted) {
+    if (interrupted && !keep) {
       const site = e instanceof PluginError ? e.site : undefined;
       const busy = site?.row !== undefined
         ? ` while plugin "${site.plugin}" was working on ${site.entity}.${site.field} row ${site.row} (stopped)`

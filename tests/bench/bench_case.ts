@@ -13,6 +13,7 @@ import { entityBatches, entitySchemaOf } from "../../core/batches.ts";
 import type { Batch, FormatterPlugin, MaybeChunk } from "../../core/types.ts";
 import { base, en, Faker } from "@faker-js/faker";
 import { sinkCase } from "./sink_cases.ts";
+import { WORKER_CASES, workerCase } from "./worker_cases.ts";
 
 const [name, rowsArg, dir] = Deno.args;
 const rows = Number(rowsArg);
@@ -42,7 +43,8 @@ async function fileSize(path: string): Promise<number> {
 
 async function viaGen(format: string): Promise<number> {
   const out = `${dir}/${name}`;
-  await gen("customers-10", { out, formats: [format], counts: { customers: rows } });
+  // One worker: these cases measure the single-thread path (workers-* measure all cores).
+  await gen("customers-10", { out, formats: [format], counts: { customers: rows }, workers: 1 });
   return await fileSize(out);
 }
 
@@ -251,6 +253,10 @@ switch (name) {
     bytes = await erpStream(rows);
     break;
   default:
+    if (name in WORKER_CASES) {
+      bytes = await workerCase(name, rows, dir);
+      break;
+    }
     console.error(`unknown case ${name}`);
     Deno.exit(2);
 }

@@ -309,7 +309,7 @@ async function run(
     const writer = new Writer(plan, layout, target, schemas, shard, {
       ...journal?.shared,
       ...journal?.current?.files,
-    });
+    }, resumable);
     const checkpoint = resumable
       ? async (current?: Journal["current"]) => {
         const files = await writer.sync();
@@ -392,6 +392,8 @@ async function run(
       results.push({ name: entity.name, rows: to - from, ms, files });
       await checkpoint?.();
     }
+    // A resumed run whose entities were all written still ends the shared file.
+    writer.unmute();
     const tail = await writer.close();
     const summary = validation.summary();
     if (options.strict && summary.failures > 0) {
@@ -729,6 +731,7 @@ class Writer {
     readonly schemas: EntitySchema[],
     readonly shard?: Shard,
     readonly resumeFiles: Record<string, number> = {},
+    readonly durable = false,
   ) {
     this.#splitWidth = new Map(schemas.map((s) => [s.name, Math.max(4, String(s.count).length)]));
   }
@@ -948,6 +951,8 @@ class Writer {
     const files: (WrittenFile & { format: string })[] = [];
     for (const [format, { stream, file }] of this.#open) {
       await this.#emit(file, format, "finish", undefined, () => stream.finish?.());
+      // A resumable run's journal will name this file done: it must be on the disk.
+      if (this.durable) await file.sync?.();
       files.push({ ...(await file.close()), format: format.plugin.name });
     }
     this.#open.clear();

@@ -194,26 +194,48 @@ entities:
       n: { integer: { min: 1, max: 1000 } }
 `;
 
-/** Waits until the resumable run has checkpointed rows of an entity. */
-async function checkpointed(dir: string): Promise<void> {
+/** Two entities in one document, a validator on the second: resumed mid-way through it. */
+const TWO = `name: two
+entities:
+  a:
+    count: 300000
+    fields:
+      id: { sequence: {} }
+      word: { faker: lorem.word }
+  b:
+    count: 300000
+    fields:
+      id: { sequence: {}, validate: [unique] }
+      a_id: { ref: a.id }
+      n: { integer: { min: 1, max: 9 } }
+`;
+
+/** Waits until the resumable run has checkpointed rows of an entity (`"current":{"name":"b"`). */
+async function checkpointed(dir: string, mark = '"current"'): Promise<void> {
   for (let i = 0; i < 1200; i++) {
     for await (const e of Deno.readDir(dir)) {
       if (!/^\.fabricate-[0-9a-f]{8}-/.test(e.name)) continue;
       const journal = await Deno.readTextFile(`${dir}/${e.name}/.fabricate-journal.json`)
         .catch(() => "");
-      if (journal.includes('"current"')) return;
+      if (journal.includes(mark)) return;
     }
     await new Promise((r) => setTimeout(r, 50));
   }
   throw new Error("the run never checkpointed");
 }
 
-for (const [signal, workers] of [["SIGINT", "1"], ["SIGKILL", "2"]] as const) {
-  Deno.test(`a --resumable run stopped by ${signal} (--workers ${workers}) and resumed writes the same bytes as an uninterrupted run`, async () => {
+for (
+  const [signal, workers, scenario, format, mark] of [
+    ["SIGINT", "1", LONG, ["--format", "csv,json"], '"current"'],
+    ["SIGKILL", "2", LONG, ["--format", "csv,json"], '"current"'],
+    ["SIGTERM", "2", TWO, ["--format", "json,sql", "--layout", "single"], '"current":{"name":"b"'],
+  ] as const
+) {
+  Deno.test(`a --resumable run (${format.join(" ")}) stopped by ${signal} (--workers ${workers}) and resumed writes the same bytes as an uninterrupted run`, async () => {
     const dir = await tempDir();
     try {
-      await Deno.writeTextFile(`${dir}/s.yaml`, LONG);
-      const args = ["s.yaml", "--format", "csv,json", "--batch-size", "5000"];
+      await Deno.writeTextFile(`${dir}/s.yaml`, scenario);
+      const args = ["s.yaml", ...format, "--batch-size", "5000"];
       await gen([...args, "--out", "ref", "-q"], dir);
       const child = new Deno.Command(Deno.execPath(), {
         args: [
@@ -238,7 +260,7 @@ for (const [signal, workers] of [["SIGINT", "1"], ["SIGKILL", "2"]] as const) {
         stdout: "piped",
         stderr: "piped",
       }).spawn();
-      await checkpointed(dir);
+      await checkpointed(dir, mark);
       child.kill(signal);
       const stopped = await child.output();
       const stderr = new TextDecoder().decode(stopped.stderr);

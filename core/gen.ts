@@ -266,15 +266,27 @@ async function run(
     shard ? shardRange(e.count, shard) : [0, e.count];
   const notes: string[] = [];
   const workers = workerCount(plan, entities.map(rangeOf), layout, options, notes);
+  // Workers load the scenario while the main thread sets up.
+  const starting = workers > 1
+    ? GenWorkers.start(workers, input, workerOptions(options))
+    : undefined;
+  starting?.catch(() => {});
   const world = new World(plan);
-  const validation = await Validation.create(plan, world);
-  const target: OutputTarget = toStdout ? stdoutTarget() : await folderTarget({
-    ...(options.out !== undefined ? { out: options.out } : {}),
-    ...(options.force !== undefined ? { force: options.force } : {}),
-    ...(options.cwd !== undefined ? { cwd: options.cwd } : {}),
-    ...(options.resume ? { resume: true } : {}),
-    scenario: plan.scenario.name,
-  });
+  let validation: Validation;
+  let target: OutputTarget;
+  try {
+    validation = await Validation.create(plan, world);
+    target = toStdout ? stdoutTarget() : await folderTarget({
+      ...(options.out !== undefined ? { out: options.out } : {}),
+      ...(options.force !== undefined ? { force: options.force } : {}),
+      ...(options.cwd !== undefined ? { cwd: options.cwd } : {}),
+      ...(options.resume ? { resume: true } : {}),
+      scenario: plan.scenario.name,
+    });
+  } catch (e) {
+    starting?.then((p) => p.close(), () => {});
+    throw e;
+  }
   const results: EntityResult[] = [];
   let pool: GenWorkers | undefined;
   // A refused resume leaves the interrupted run as it was.
@@ -301,8 +313,9 @@ async function run(
       }
       started = new Date(journal.started_at);
     }
-    if (workers > 1) {
-      pool = await GenWorkers.start(workers, input, workerOptions(options));
+    if (starting) {
+      // Aborted meanwhile: the pool is closed below, once it exists.
+      pool = await starting;
       options.signal?.throwIfAborted();
     }
     const schemas = entities.map((e) => entitySchemaOf(plan, e));
@@ -445,6 +458,7 @@ async function run(
     };
   } catch (e) {
     pool?.close();
+    starting?.then((p) => p.close(), () => {});
     const interrupted = (e instanceof DOMException && e.name === "AbortError") ||
       options.signal?.aborted;
     // A resumable run keeps what it wrote (up to its last checkpoint) for --resume.
@@ -471,6 +485,7 @@ async function run(
     throw e;
   } finally {
     pool?.close();
+    starting?.then((p) => p.close(), () => {});
     options.signal?.removeEventListener("abort", interrupt);
   }
 }

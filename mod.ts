@@ -32,6 +32,7 @@ export {
   gen,
   type GenOptions,
   type GenResult,
+  Interrupted,
   type Manifest,
   prepare,
   type PrepareOptions,
@@ -39,6 +40,7 @@ export {
   VERSION,
 } from "./core/gen.ts";
 export type { Plan, PlanOptions } from "./core/compile.ts";
+export { type Shard, shardRange } from "./core/row_ranges.ts";
 /** Generate straight into SQLite, PostgreSQL or MySQL/MariaDB (docs/database-sinks.md). */
 export {
   loadInto,

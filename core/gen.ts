@@ -265,7 +265,7 @@ async function run(
   const rangeOf = (e: CompiledEntity): [number, number] =>
     shard ? shardRange(e.count, shard) : [0, e.count];
   const notes: string[] = [];
-  const workers = workerCount(plan, entities.map(rangeOf), layout, options, notes);
+  const workers = workerCount(plan, input, entities.map(rangeOf), layout, options, notes);
   // Workers load the scenario while the main thread sets up.
   const starting = workers > 1
     ? GenWorkers.start(workers, input, workerOptions(options))
@@ -576,6 +576,7 @@ function workerOptions(options: GenOptions): PrepareOptions {
  */
 function workerCount(
   plan: Plan,
+  input: string | Record<string, unknown>,
   ranges: [number, number][],
   layout: Plan["layout"],
   options: GenOptions,
@@ -592,6 +593,11 @@ function workerCount(
     return one("sandboxed plugins already run in Workers of their own");
   }
   if (layout === "split") return one('layout "split" writes one file per record');
+  try {
+    structuredClone([input, workerOptions(options)]);
+  } catch {
+    return one("the scenario object holds values that cannot be copied to a Worker");
+  }
   const rows = ranges.reduce((n, [a, b]) => n + b - a, 0);
   if (options.workers === undefined && rows < SMALL_RUN_ROWS) return 1;
   return asked;

@@ -129,6 +129,8 @@ Examples:
   fabricate gen quickstart --to sqlite:shop.db
   fabricate gen quickstart --to postgres://me@127.0.0.1:5432/dev --dry-run
   fabricate gen quickstart --to mysql://root@127.0.0.1:3306/dev --replace
+  fabricate gen big.yaml --workers 4 --resumable --out data/   # later: --resume data/
+  fabricate gen big.yaml --shard $JOB_COMPLETION_INDEX/8 --out parts/$JOB_COMPLETION_INDEX
 `;
 
 /**
@@ -219,7 +221,17 @@ export default async function genCommand(args: string[]): Promise<number> {
   }
   if (database !== undefined) {
     for (
-      const flag of ["out", "format", "layout", "preview", "force", "shard", "resumable", "resume"]
+      const flag of [
+        "out",
+        "format",
+        "layout",
+        "preview",
+        "force",
+        "shard",
+        "resumable",
+        "resume",
+        "workers",
+      ]
     ) {
       if (values[flag] !== undefined) {
         throw new UsageError(

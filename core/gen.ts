@@ -38,8 +38,8 @@ import { partName, type Shard, shardRange, SMALL_RUN_ROWS } from "./row_ranges.t
 
 /** Hears about progress, per entity. */
 export interface ProgressListener {
-  /** An entity starts. */
-  start?(entity: string, total: number): void;
+  /** An entity starts; `workers`: the threads making its rows (rows arrive in order). */
+  start?(entity: string, total: number, workers?: number): void;
   /** `done` rows of the entity are written. */
   advance?(entity: string, done: number): void;
   /** The entity is finished. */
@@ -352,11 +352,11 @@ async function run(
       const current = journal?.current?.name === entity.name ? journal.current : undefined;
       const t = performance.now() - (current?.ms ?? 0);
       const resumeAt = current?.row ?? from;
-      options.progress?.start?.(entity.name, to - from);
+      const sequential = entity.fields.find((f) => f.uniqueByRetry);
+      options.progress?.start?.(entity.name, to - from, pool && !sequential ? pool.size : 1);
       await writer.beginEntity(schema, from, current !== undefined);
       if (current) writer.seek(schema, resumeAt);
       writer.unmute();
-      const sequential = entity.fields.find((f) => f.uniqueByRetry);
       if (pool && sequential) {
         notes.push(
           `${entity.name}: generated on the main thread (${sequential.name} is unique by retry, ` +

@@ -340,3 +340,20 @@ for (
     }
   });
 }
+
+Deno.test("the progress bar shows rows/s, ETA and the workers making the rows", async () => {
+  const { progressReporter } = await import("../../cli/progress.ts");
+  let out = "";
+  const p = progressReporter({
+    isTerminal: () => true,
+    writeSync: (b) => {
+      out += new TextDecoder().decode(b);
+      return b.length;
+    },
+  });
+  p.start?.("customers", 1000, 2);
+  await new Promise((r) => setTimeout(r, 120));
+  p.advance?.("customers", 500);
+  p.done();
+  assert.match(out, /customers .* 50% 500\/1,000 {2}[\d,]+ rows\/s {2}ETA (<1|\d+)s {2}2 workers/);
+});

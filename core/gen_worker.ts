@@ -10,7 +10,6 @@
  *
  * @module
  */
-/// <reference lib="deno.worker" />
 import { prepare, type PrepareOptions } from "./gen.ts";
 import { World } from "./engine.ts";
 import { entityBatches, entitySchemaOf } from "./batches.ts";
@@ -74,6 +73,13 @@ export type WorkerReply =
   | { readonly type: "error"; readonly id?: number; readonly error: WorkerFailure };
 
 const encoder = new TextEncoder();
+
+/** The parts of a Worker's global scope this module uses. */
+interface WorkerScope {
+  postMessage(message: unknown, transfer?: Transferable[]): void;
+  onmessage: ((e: MessageEvent<WorkerRequest>) => void) | null;
+}
+const scope = globalThis as unknown as WorkerScope;
 
 /**
  * Turns an error into data the main thread can rebuild.
@@ -168,10 +174,10 @@ async function runTask(task: GenTask): Promise<BatchResult[]> {
 }
 
 function reply(message: WorkerReply, transfer: Transferable[] = []): void {
-  self.postMessage(message, transfer);
+  scope.postMessage(message, transfer);
 }
 
-self.onmessage = (event: MessageEvent<WorkerRequest>) => {
+scope.onmessage = (event: MessageEvent<WorkerRequest>) => {
   const request = event.data;
   if (request.type === "init") {
     ready = prepare(request.input, request.options).then((plan) => ({

@@ -600,6 +600,17 @@ function workerCount(
   }
   const rows = ranges.reduce((n, [a, b]) => n + b - a, 0);
   if (options.workers === undefined && rows < SMALL_RUN_ROWS) return 1;
+  // A Worker gets a batch at a time, an entity after another: more Workers than the
+  // largest entity's batches would only start up.
+  const batches = Math.max(0, ...ranges.map(([a, b]) => Math.ceil((b - a) / plan.batchSize)));
+  if (batches < asked) {
+    const why = `the largest entity has ${batches} batch${
+      batches === 1 ? "" : "es"
+    } (--batch-size)`;
+    if (batches <= 1) return one(why);
+    notes.push(`${batches} workers instead of ${asked}: ${why}`);
+    return batches;
+  }
   return asked;
 }
 

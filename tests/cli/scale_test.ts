@@ -94,7 +94,15 @@ for (
 Deno.test("an entity with a unique-by-retry field is generated on the main thread, with a note; bytes are the same", async () => {
   const dir = await tempDir();
   try {
-    const args = ["booking/base", "--count", "patients=3000", "--format", "json,csv"];
+    const args = [
+      "booking/base",
+      "--count",
+      "patients=3000",
+      "--format",
+      "json,csv",
+      "--batch-size",
+      "500",
+    ];
     await gen([...args, "--workers", "1", "--out", "one", "-q"], dir);
     const stderr = await gen([...args, "--workers", "2", "--out", "two"], dir);
     assert.match(stderr, /note: patients: generated on the main thread \(email is unique by retry/);

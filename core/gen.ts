@@ -17,7 +17,14 @@ import {
 import { World } from "./engine.ts";
 import { FabricateError, PluginError, ScenarioError, UsageError } from "./errors.ts";
 import { loadScenario, locateAll } from "./load_scenario.ts";
-import { folderTarget, type OutputTarget, stdoutTarget, type WrittenFile } from "./output.ts";
+import {
+  type FileSink,
+  folderTarget,
+  type OutputTarget,
+  stdoutTarget,
+  type WrittenFile,
+} from "./output.ts";
+import { compressedSink, type Compression, compressionSuffix } from "./compress.ts";
 import { type Registry, registryFor } from "./registry.ts";
 import { type PluginPolicy, scenarioPluginIssues } from "./sandbox/policy.ts";
 import type {
@@ -35,6 +42,7 @@ import { GenWorkers } from "./gen_workers.ts";
 import type { BatchResult } from "./gen_worker.ts";
 import { type Journal, readJournal, removeJournal, runKey, writeJournal } from "./journal.ts";
 import { partName, type Shard, shardRange, SMALL_RUN_ROWS } from "./row_ranges.ts";
+import { ReportCollector } from "./report/collect_report.ts";
 
 /** Hears about progress, per entity. */
 export interface ProgressListener {
@@ -85,6 +93,16 @@ export interface GenOptions extends PrepareOptions {
   resumable?: boolean;
   /** Continue the interrupted resumable run into `out` (implies `resumable`). */
   resume?: boolean;
+  /**
+   * Compress every file of a text format (`customers.csv.gz`); binary
+   * formats (parquet, xlsx) are refused: they compress themselves.
+   */
+  compress?: { type: Compression; level?: number };
+  /**
+   * Also write report.html and report.json (the quality report, collected
+   * while streaming; see docs/report.md). Needs an output folder.
+   */
+  report?: boolean;
 }
 
 /** What a run wrote, per entity. */
@@ -107,12 +125,18 @@ export interface Manifest {
   reference_date: string;
   formats: string[];
   layout: string;
+  /** Set when files are compressed (`--compress`). */
+  compression?: Compression;
   plugins: { name: string; kind: string; version: string; source: string }[];
   entities: Record<string, { rows: number; files: (WrittenFile & { format: string })[] }>;
   /** Files holding several entities (layout single). */
   files?: (WrittenFile & { format: string })[];
   /** This run wrote one shard (`--shard`): rows `[first_row, first_row + rows)` of each entity. */
   shard?: { index: number; count: number; first_rows: Record<string, number> };
+  /** The period timelines spread rows over, when an entity follows one. */
+  period?: { from: string; to: string };
+  /** The quality report (`gen --report`): report.html and report.json. */
+  report?: WrittenFile[];
   validation: ValidationSummary;
   started_at: string;
   duration_ms: number;
@@ -242,9 +266,16 @@ async function run(
   t0: number,
 ): Promise<GenResult> {
   const entities = selectEntities(plan, options.only);
+  if (options.compress) refuseBinary(plan, options.compress.type);
   const toStdout = options.out === "-";
   let layout = plan.layout;
   if (toStdout) layout = stdoutLayout(plan, entities.length);
+  if (toStdout && options.report) {
+    throw new UsageError("Cannot write a report to stdout", "pick an output folder with --out");
+  }
+  const report = options.report
+    ? new ReportCollector(plan, { source: "gen", version: VERSION })
+    : undefined;
   const shard = options.shard;
   if (shard && layout === "single") {
     throw new UsageError(
@@ -255,6 +286,12 @@ async function run(
   const resumable = options.resumable === true || options.resume === true;
   if (resumable && toStdout) {
     throw new UsageError("Cannot resume output to stdout", "write to a folder with --out");
+  }
+  if (resumable && (options.compress || options.report)) {
+    throw new UsageError(
+      `Cannot make a run with --${options.compress ? "compress" : "report"} resumable`,
+      "a compressed stream or a report cannot be continued from a checkpoint; drop one of them",
+    );
   }
   if (resumable && layout === "split") {
     throw new UsageError(
@@ -319,7 +356,7 @@ async function run(
       options.signal?.throwIfAborted();
     }
     const schemas = entities.map((e) => entitySchemaOf(plan, e));
-    const writer = new Writer(plan, layout, target, schemas, shard, {
+    const writer = new Writer(plan, layout, target, schemas, options.compress, shard, {
       ...journal?.shared,
       ...journal?.current?.files,
     }, resumable);
@@ -357,6 +394,7 @@ async function run(
       await writer.beginEntity(schema, from, current !== undefined);
       if (current) writer.seek(schema, resumeAt);
       writer.unmute();
+      report?.beginEntity(entity.name);
       if (pool && sequential) {
         notes.push(
           `${entity.name}: generated on the main thread (${sequential.name} is unique by retry, ` +
@@ -372,7 +410,7 @@ async function run(
       }
       if (resumeAt > from && (sequential || entity.rules.length > 0)) {
         const replay = pool && !sequential
-          ? parallelBatches(pool, plan, entity, from, resumeAt, false, layout, entities)
+          ? parallelBatches(pool, plan, entity, from, resumeAt, false, layout, entities, false)
           : localBatches(world, plan, entity, from, resumeAt);
         for await (const b of replay) {
           options.signal?.throwIfAborted();
@@ -380,7 +418,17 @@ async function run(
         }
       }
       const batches = pool && !sequential
-        ? parallelBatches(pool, plan, entity, resumeAt, to, writer.canSeek(), layout, entities)
+        ? parallelBatches(
+          pool,
+          plan,
+          entity,
+          resumeAt,
+          to,
+          writer.canSeek(),
+          layout,
+          entities,
+          report !== undefined,
+        )
         : localBatches(world, plan, entity, resumeAt, to);
       let saved = performance.now();
       for await (const b of batches) {
@@ -388,6 +436,7 @@ async function run(
         if (b.full) await validation.check(entity, b.full);
         if (b.chunks) await writer.writeChunks(b.chunks);
         else await writer.write(b.out!, schema);
+        report?.add(b.out!);
         const row = b.start + b.length;
         options.progress?.advance?.(entity.name, row - from);
         // A checkpoint a second: the files are fsynced, then the journal names their sizes.
@@ -399,11 +448,13 @@ async function run(
         }
       }
       await validation.finish(entity);
+      report?.endEntity(entity.name);
       const files = await writer.endEntity(schema, to);
       const ms = performance.now() - t;
       options.progress?.end?.(entity.name, to - from, ms);
       results.push({ name: entity.name, rows: to - from, ms, files });
-      await checkpoint?.();
+      // A file shared by entities whose format cannot seek is resumed from its start only.
+      if (layout !== "single" || writer.canSeek()) await checkpoint?.();
     }
     // A resumed run whose entities were all written still ends the shared file.
     writer.unmute();
@@ -424,6 +475,21 @@ async function run(
         1,
       );
     }
+    const reportFiles: WrittenFile[] = [];
+    if (report) {
+      const { reportHtml } = await import("./report/report_html.ts");
+      const data = report.result({ ...summary, source: "validators, while generating" });
+      for (
+        const [path, text] of [
+          ["report.json", JSON.stringify(data, null, 2) + "\n"],
+          ["report.html", reportHtml(data)],
+        ]
+      ) {
+        const file = await target.open(path!);
+        await file.write(text!);
+        reportFiles.push(await file.close());
+      }
+    }
     const durationMs = performance.now() - t0;
     const manifest = buildManifest(
       plan,
@@ -439,6 +505,8 @@ async function run(
         first_rows: Object.fromEntries(entities.map((e) => [e.name, rangeOf(e)[0]])),
       },
     );
+    if (options.compress) manifest.compression = options.compress.type;
+    if (reportFiles.length) manifest.report = reportFiles;
     if (!toStdout) {
       if (resumable) await removeJournal(target.staging!);
       const file = await target.open("manifest.json");
@@ -542,9 +610,9 @@ interface ReadyBatch {
   readonly length: number;
   /** Every field (when validators need it). */
   readonly full?: Batch;
-  /** Formatted bytes per format, or… */
+  /** Formatted bytes per format (otherwise `out` is formatted here). */
   readonly chunks?: Uint8Array[];
-  /** …the output fields, to format here. */
+  /** The output fields (when columns were shipped). */
   readonly out?: Batch;
 }
 
@@ -643,13 +711,15 @@ async function* parallelBatches(
   format: boolean,
   layout: Plan["layout"],
   entities: readonly CompiledEntity[],
+  columns: boolean,
 ): AsyncGenerator<ReadyBatch> {
   const fields = entity.fields.map((f) => f.name);
   const outFields = entity.outputs.map((f) => f.name);
   const index = new Map(fields.map((f, i) => [f, i]));
   const outIndex = outFields.map((f) => index.get(f)!);
   const fileEntities = layout === "single" ? entities.map((e) => e.name) : [entity.name];
-  const full = entity.rules.length > 0;
+  // Columns come back when validators or the report read them.
+  const full = entity.rules.length > 0 || columns;
   const starts: number[] = [];
   for (let s = from; s < to; s += plan.batchSize) starts.push(s);
   const ahead = pool.size * 3;
@@ -685,10 +755,13 @@ async function* parallelBatches(
         yield {
           start: b.start,
           length: b.length,
-          ...(b.full ? { full: batch(fields, b.full) } : {}),
-          ...(b.chunks
-            ? { chunks: b.chunks }
-            : { out: batch(outFields, outIndex.map((i) => b.full![i]!)) }),
+          ...(b.full
+            ? {
+              full: batch(fields, b.full),
+              out: batch(outFields, outIndex.map((i) => b.full![i]!)),
+            }
+            : {}),
+          ...(b.chunks ? { chunks: b.chunks } : {}),
         };
       }
     }
@@ -726,6 +799,20 @@ export function selectEntities(
   return plan.entities.filter((e) => only.includes(e.name));
 }
 
+/** Compression is for text: a binary format (parquet, xlsx) compresses itself. */
+function refuseBinary(plan: Plan, compression: Compression): void {
+  const binary = plan.formats.filter((f) => f.plugin.binary).map((f) => f.plugin.name);
+  if (binary.length === 0) return;
+  throw new UsageError(
+    `Cannot --compress ${compression} ${binary.join(" and ")}: ${
+      binary.length === 1 ? "it is a binary format that compresses" : "they compress"
+    } itself`,
+    binary.includes("parquet")
+      ? "drop --compress; parquet takes a codec in its options (output: { parquet: { compression: zstd } })"
+      : "drop --compress, or write a text format (csv, jsonl, json, …)",
+  );
+}
+
 function stdoutLayout(plan: Plan, entityCount: number): Plan["layout"] {
   if (plan.formats.length > 1) {
     throw new UsageError("Cannot write several formats to stdout", "pick one with --format");
@@ -761,6 +848,7 @@ class Writer {
     readonly layout: Plan["layout"],
     readonly target: OutputTarget,
     readonly schemas: EntitySchema[],
+    readonly compress?: { type: Compression; level?: number },
     readonly shard?: Shard,
     readonly resumeFiles: Record<string, number> = {},
     readonly durable = false,
@@ -915,7 +1003,7 @@ class Writer {
       const n = String(batch.start + k + 1).padStart(width, "0");
       for (const format of this.plan.formats) {
         const path = `${schema.name}/${schema.name}-${n}.${format.plugin.extension}`;
-        const file = await this.target.open(path);
+        const file = await this.#openFile(path);
         const stream = await this.#create(format, [schema], schema.name);
         await this.#emit(file, format, "start", schema.name, () => stream.start?.());
         await this.#emit(
@@ -940,10 +1028,20 @@ class Writer {
     }
   }
 
+  /** Opens a file, compressed (and its name suffixed) with `--compress`. */
+  async #openFile(path: string): Promise<FileSink> {
+    if (!this.compress) return await this.target.open(path);
+    const { type, level } = this.compress;
+    const file = await this.target.open(path + compressionSuffix(type));
+    return compressedSink(file, type, level);
+  }
+
   async #start(format: CompiledFormat, path: string, schemas: EntitySchema[]): Promise<void> {
     const at = this.resumeFiles[path];
-    // A resumed run's file begun after its last checkpoint starts over.
-    const file = await this.target.open(path, at ?? (this.target.resumed ? 0 : undefined));
+    // A resumed run's file begun after its last checkpoint starts over (never compressed).
+    const file = this.compress
+      ? await this.#openFile(path)
+      : await this.target.open(path, at ?? (this.target.resumed ? 0 : undefined));
     if (at !== undefined) this.#muted.add(format);
     const stream = await this.#create(
       format,
@@ -1074,8 +1172,16 @@ function buildManifest(
     }])),
     ...(shared.length ? { files: shared } : {}),
     ...(shard ? { shard } : {}),
+    ...periodOf(plan),
     validation,
     started_at: started.toISOString(),
     duration_ms: Math.round(durationMs),
   };
+}
+
+function periodOf(plan: Plan): { period?: { from: string; to: string } } {
+  const t = plan.entities.find((e) => e.timeline)?.timeline;
+  if (!t) return {};
+  const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+  return { period: { from: day(t.from.getTime()), to: day(t.to.getTime() - 86_400_000) } };
 }

@@ -144,6 +144,8 @@ export default definePlugin({
         }
         return s;
       },
+      // A row's line depends on the row alone: any piece can be formatted apart.
+      seek() {},
     };
   },
 });

@@ -28,6 +28,7 @@ import { SINK_CASES } from "./sink_cases.ts";
 import { FORMAT_CASES, formatRate } from "./format_cases.ts";
 import { REPORT_CASES } from "./report_cases.ts";
 import { MASK_CASES } from "./mask_cases.ts";
+import { WORKER_CASES } from "./worker_cases.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -96,6 +97,8 @@ const cases = [
   ...Object.keys(FORMAT_CASES),
   ...REPORT_CASES,
   ...MASK_CASES,
+  // One worker vs every core (tests/bench/worker_cases.ts).
+  ...Object.keys(WORKER_CASES),
   // Straight into databases (skipped when the server's env var is unset).
   ...Object.keys(SINK_CASES).filter((c) => SINK_CASES[c]!()),
 ].filter((c) => !values.only || c.includes(values.only));
@@ -151,6 +154,14 @@ const csv = results.find((r) => r.case === "gen-csv");
 if (baseline && csv) {
   console.log(
     `\ngen-csv vs hand-written faker loop: ${(csv.rowsPerSec / baseline.rowsPerSec).toFixed(2)}×`,
+  );
+}
+const [one, all] = Object.keys(WORKER_CASES).map((c) => results.find((r) => r.case === c));
+if (one && all) {
+  console.log(
+    `\nworkers: all ${navigator.hardwareConcurrency} cores vs 1: ${
+      (all.rowsPerSec / one.rowsPerSec).toFixed(2)
+    }× rows/s (target: ≥ 1.8× with 2 cores)`,
   );
 }
 if (values.scale) {

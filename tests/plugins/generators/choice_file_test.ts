@@ -53,7 +53,7 @@ Deno.test("choice from a CSV file follows the weight column and never picks weig
   assert.equal(share("Ghost Town"), 0);
 });
 
-Deno.test("choice from a file is deterministic whatever the batch size", async () => {
+Deno.test("choice from a file is deterministic whatever the batch size or worker count", async () => {
   const dir = await folderWith({
     "cities.csv": CITIES,
     "s.yaml": scenario(
@@ -70,9 +70,16 @@ Deno.test("choice from a file is deterministic whatever the batch size", async (
     ["gen", "s.yaml", "--format", "csv", "--out", "-", "--seed", "8"],
     { cwd: dir },
   );
+  // Worker threads read the file themselves and pick the same rows.
+  const w = await runCli(
+    ["gen", "s.yaml", "--format", "csv", "--out", "-", "--workers", "2"],
+    { cwd: dir },
+  );
   await Deno.remove(dir, { recursive: true });
   assert.equal(a.code, 0, a.stderr);
   assert.equal(a.stdout, b.stdout);
+  assert.equal(w.code, 0, w.stderr);
+  assert.equal(a.stdout, w.stdout);
   assert.notEqual(a.stdout, c.stdout);
 });
 

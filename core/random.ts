@@ -105,7 +105,7 @@ export function unitAt(key: number, index: number): number {
  * the row index (three integer mixes), and every draw is one mixing hash of
  * a Weyl counter (SplitMix32-style), with no generator state to warm up.
  *
- * Engine version 2 (see `ENGINE_VERSION` in core/gen.ts): changing how a
+ * Engine version 2 (see `ENGINE_VERSION` in core/engine.ts): changing how a
  * stream is derived or drawn changes every generated value.
  *
  * `next` is an arrow property: faker calls its randomizer's `next` detached.

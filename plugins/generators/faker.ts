@@ -75,7 +75,7 @@ function typeOf(sample: unknown, method: string): FieldType {
 export default definePlugin({
   name: "faker",
   kind: "generator",
-  version: "1.0.0",
+  version: "2.0.0",
   description: "Any faker method (module.method) with args, in any faker locale",
   options: fakerOptions,
   create({ method, args, type }, setup) {

@@ -21,6 +21,7 @@
  */
 import { parseArgs } from "node:util";
 import { SINK_CASES } from "./sink_cases.ts";
+import { printSpeedRatio } from "./speed_ratio.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -42,6 +43,8 @@ interface Result {
   rowsPerSec: number;
   peakMb: number;
   bytes: number;
+  /** CPU time of the process (user + system) over the same span as `ms`. */
+  cpuMs?: number;
   /** The largest live heap after a full GC (erp-stream only). */
   liveMb?: number;
 }
@@ -130,11 +133,7 @@ for (const what of ["field", "format"]) {
 }
 const baseline = results.find((r) => r.case === "hand-written-faker-loop");
 const csv = results.find((r) => r.case === "gen-csv");
-if (baseline && csv) {
-  console.log(
-    `\ngen-csv vs hand-written faker loop: ${(csv.rowsPerSec / baseline.rowsPerSec).toFixed(2)}×`,
-  );
-}
+if (baseline && csv) printSpeedRatio(csv, baseline);
 if (values.scale) {
   console.log("\nmemory as rows grow (gen-csv):");
   for (const n of [100_000, 1_000_000, 10_000_000]) print(await run("gen-csv", n));

@@ -170,7 +170,10 @@ export class Random {
    * @returns An integer in [min, max].
    */
   int(min: number, max: number): number {
-    return min + Math.floor(this.double() * (max - min + 1));
+    const n = max - min + 1;
+    // Up to 2^21 values one 32-bit draw is uniform to within 0.05%; wider
+    // ranges take 53 bits.
+    return min + Math.floor((n <= 0x200000 ? this.uint32() / 4294967296 : this.double()) * n);
   }
 
   /**

@@ -115,7 +115,18 @@ export class ByteWriter {
     if (this.pos + n * 3 > this.buf.length) this.reserve(n * 3);
     const buf = this.buf;
     let p = this.pos;
-    for (let i = 0; i < n; i++) {
+    let i = 0;
+    // ASCII first (most text): one compare per code unit, stop units below 0x80 looked up after.
+    for (; i < n; i++) {
+      const u = s.charCodeAt(i);
+      if (u >= 0x80 || u === a || u === b || u === c || u === d) break;
+      buf[p++] = u;
+    }
+    if (i === n) {
+      this.pos = p;
+      return true;
+    }
+    for (; i < n; i++) {
       let u = s.charCodeAt(i);
       if (u < 0x80) {
         if (u === a || u === b || u === c || u === d) return false;

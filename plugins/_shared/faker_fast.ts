@@ -492,6 +492,7 @@ const LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
 /** `#` → a digit, `?` → a capital letter, `*` → either (faker's replaceSymbols). */
 function symbols(format: string): Pick {
   if (!/[#?*]/.test(format)) return () => format;
+  if (!/[?*]/.test(format)) return digitPattern(format.split(/(#+)/).filter((p) => p !== ""));
   return (r) => {
     let s = "";
     for (let k = 0; k < format.length; k++) {
@@ -523,13 +524,33 @@ function digitRuns(format: string): Pick {
 
 /** A phone format: `#` → a digit, `!` → a digit from 2 to 9. */
 function phoneFormat(format: string): Pick {
-  const codes = Array.from(format, (c) => (c === "#" ? 1 : c === "!" ? 2 : 0));
+  return digitPattern(format.split(/(#+|!)/).filter((p) => p !== ""));
+}
+
+/**
+ * Fills a format split into pieces: a run of `#` is one draw of that many
+ * digits (leading zeros kept), `!` a digit from 2 to 9, anything else as it is.
+ */
+function digitPattern(pieces: readonly string[]): Pick {
+  const kinds = pieces.map((p) => (p === "!" ? -1 : p.startsWith("#") ? p.length : 0));
   return (r) => {
     let s = "";
-    for (let k = 0; k < format.length; k++) {
-      const kind = codes[k];
-      s += kind === 1 ? below(r, 10) : kind === 2 ? 2 + below(r, 8) : format[k];
+    for (let k = 0; k < pieces.length; k++) {
+      const n = kinds[k]!;
+      if (n === 0) s += pieces[k];
+      else if (n === -1) s += 2 + below(r, 8);
+      else s += digits(r, n);
     }
     return s;
   };
+}
+
+/** Powers of ten up to 10^15: runs of at most 15 digits take one 53-bit draw. */
+const TENS = Array.from({ length: 16 }, (_, i) => 10 ** i);
+
+/** `n` uniform decimal digits, leading zeros kept. */
+function digits(r: Random, n: number): string {
+  let s = "";
+  for (; n > 15; n -= 15) s += digits(r, 15);
+  return s + String(Math.floor(r.double() * TENS[n]!)).padStart(n, "0");
 }

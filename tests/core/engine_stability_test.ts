@@ -19,19 +19,19 @@ const PINNED_ENGINE = "2";
 /** sha256 of every file of each fixed run, by `scenario/format/file`. */
 const PINNED: Record<string, string> = {
   "quickstart/csv/customers.csv":
-    "1f167795ecedb9c206e89fddb64a02f49cc0773e4cfbdc10084edd15b879e628",
+    "7c0afbd4c5ef579786cdba484db34abcaa666589c42c213b1a49bc2afe04f3e8",
   "quickstart/csv/orders.csv": "b9f2bf2c9b7280d5c78406bba08443cb356439a81b01fe8861fc7395d0f0fefb",
   "quickstart/csv/products.csv": "55de3cbc78b98e88fe2208ad06f32668fb03288efe89d63efd7fbeda64eb6927",
   "quickstart/jsonl/customers.jsonl":
-    "f2b12bcf7360b0ea4e62880bb8f68797c8f1b8636954d68e0c42aab993845209",
+    "ba0cb368429cb4cc4a30018df0ba411f15892b05989c9baa1041755e02c6ea64",
   "quickstart/jsonl/orders.jsonl":
     "4e98c266776e5c10506a91d2025f5a368fb4592fd6f0481585d97bcb6b6d0fc0",
   "quickstart/jsonl/products.jsonl":
     "58169f8388a5114ce143ae7f5ae451f7c2241ebe131e9da16d0d36d0877c2e65",
   "customers-10/csv/customers.csv":
-    "806239925461fd8882dccb275db2d81e9d97a4d1af54e3c61503514871297b6b",
+    "9c31bd30db3eb70f523e0a6182a6c5139fdea2fd53b6ade7d3a6825f3c24a93d",
   "customers-10/jsonl/customers.jsonl":
-    "0d813c4f157628a7414adaff967b7e3030aa90dd00b80c3f3188a3acccf2b707",
+    "52fff73c161d8fa3df4f2b0c9ea33ff1ac9f5e22ac7f3923c93efc81873ad9e1",
 };
 
 const RUNS = [

@@ -4,8 +4,9 @@
  *
  * Usage: deno task bench [--rows 1000000] [--scale] [--only TEXT] [--repeat N]
  * (--scale adds 100k and 10M rows to show that peak memory stays flat as rows grow;
- * --only runs the cases whose name contains TEXT; --repeat runs every case N times,
- * interleaved, and reports the run with the median time, for noisy machines)
+ * --only runs the cases whose name contains TEXT, or one of several comma-separated
+ * texts; --repeat runs every case N times, interleaved, and reports the run with
+ * the median time, for noisy machines)
  *
  * Then the ERP suite: erp/normal-ops, one year of all 18 entities (rows/s over
  * all of them); --scale adds four years, written and streamed, to show that
@@ -88,7 +89,7 @@ const cases = [
   "plugin-format-sandboxed",
   // Straight into databases (skipped when the server's env var is unset).
   ...Object.keys(SINK_CASES).filter((c) => SINK_CASES[c]!()),
-].filter((c) => !values.only || c.includes(values.only));
+].filter((c) => !values.only || values.only.split(",").some((t) => c.includes(t)));
 
 const fmt = (n: number) => n.toLocaleString("en-US");
 console.log(
@@ -138,7 +139,7 @@ if (values.scale) {
   console.log("\nmemory as rows grow (gen-csv):");
   for (const n of [100_000, 1_000_000, 10_000_000]) print(await run("gen-csv", n));
 }
-if (!values.only || "erp-normal-ops".includes(values.only)) {
+if (!values.only || values.only.split(",").some((t) => "erp-normal-ops".includes(t))) {
   console.log("\nERP suite — erp/normal-ops, 2024, all 18 entities to CSV with validators:");
   print(await run("erp-normal-ops", 1));
   if (values.scale) {

@@ -1,16 +1,21 @@
 /**
  * `fabricate init --from-ddl schema.sql` / `--from-db URL`: writes a scenario from
- * PostgreSQL DDL or a live PostgreSQL, MySQL/MariaDB or SQLite schema.
+ * PostgreSQL, MySQL/MariaDB or SQLite DDL, or a live schema of one of them.
  *
  * @module
  */
 import { UsageError } from "../core/errors.ts";
 import { flagsHelp, type FlagSpec, parseFlags } from "./parse_flags.ts";
 import { parseDdl, type Table } from "./init/parse_ddl.ts";
+import { type Dialect, DIALECTS, readDdl } from "./init/read_ddl.ts";
 import { writeScenario } from "./init/write_scenario.ts";
 
 const FLAGS: Record<string, FlagSpec> = {
-  "from-ddl": { type: "string", value: "FILE", help: "Read CREATE TABLE statements (PostgreSQL)" },
+  "from-ddl": {
+    type: "string",
+    value: "FILE",
+    help: "Read CREATE TABLE statements (PostgreSQL, MySQL/MariaDB or SQLite; detected)",
+  },
   "from-db": {
     type: "string",
     value: "URL",
@@ -20,7 +25,8 @@ const FLAGS: Record<string, FlagSpec> = {
   dialect: {
     type: "string",
     value: "D",
-    help: "SQL dialect of the output: postgres (default), sqlite, mysql",
+    help:
+      "The schema's dialect: how --from-ddl is read and the SQL output; postgres, mysql or sqlite (default: detected)",
   },
   count: { type: "string", value: "N", help: "Rows per table (default 100)" },
   output: { type: "string", short: "o", value: "FILE", help: "Write here instead of stdout" },
@@ -60,15 +66,16 @@ export default async function initCommand(args: string[]): Promise<number> {
       "fabricate init --from-ddl schema.sql",
     );
   }
-  const dialect = (values.dialect as string | undefined) ?? "postgres";
-  if (!["postgres", "sqlite", "mysql"].includes(dialect)) {
-    throw new UsageError(`Unknown dialect "${dialect}"`, "use postgres, sqlite or mysql");
+  const forced = values.dialect as Dialect | undefined;
+  if (forced !== undefined && !DIALECTS.includes(forced)) {
+    throw new UsageError(`Unknown dialect "${forced}"`, "use postgres, mysql or sqlite");
   }
   const count = Number(values.count ?? 100);
   if (!Number.isInteger(count) || count < 1) {
     throw new UsageError(`--count must be a positive integer`, "e.g. --count 500");
   }
-  const tables = await readTables(url, file);
+  const { tables, dialect: found } = await readTables(url, file, forced);
+  const dialect = forced ?? found;
   if (tables.length === 0) throw new UsageError(`${file}: no CREATE TABLE found`, "check the file");
   const name = url
     ? (/^(sqlite|file):/.test(url)
@@ -81,8 +88,12 @@ export default async function initCommand(args: string[]): Promise<number> {
   return 0;
 }
 
-/** The tables of a DDL file or a live database URL. */
-async function readTables(url: string | undefined, file: string): Promise<Table[]> {
+/** The tables of a DDL file or a live database URL, and the schema's dialect. */
+async function readTables(
+  url: string | undefined,
+  file: string,
+  forced: Dialect | undefined,
+): Promise<{ tables: Table[]; dialect: Dialect }> {
   if (!url) {
     let text: string;
     try {
@@ -90,19 +101,19 @@ async function readTables(url: string | undefined, file: string): Promise<Table[
     } catch {
       throw new UsageError(`Cannot read ${file}`, "give the path of a .sql file");
     }
-    return parseDdl(text, file);
+    return readDdl(text, file, forced);
   }
   if (/^(sqlite|file):/.test(url)) {
     const { tablesFromSqlite } = await import("./init/introspect_sqlite.ts");
-    return tablesFromSqlite(url);
+    return { tables: tablesFromSqlite(url), dialect: "sqlite" };
   }
   if (/^postgres(ql)?:\/\//.test(url)) {
     const { ddlFromPostgres } = await import("./init/introspect_postgres.ts");
-    return parseDdl(await ddlFromPostgres(url), url);
+    return { tables: parseDdl(await ddlFromPostgres(url), url), dialect: "postgres" };
   }
   if (/^(mysql|mariadb):\/\//.test(url)) {
     const { tablesFromMysql } = await import("./init/introspect_mysql.ts");
-    return await tablesFromMysql(url);
+    return { tables: await tablesFromMysql(url), dialect: "mysql" };
   }
   throw new UsageError(
     `Unsupported --from-db "${url}"`,

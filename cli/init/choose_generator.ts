@@ -56,8 +56,12 @@ export function chooseGenerator(c: Column): FieldSpec {
   if (inList?.kind === "in") return { choice: { values: inList.values } };
   const r = range(c);
   const t = c.type;
-  if (/^(small|big)?int|^serial|^bigserial|^smallserial|^int[248]$/.test(t)) {
-    const def = /quantity|qty|count/.test(n) ? [1, 10] : /age/.test(n) ? [18, 90] : [1, 1000];
+  if (/^(tiny|small|medium|big)?int|^serial|^bigserial|^smallserial|^int[248]$/.test(t)) {
+    const def = /quantity|qty|count/.test(n)
+      ? [1, 10]
+      : /age/.test(n)
+      ? [18, 90]
+      : [1, t.startsWith("tiny") ? 127 : 1000];
     const min = r.min ?? def[0]!;
     return { integer: { min, max: r.max ?? Math.max(min, def[1]!) } };
   }
@@ -70,7 +74,10 @@ export function chooseGenerator(c: Column): FieldSpec {
   }
   if (/^bool/.test(t)) return { boolean: {} };
   if (t === "date") return { date: { from: "2020-01-01", to: "2024-12-31" } };
-  if (/^timestamp/.test(t)) return { datetime: { from: "2020-01-01", to: "2024-12-31" } };
+  // datetime: SQLite's (and MySQL's) name for a timestamp.
+  if (/^(timestamp|datetime)/.test(t)) {
+    return { datetime: { from: "2020-01-01", to: "2024-12-31" } };
+  }
   if (t === "uuid") return { uuid: {} };
   // Valid JSON text (a json column rejects words) and a time of day.
   if (/^jsonb?$/.test(t)) return { pattern: '\\{"n": [1-9]\\d{0,3}\\}' };

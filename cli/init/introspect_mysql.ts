@@ -53,7 +53,10 @@ function pgTypeOf(c: Row): { type: string; checks: string[] } {
   const type = (() => {
     switch (dt) {
       case "tinyint":
-        return /^tinyint\(1\)/.test(ct) ? "boolean" : "smallint";
+        if (/^tinyint\(1\)/.test(ct)) return "boolean";
+        // The generators' default range (1..1000) does not fit a TINYINT.
+        checks.push(/unsigned/.test(ct) ? `${name} <= 255` : `${name} BETWEEN -128 AND 127`);
+        return "smallint";
       case "smallint":
       case "mediumint":
         return "smallint";
@@ -154,7 +157,7 @@ export async function tablesFromMysql(url: string): Promise<Table[]> {
        WHERE TABLE_SCHEMA = ? AND TABLE_TYPE = 'BASE TABLE' ORDER BY TABLE_NAME`,
     );
     const columns = await all(
-      `SELECT TABLE_NAME, COLUMN_NAME, DATA_TYPE, COLUMN_TYPE, IS_NULLABLE,
+      `SELECT TABLE_NAME, COLUMN_NAME, DATA_TYPE, COLUMN_TYPE, IS_NULLABLE, EXTRA,
               CHARACTER_MAXIMUM_LENGTH, NUMERIC_PRECISION, NUMERIC_SCALE
        FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? ORDER BY TABLE_NAME, ORDINAL_POSITION`,
     );
@@ -190,6 +193,11 @@ export async function tablesFromMysql(url: string): Promise<Table[]> {
         if (m) json.add(m[1]!);
       }
       for (const c of columns.filter((c) => c.TABLE_NAME === t)) {
+        // The server computes a generated column and refuses a value for it.
+        if (/GENERATED/i.test(String(c.EXTRA ?? ""))) {
+          warnings.push(`${t}.${c.COLUMN_NAME}: generated column, left out`);
+          continue;
+        }
         const { type, checks } = json.has(String(c.COLUMN_NAME))
           ? { type: "json", checks: [] }
           : pgTypeOf(c);

@@ -28,6 +28,7 @@ export async function ddlFromPostgres(url: string): Promise<string> {
       FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
       JOIN pg_namespace n ON n.oid = c.relnamespace
       WHERE n.nspname = ${schema} AND c.relkind = 'r' AND a.attnum > 0 AND NOT a.attisdropped
+        AND a.attgenerated = ''
       ORDER BY c.oid, a.attnum`;
     const cons = await sql<{ t: string; def: string }[]>`
       SELECT c.relname AS t, pg_get_constraintdef(k.oid) AS def

@@ -117,72 +117,92 @@ export function tablesFromSqlite(url: string): Table[] {
   }
   const db = new DatabaseSync(path, { readOnly: true });
   try {
-    const all = (sql: string, ...args: string[]) => db.prepare(sql).all(...args) as Row[];
-    const names = all(
-      `SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'
-       ORDER BY rowid`,
-    );
-    const pks = new Map<string, string[]>();
-    for (const { name } of names) {
-      pks.set(
-        String(name),
-        all(`SELECT name FROM pragma_table_info(?) WHERE pk > 0 ORDER BY pk`, String(name))
-          .map((r) => String(r.name)),
-      );
-    }
-    const tables: Table[] = [];
-    for (const { name, sql } of names) {
-      const t = String(name);
-      const lines: string[] = [];
-      const warnings: string[] = [];
-      for (const c of all(`SELECT * FROM pragma_table_info(?) ORDER BY cid`, t)) {
-        lines.push(
-          `${q(String(c.name))} ${pgType(String(c.type ?? ""))}${c.notnull ? " NOT NULL" : ""}`,
-        );
-      }
-      const pk = pks.get(t)!;
-      if (pk.length) lines.push(`PRIMARY KEY (${pk.map(q).join(", ")})`);
-      for (const ix of all(`SELECT * FROM pragma_index_list(?) ORDER BY seq DESC`, t)) {
-        if (!ix.unique || ix.origin === "pk") continue;
-        if (ix.partial) {
-          warnings.push(`${t}: partial unique index ${ix.name} not enforced by the generators`);
-          continue;
-        }
-        const cols = all(`SELECT name FROM pragma_index_info(?) ORDER BY seqno`, String(ix.name));
-        if (cols.some((c) => c.name === null)) {
-          warnings.push(`${t}: unique index ${ix.name} on an expression not enforced`);
-          continue;
-        }
-        lines.push(`UNIQUE (${cols.map((c) => q(String(c.name))).join(", ")})`);
-      }
-      const fks = new Map<number, Row[]>();
-      for (const f of all(`SELECT * FROM pragma_foreign_key_list(?) ORDER BY id, seq`, t)) {
-        const id = Number(f.id);
-        if (!fks.has(id)) fks.set(id, []);
-        fks.get(id)!.push(f);
-      }
-      for (const parts of [...fks.values()].reverse()) {
-        const ref = String(parts[0]!.table);
-        const to = parts.every((p) => p.to !== null)
-          ? parts.map((p) => String(p.to))
-          : pks.get(ref) ?? [];
-        lines.push(
-          `FOREIGN KEY (${parts.map((p) => q(String(p.from))).join(", ")}) REFERENCES ${q(ref)} (${
-            to.map(q).join(", ")
-          })`,
-        );
-      }
-      for (const check of checksOf(String(sql ?? ""))) {
-        if (parses(`CREATE TABLE x (CHECK (${check}));`)) lines.push(`CHECK (${check})`);
-        else warnings.push(`${t}: CHECK (${check}) not understood, not enforced by the generators`);
-      }
-      const ddl = `CREATE TABLE ${q(t)} (\n  ${lines.join(",\n  ")}\n);`;
-      const [table] = parseDdl(ddl, `${path} (table ${t})`);
-      table!.warnings.push(...warnings);
-      tables.push(table!);
-    }
-    return tables;
+    return tablesOf(db, path);
   } finally {
     db.close();
   }
+}
+
+/**
+ * Reads the tables of an open SQLite database.
+ *
+ * @param db The database.
+ * @param label Its name in messages (a path).
+ * @returns The tables in creation order.
+ * @example
+ * ```ts
+ * import { DatabaseSync } from "node:sqlite";
+ * import { tablesOf } from "./introspect_sqlite.ts";
+ * const db = new DatabaseSync(":memory:");
+ * db.exec("CREATE TABLE t (id INTEGER PRIMARY KEY)");
+ * tablesOf(db, "memory")[0]!.primaryKey; // ["id"]
+ * ```
+ */
+export function tablesOf(db: DatabaseSync, label: string): Table[] {
+  const path = label;
+  const all = (sql: string, ...args: string[]) => db.prepare(sql).all(...args) as Row[];
+  const names = all(
+    `SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'
+     ORDER BY rowid`,
+  );
+  const pks = new Map<string, string[]>();
+  for (const { name } of names) {
+    pks.set(
+      String(name),
+      all(`SELECT name FROM pragma_table_info(?) WHERE pk > 0 ORDER BY pk`, String(name))
+        .map((r) => String(r.name)),
+    );
+  }
+  const tables: Table[] = [];
+  for (const { name, sql } of names) {
+    const t = String(name);
+    const lines: string[] = [];
+    const warnings: string[] = [];
+    for (const c of all(`SELECT * FROM pragma_table_info(?) ORDER BY cid`, t)) {
+      lines.push(
+        `${q(String(c.name))} ${pgType(String(c.type ?? ""))}${c.notnull ? " NOT NULL" : ""}`,
+      );
+    }
+    const pk = pks.get(t)!;
+    if (pk.length) lines.push(`PRIMARY KEY (${pk.map(q).join(", ")})`);
+    for (const ix of all(`SELECT * FROM pragma_index_list(?) ORDER BY seq DESC`, t)) {
+      if (!ix.unique || ix.origin === "pk") continue;
+      if (ix.partial) {
+        warnings.push(`${t}: partial unique index ${ix.name} not enforced by the generators`);
+        continue;
+      }
+      const cols = all(`SELECT name FROM pragma_index_info(?) ORDER BY seqno`, String(ix.name));
+      if (cols.some((c) => c.name === null)) {
+        warnings.push(`${t}: unique index ${ix.name} on an expression not enforced`);
+        continue;
+      }
+      lines.push(`UNIQUE (${cols.map((c) => q(String(c.name))).join(", ")})`);
+    }
+    const fks = new Map<number, Row[]>();
+    for (const f of all(`SELECT * FROM pragma_foreign_key_list(?) ORDER BY id, seq`, t)) {
+      const id = Number(f.id);
+      if (!fks.has(id)) fks.set(id, []);
+      fks.get(id)!.push(f);
+    }
+    for (const parts of [...fks.values()].reverse()) {
+      const ref = String(parts[0]!.table);
+      const to = parts.every((p) => p.to !== null)
+        ? parts.map((p) => String(p.to))
+        : pks.get(ref) ?? [];
+      lines.push(
+        `FOREIGN KEY (${parts.map((p) => q(String(p.from))).join(", ")}) REFERENCES ${q(ref)} (${
+          to.map(q).join(", ")
+        })`,
+      );
+    }
+    for (const check of checksOf(String(sql ?? ""))) {
+      if (parses(`CREATE TABLE x (CHECK (${check}));`)) lines.push(`CHECK (${check})`);
+      else warnings.push(`${t}: CHECK (${check}) not understood, not enforced by the generators`);
+    }
+    const ddl = `CREATE TABLE ${q(t)} (\n  ${lines.join(",\n  ")}\n);`;
+    const [table] = parseDdl(ddl, `${path} (table ${t})`);
+    table!.warnings.push(...warnings);
+    tables.push(table!);
+  }
+  return tables;
 }

@@ -130,6 +130,8 @@ function readCheck(e: Node, t: Table, where: string): void {
  *
  * @param sql The DDL text.
  * @param file The file name for error messages.
+ * @param opts For DDL rewritten from another dialect: `locate` maps a
+ *   position in `sql` back to the user's file, `dialect` names it in the hint.
  * @returns The tables in file order.
  * @example
  * ```ts
@@ -137,16 +139,26 @@ function readCheck(e: Node, t: Table, where: string): void {
  * parseDdl("CREATE TABLE t (id int PRIMARY KEY);", "s.sql")[0]!.primaryKey; // ["id"]
  * ```
  */
-export function parseDdl(sql: string, file: string): Table[] {
+export function parseDdl(
+  sql: string,
+  file: string,
+  opts: { locate?: (line: number, col: number) => [number, number]; dialect?: string } = {},
+): Table[] {
   let statements: Node[];
   try {
     statements = parse(sql, { locationTracking: true });
   } catch (e) {
     const m = /line (\d+) col (\d+)/.exec(String(e));
-    const first = String((e as Error).message ?? e).split("\n").find((l) => /Unexpected/.test(l));
+    const first = String((e as Error).message ?? e).split("\n").find((l) => /Unexpected/.test(l))
+      ?.replace(/\. (Instead|I did not).*$/, "");
+    let [line, col] = [Number(m?.[1] ?? 1), Number(m?.[2] ?? 1)];
+    if (opts.locate) [line, col] = opts.locate(line, col);
     throw new UsageError(
-      `${file}:${m?.[1] ?? 1}:${m?.[2] ?? 1}: the DDL does not parse${first ? `: ${first}` : ""}`,
-      "init reads PostgreSQL CREATE TABLE statements",
+      `${file}:${line}:${col}: the DDL does not parse as ${opts.dialect ?? "PostgreSQL"}${
+        first ? `: ${first}` : ""
+      }`,
+      "init reads CREATE TABLE statements of PostgreSQL, MySQL/MariaDB or SQLite " +
+        "(detected, or --dialect postgres|mysql|sqlite); fix the statement or drop it",
     );
   }
   const tables: Table[] = [];
@@ -193,7 +205,7 @@ export function parseDdl(sql: string, file: string): Table[] {
         });
       } else if (k.type === "check") {
         readCheck(k.expr, t, `${t.name}${colName ? "." + colName : ""}`);
-      } else if (k.type !== "null" && k.type !== "default") {
+      } else if (!["null", "default", "add generated"].includes(k.type)) {
         t.warnings.push(`${t.name}: ${k.type} constraint not supported`);
       }
     }

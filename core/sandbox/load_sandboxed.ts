@@ -134,7 +134,11 @@ export async function loadSandboxed(
   );
   let metas: PluginMeta[];
   try {
-    metas = await probe.call<PluginMeta[]>({ op: "load", url, sync: probe.syncBuffer });
+    metas = await probe.call<PluginMeta[]>(
+      { op: "load", url, sync: probe.syncBuffer },
+      [],
+      loadLimitMs(policy.timeoutMs),
+    );
   } catch (e) {
     probe.terminate();
     throw new FabricateError(
@@ -181,7 +185,11 @@ export async function loadSandboxed(
     policy.memoryMb,
   );
   try {
-    const again = await worker.call<PluginMeta[]>({ op: "load", url, sync: worker.syncBuffer });
+    const again = await worker.call<PluginMeta[]>(
+      { op: "load", url, sync: worker.syncBuffer },
+      [],
+      loadLimitMs(policy.timeoutMs),
+    );
     if (JSON.stringify(again) !== JSON.stringify(metas)) {
       throw new Error("the module describes its plugins differently when loaded again");
     }
@@ -190,6 +198,16 @@ export async function loadSandboxed(
     throw new FabricateError(`Cannot load plugin "${source}": ${(e as Error).message}`, 2);
   }
   return { worker, plugins, modules: loading.read };
+}
+
+/**
+ * The time limit on loading a plugin's modules: starting a Worker and
+ * importing faker or zod can take seconds on a busy machine, which says
+ * nothing about the plugin, so loading gets at least 30 s whatever the
+ * per-call limit (a module that loops while it loads is still stopped).
+ */
+function loadLimitMs(timeoutMs: number): number {
+  return Math.max(timeoutMs, 30_000);
 }
 
 /** The refusal message when some plugin declares what nobody granted. */

@@ -52,6 +52,8 @@ interface Pending {
   reject(error: Error): void;
   /** Started when the call is the oldest pending one: the Worker answers in order. */
   timer?: ReturnType<typeof setTimeout>;
+  /** This call's time limit, when it is not the Worker's per-call limit. */
+  limitMs?: number;
 }
 
 /**
@@ -133,14 +135,19 @@ export class PluginWorker {
    *
    * @param request The request.
    * @param transfer Buffers to move rather than copy.
+   * @param limitMs This call's time limit (default: the per-call limit).
    * @returns What the Worker answered.
    * @throws {SandboxFailure} When the plugin threw, or the Worker hung or went away.
    */
-  call<T>(request: Request, transfer: Transferable[] = []): Promise<T> {
+  call<T>(request: Request, transfer: Transferable[] = [], limitMs?: number): Promise<T> {
     if (this.#dead) return Promise.reject(new SandboxFailure(this.#dead));
     const id = this.#nextId++;
     return new Promise<T>((resolve, reject) => {
-      this.#pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      this.#pending.set(id, {
+        resolve: resolve as (v: unknown) => void,
+        reject,
+        ...(limitMs === undefined ? {} : { limitMs }),
+      });
       this.#startClock();
       try {
         this.#worker.postMessage({ id, ...request }, transfer);
@@ -226,7 +233,8 @@ export class PluginWorker {
     this.#watchMemory();
     const oldest = this.#pending.values().next().value;
     if (oldest && oldest.timer === undefined) {
-      oldest.timer = setTimeout(() => this.#timeout(), this.timeoutMs);
+      const limit = oldest.limitMs ?? this.timeoutMs;
+      oldest.timer = setTimeout(() => this.#timeout(limit), limit);
     }
   }
 
@@ -254,8 +262,8 @@ export class PluginWorker {
     }, MEMORY_POLL_MS);
   }
 
-  #timeout(): void {
-    const s = this.timeoutMs / 1000;
+  #timeout(limitMs = this.timeoutMs): void {
+    const s = limitMs / 1000;
     this.#fail(
       `did not answer within ${s} s, so its worker was stopped (stuck in a loop?); ` +
         `raise the limit with --plugin-timeout or "pluginTimeout" in deno.json`,

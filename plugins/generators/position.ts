@@ -68,6 +68,11 @@ export default definePlugin({
         value: (row) => owner.positionOf(row.index) === owner.siblingsOf(row.index) - 1,
       };
     }
-    return { type: "integer", value: (row) => owner.positionOf(row.index) + start };
+    // Distinct among one parent's rows: with the owner ref it makes a composite key.
+    return {
+      type: "integer",
+      perParent: "distinct",
+      value: (row) => owner.positionOf(row.index) + start,
+    };
   },
 });

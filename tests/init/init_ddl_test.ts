@@ -141,6 +141,8 @@ Deno.test("init: name and type heuristics", () => {
     { min: 1, max: 3 },
   );
   assert.ok(chooseGenerator(col("created_at", "timestamp")).datetime);
+  assert.ok(chooseGenerator(col("shipped_at", "datetime")).datetime, "SQLite's DATETIME");
+  assert.deepEqual(chooseGenerator(col("level", "tinyint")).integer, { min: 1, max: 127 });
   assert.ok(chooseGenerator(col("doc", "jsonb")).pattern);
   assert.ok(chooseGenerator(col("opens", "time")).pattern);
   assert.deepEqual(chooseGenerator(col("cc", "char", [2])), {
@@ -215,6 +217,12 @@ Deno.test({
     // The same scenario as from the DDL itself, but for its name.
     const fromDdl = (await scenarioFor("sqlite")).yaml;
     assert.equal(yaml.replace(/^name: .*$/m, ""), fromDdl.replace(/^name: .*$/m, ""));
+    // --dialect sqlite reads the DDL with SQLite; the PostgreSQL parser reads it the same.
+    const fromPg = (await scenarioFor("postgres")).yaml.replace(
+      "dialect: postgres",
+      "dialect: sqlite",
+    );
+    assert.equal(yaml.replace(/^name: .*$/m, ""), fromPg.replace(/^name: .*$/m, ""));
     const sql = await sqlOf(`${dir}/db.yaml`, "sqlite");
     await run("sqlite3", ["-bail", `${dir}/target.db`], {
       stdin: `PRAGMA foreign_keys = ON;\n${ddl}\n${sql}`,
@@ -330,6 +338,8 @@ Deno.test({
       assert.doesNotMatch(yaml, /WARNING/);
       // The same entities as from the DDL itself (MariaDB lists tables by name).
       assert.deepEqual(blocks(yaml), blocks((await scenarioFor("mysql")).yaml));
+      // The MySQL reader and the PostgreSQL parser agree on the portable DDL.
+      assert.deepEqual(blocks(yaml), blocks((await scenarioFor("postgres")).yaml));
       const sql = await sqlOf(file, "mysql");
       await mariadbRun([target], `SET SESSION sql_mode = 'STRICT_ALL_TABLES';\n${sql}`);
       const n = await mariadbRun([target, "-e", "SELECT count(*) FROM invoice_line"]);

@@ -14,7 +14,15 @@
 import type { Faker } from "@faker-js/faker";
 import type { Random } from "../../core/random.ts";
 
-/** Draws one value from a row's random stream. */
+/**
+ * Draws one value from a row's random stream.
+ *
+ * @example
+ * ```ts
+ * import type { Pick } from "./faker_fast.ts";
+ * const coin: Pick = (r) => (r.next() < 0.5 ? "heads" : "tails");
+ * ```
+ */
 export type Pick = (r: Random) => string;
 
 /** A uniform index in [0, n). */
@@ -105,7 +113,20 @@ function sexedPick(faker: Faker, path: string, sex: string | undefined): Pick | 
   };
 }
 
-/** Builds the fast paths of one faker instance (one locale chain). */
+/**
+ * Builds the fast paths of one faker instance (one locale chain).
+ *
+ * @example Pick a German first name from a row's stream
+ * ```ts
+ * import { fakerFor } from "./faker_for.ts";
+ * import { Random } from "../../core/random.ts";
+ * const { fast } = fakerFor("de", new Date("2025-01-01"));
+ * const firstName = fast.method("person.firstName", [])!;
+ * const random = new Random();
+ * random.reseed(1, 0);
+ * firstName(random); // e.g. "Lena"
+ * ```
+ */
 export class FastFaker {
   readonly #picks = new Map<string, Pick | undefined>();
 

@@ -7,7 +7,15 @@
  * @module
  */
 
-/** The figures of one bench case this line reads. */
+/**
+ * The figures of one bench case this line reads.
+ *
+ * @example
+ * ```ts
+ * import type { SpeedFigures } from "./speed_ratio.ts";
+ * const r: SpeedFigures = { rows: 1000, ms: 10, rowsPerSec: 100_000, cpuMs: 9 };
+ * ```
+ */
 export interface SpeedFigures {
   /** Rows produced. */
   rows: number;
@@ -19,7 +27,15 @@ export interface SpeedFigures {
   cpuMs?: number;
 }
 
-/** The target ratio to the faker loop on one core. */
+/**
+ * The target ratio to the faker loop on one core.
+ *
+ * @example
+ * ```ts
+ * import { TARGET_RATIO } from "./speed_ratio.ts";
+ * TARGET_RATIO; // 5
+ * ```
+ */
 export const TARGET_RATIO = 5;
 
 /**

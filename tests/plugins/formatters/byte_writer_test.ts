@@ -3,7 +3,7 @@ import { ByteWriter } from "../../../plugins/_shared/byte_writer.ts";
 
 const SAMPLES = [
   "",
-  "plain ascii, with \"quotes\"\r\n",
+  'plain ascii, with "quotes"\r\n',
   "Grüße, Ærø, São Paulo",
   "東京都千代田区",
   "emoji 😀 and 👩‍👩‍👧 family",
@@ -37,7 +37,21 @@ Deno.test("ByteWriter.take hands out chunks that later writes never change", () 
 
 Deno.test("ByteWriter.integer writes what String writes", () => {
   const w = new ByteWriter(4);
-  const ns = [0, -0, 7, -7, 10, 99, 100, 123456789, -2147483649, 2 ** 53 - 1, -(2 ** 53), 1e21, 2 ** 60];
+  const ns = [
+    0,
+    -0,
+    7,
+    -7,
+    10,
+    99,
+    100,
+    123456789,
+    -2147483649,
+    2 ** 53 - 1,
+    -(2 ** 53),
+    1e21,
+    2 ** 60,
+  ];
   for (const n of ns) {
     w.integer(n);
     w.byte(32);

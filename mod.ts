@@ -39,6 +39,8 @@ export {
   VERSION,
 } from "./core/gen.ts";
 export type { Plan, PlanOptions } from "./core/compile.ts";
+/** `--compress gzip|zstd` from code: `gen(s, { compress: { type: "zstd" } })` (docs/formats.md). */
+export type { CompressedFile, Compression } from "./core/compress.ts";
 /** Generate straight into SQLite, PostgreSQL or MySQL/MariaDB (docs/database-sinks.md). */
 export {
   loadInto,

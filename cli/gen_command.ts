@@ -11,6 +11,7 @@ import { PLUGIN_FLAGS, PLUGIN_HELP, policyFromFlags } from "./plugin_flags.ts";
 import { progressReporter } from "./progress.ts";
 import { printDryRun, printPreview, printSummary } from "./report.ts";
 import { isDatabaseTarget } from "../plugins/sinks/target.ts";
+import { type Compression, COMPRESSIONS } from "../core/compress.ts";
 
 const FLAGS: Record<string, FlagSpec> = {
   seed: { type: "string", value: "N", help: "Seed (replaces the scenario's)" },
@@ -40,6 +41,11 @@ const FLAGS: Record<string, FlagSpec> = {
     help: "per-entity (default), single (one document) or split (one file per record)",
   },
   only: { type: "string", multiple: true, value: "ENTITY", help: "Write only this entity" },
+  compress: {
+    type: "string",
+    value: "C",
+    help: "Compress text files: gzip or zstd, optionally :LEVEL (customers.csv.gz)",
+  },
   from: {
     type: "string",
     value: "DATE",
@@ -73,6 +79,10 @@ const FLAGS: Record<string, FlagSpec> = {
   },
   "dry-run": { type: "boolean", help: "Check and plan; print what would be written" },
   strict: { type: "boolean", help: "Fail the run when a validator reports a failure" },
+  report: {
+    type: "boolean",
+    help: "Also write report.html and report.json (quality report; see docs/report.md)",
+  },
   force: { type: "boolean", help: "Replace an existing output folder" },
   quiet: { type: "boolean", short: "q", help: "No progress and no summary" },
   ...PLUGIN_FLAGS,
@@ -103,6 +113,8 @@ Examples:
   fabricate gen quickstart
   fabricate gen shop.yaml --seed 7 --count orders=100000 --format csv --out data/
   fabricate gen quickstart --format jsonl --only customers --out -
+  fabricate gen quickstart --format csv --compress zstd --out data/
+  fabricate gen quickstart --format parquet,xlsx --out data/
   fabricate gen erp/normal-ops --dialect sqlite --layout single --out db/
   fabricate gen shop.yaml --allow-plugin-read=lines:./data
   fabricate gen quickstart --to sqlite:shop.db
@@ -179,13 +191,16 @@ export default async function genCommand(args: string[]): Promise<number> {
     };
   }
   const quiet = values.quiet === true;
+  const compress = values.compress === undefined
+    ? undefined
+    : parseCompress(values.compress as string);
   for (const flag of ["replace", "allow-remote", "max-rows"]) {
     if (values[flag] !== undefined && database === undefined) {
       throw new UsageError(`--${flag} needs --to <database>`, "e.g. --to sqlite:shop.db");
     }
   }
   if (database !== undefined) {
-    for (const flag of ["out", "format", "layout", "preview", "force"]) {
+    for (const flag of ["out", "format", "layout", "preview", "force", "compress", "report"]) {
       if (values[flag] !== undefined) {
         throw new UsageError(
           `--${flag} does not apply when loading into a database (--to ${database})`,
@@ -241,7 +256,9 @@ export default async function genCommand(args: string[]): Promise<number> {
       ...(values.out !== undefined ? { out: values.out as string } : {}),
       ...(values.force ? { force: true } : {}),
       ...(values.strict ? { strict: true } : {}),
+      ...(values.report ? { report: true } : {}),
       ...(values.only ? { only: values.only as string[] } : {}),
+      ...(compress ? { compress } : {}),
       ...(progress ? { progress } : {}),
       signal: controller.signal,
     });
@@ -294,6 +311,27 @@ function parseDay(flag: string, s: string): string {
     throw new UsageError(`Expected a date like 2024-01-31 for ${flag}, got "${s}"`);
   }
   return s;
+}
+
+function parseCompress(s: string): { type: Compression; level?: number } {
+  const [type, level, ...rest] = s.split(":");
+  const max = type === "gzip" ? 9 : 19;
+  if (!(COMPRESSIONS as readonly string[]).includes(type!) || rest.length) {
+    throw new UsageError(
+      `Unknown --compress "${s}"`,
+      "use gzip or zstd, optionally with a level: gzip:9, zstd:19",
+    );
+  }
+  if (level === undefined) return { type: type as Compression };
+  return { type: type as Compression, level: boundedNumber(`--compress ${type}`, level, 1, max) };
+}
+
+function boundedNumber(flag: string, s: string, min: number, max: number): number {
+  const n = wholeNumber(flag, s, min);
+  if (n > max) {
+    throw new UsageError(`Expected a whole number from ${min} to ${max} for ${flag}, got "${s}"`);
+  }
+  return n;
 }
 
 function parseLayout(s: string): "per-entity" | "single" | "split" {

@@ -20,6 +20,14 @@ const COMMANDS: Record<string, Command> = {
     summary: "Check a scenario without writing anything",
     load: () => import("./validate_command.ts"),
   },
+  report: {
+    summary: "Write the quality report (HTML + JSON) of an output folder",
+    load: () => import("./report_command.ts"),
+  },
+  check: {
+    summary: "Run a scenario's validators and the report's checks over files",
+    load: () => import("./check_command.ts"),
+  },
   scenarios: {
     summary: "List the built-in scenarios",
     load: () => import("./scenarios_command.ts"),

@@ -17,7 +17,14 @@ import {
 import { ENGINE_VERSION, World } from "./engine.ts";
 import { FabricateError, PluginError, ScenarioError, UsageError } from "./errors.ts";
 import { loadScenario, locateAll } from "./load_scenario.ts";
-import { folderTarget, type OutputTarget, stdoutTarget, type WrittenFile } from "./output.ts";
+import {
+  type FileSink,
+  folderTarget,
+  type OutputTarget,
+  stdoutTarget,
+  type WrittenFile,
+} from "./output.ts";
+import { compressedSink, type Compression, compressionSuffix } from "./compress.ts";
 import { type Registry, registryFor } from "./registry.ts";
 import { type PluginPolicy, scenarioPluginIssues } from "./sandbox/policy.ts";
 import type {
@@ -31,6 +38,7 @@ import type {
 import { Validation, type ValidationSummary } from "./validation.ts";
 import { entityBatches, entitySchemaOf } from "./batches.ts";
 import { didYouMean } from "./did_you_mean.ts";
+import { ReportCollector } from "./report/collect_report.ts";
 
 /** Hears about progress, per entity. */
 export interface ProgressListener {
@@ -66,6 +74,16 @@ export interface GenOptions extends PrepareOptions {
   progress?: ProgressListener;
   /** Aborts the run; nothing is left at the output path. */
   signal?: AbortSignal;
+  /**
+   * Compress every file of a text format (`customers.csv.gz`); binary
+   * formats (parquet, xlsx) are refused: they compress themselves.
+   */
+  compress?: { type: Compression; level?: number };
+  /**
+   * Also write report.html and report.json (the quality report, collected
+   * while streaming; see docs/report.md). Needs an output folder.
+   */
+  report?: boolean;
 }
 
 /** What a run wrote, per entity. */
@@ -90,10 +108,16 @@ export interface Manifest {
   reference_date: string;
   formats: string[];
   layout: string;
+  /** Set when files are compressed (`--compress`). */
+  compression?: Compression;
   plugins: { name: string; kind: string; version: string; source: string }[];
   entities: Record<string, { rows: number; files: (WrittenFile & { format: string })[] }>;
   /** Files holding several entities (layout single). */
   files?: (WrittenFile & { format: string })[];
+  /** The period timelines spread rows over, when an entity follows one. */
+  period?: { from: string; to: string };
+  /** The quality report (`gen --report`): report.html and report.json. */
+  report?: WrittenFile[];
   validation: ValidationSummary;
   started_at: string;
   duration_ms: number;
@@ -218,9 +242,16 @@ async function run(
   t0: number,
 ): Promise<GenResult> {
   const entities = selectEntities(plan, options.only);
+  if (options.compress) refuseBinary(plan, options.compress.type);
   const toStdout = options.out === "-";
   let layout = plan.layout;
   if (toStdout) layout = stdoutLayout(plan, entities.length);
+  if (toStdout && options.report) {
+    throw new UsageError("Cannot write a report to stdout", "pick an output folder with --out");
+  }
+  const report = options.report
+    ? new ReportCollector(plan, { source: "gen", version: VERSION })
+    : undefined;
   const world = new World(plan);
   const validation = await Validation.create(plan, world);
   const target: OutputTarget = toStdout ? stdoutTarget() : await folderTarget({
@@ -234,21 +265,30 @@ async function run(
   const interrupt = () => plan.registry.interrupt();
   options.signal?.addEventListener("abort", interrupt, { once: true });
   try {
-    const writer = new Writer(plan, layout, target, entities.map((e) => entitySchemaOf(plan, e)));
+    const writer = new Writer(
+      plan,
+      layout,
+      target,
+      entities.map((e) => entitySchemaOf(plan, e)),
+      options.compress,
+    );
     await writer.open();
     for (const entity of entities) {
       const t = performance.now();
       const schema = entitySchemaOf(plan, entity);
       options.progress?.start?.(entity.name, entity.count);
       await writer.beginEntity(schema);
+      report?.beginEntity(entity.name);
       const engine = world.engine(entity.name);
       for await (const { full, out } of entityBatches(engine, plan.batchSize)) {
         options.signal?.throwIfAborted();
         await validation.check(entity, full);
         await writer.write(out, schema);
+        report?.add(out);
         options.progress?.advance?.(entity.name, out.start + out.length);
       }
       await validation.finish(entity);
+      report?.endEntity(entity.name);
       const files = await writer.endEntity(schema);
       const ms = performance.now() - t;
       options.progress?.end?.(entity.name, entity.count, ms);
@@ -271,8 +311,25 @@ async function run(
         1,
       );
     }
+    const reportFiles: WrittenFile[] = [];
+    if (report) {
+      const { reportHtml } = await import("./report/report_html.ts");
+      const data = report.result({ ...summary, source: "validators, while generating" });
+      for (
+        const [path, text] of [
+          ["report.json", JSON.stringify(data, null, 2) + "\n"],
+          ["report.html", reportHtml(data)],
+        ]
+      ) {
+        const file = await target.open(path!);
+        await file.write(text!);
+        reportFiles.push(await file.close());
+      }
+    }
     const durationMs = performance.now() - t0;
     const manifest = buildManifest(plan, layout, results, summary, started, durationMs, tail);
+    if (options.compress) manifest.compression = options.compress.type;
+    if (reportFiles.length) manifest.report = reportFiles;
     if (!toStdout) {
       const file = await target.open("manifest.json");
       await file.write(JSON.stringify(manifest, null, 2) + "\n");
@@ -339,6 +396,20 @@ export function selectEntities(
   return plan.entities.filter((e) => only.includes(e.name));
 }
 
+/** Compression is for text: a binary format (parquet, xlsx) compresses itself. */
+function refuseBinary(plan: Plan, compression: Compression): void {
+  const binary = plan.formats.filter((f) => f.plugin.binary).map((f) => f.plugin.name);
+  if (binary.length === 0) return;
+  throw new UsageError(
+    `Cannot --compress ${compression} ${binary.join(" and ")}: ${
+      binary.length === 1 ? "it is a binary format that compresses" : "they compress"
+    } itself`,
+    binary.includes("parquet")
+      ? "drop --compress; parquet takes a codec in its options (output: { parquet: { compression: zstd } })"
+      : "drop --compress, or write a text format (csv, jsonl, json, …)",
+  );
+}
+
 function stdoutLayout(plan: Plan, entityCount: number): Plan["layout"] {
   if (plan.formats.length > 1) {
     throw new UsageError("Cannot write several formats to stdout", "pick one with --format");
@@ -372,6 +443,7 @@ class Writer {
     readonly layout: Plan["layout"],
     readonly target: OutputTarget,
     readonly schemas: EntitySchema[],
+    readonly compress?: { type: Compression; level?: number },
   ) {
     this.#splitWidth = new Map(schemas.map((s) => [s.name, Math.max(4, String(s.count).length)]));
   }
@@ -452,7 +524,7 @@ class Writer {
       const n = String(batch.start + k + 1).padStart(width, "0");
       for (const format of this.plan.formats) {
         const path = `${schema.name}/${schema.name}-${n}.${format.plugin.extension}`;
-        const file = await this.target.open(path);
+        const file = await this.#openFile(path);
         const stream = await this.#create(format, [schema], schema.name);
         await this.#emit(file, format, "start", schema.name, () => stream.start?.());
         await this.#emit(
@@ -477,8 +549,16 @@ class Writer {
     }
   }
 
+  /** Opens a file, compressed (and its name suffixed) with `--compress`. */
+  async #openFile(path: string): Promise<FileSink> {
+    if (!this.compress) return await this.target.open(path);
+    const { type, level } = this.compress;
+    const file = await this.target.open(path + compressionSuffix(type));
+    return compressedSink(file, type, level);
+  }
+
   async #start(format: CompiledFormat, path: string, schemas: EntitySchema[]): Promise<void> {
-    const file = await this.target.open(path);
+    const file = await this.#openFile(path);
     const stream = await this.#create(
       format,
       schemas,
@@ -592,8 +672,16 @@ function buildManifest(
       files: r.files,
     }])),
     ...(shared.length ? { files: shared } : {}),
+    ...periodOf(plan),
     validation,
     started_at: started.toISOString(),
     duration_ms: Math.round(durationMs),
   };
+}
+
+function periodOf(plan: Plan): { period?: { from: string; to: string } } {
+  const t = plan.entities.find((e) => e.timeline)?.timeline;
+  if (!t) return {};
+  const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+  return { period: { from: day(t.from.getTime()), to: day(t.to.getTime() - 86_400_000) } };
 }

@@ -79,6 +79,8 @@ export interface Timeline extends TimelineInfo {
   readonly count: number;
   /** Rows per day (for reports and tests). */
   readonly perDay: Float64Array;
+  /** The configured daily rate before noise (profiles, trend, bursts), for reports. */
+  readonly expected: Float64Array;
 }
 
 /**
@@ -154,6 +156,7 @@ export function resolveTimeline(
   return {
     count,
     perDay,
+    expected,
     from: new Date(from),
     to: new Date(from + days * DAY_MS),
     dayOf,

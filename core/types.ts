@@ -365,6 +365,11 @@ export interface FormatterPlugin<O = unknown> extends PluginBase<O> {
   extension: string;
   /** True when one file can hold several entities (`--layout single`). */
   multiEntity?: boolean;
+  /**
+   * True when the format is binary and compresses itself (parquet, xlsx):
+   * `--compress` is then refused.
+   */
+  binary?: boolean;
   /** Opens one output stream. */
   create(options: O, setup: FormatterSetup): FormatterStream | Promise<FormatterStream>;
 }

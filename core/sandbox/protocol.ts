@@ -35,6 +35,8 @@ export interface PluginMeta {
   extension?: string;
   /** Formatters: whether one file can hold several entities. */
   multiEntity?: boolean;
+  /** Formatters: whether the format is binary (`--compress` refuses it). */
+  binary?: boolean;
   /** Validators: where the rule attaches. */
   scope?: "field" | "entity" | "both";
   /** The JSON Schema of its options (for `fabricate schema`). */

@@ -88,6 +88,7 @@ export function proxyPlugin(meta: PluginMeta, worker: PluginWorker): Plugin {
     kind: "formatter",
     extension: meta.extension ?? meta.name,
     ...(meta.multiEntity ? { multiEntity: true } : {}),
+    ...(meta.binary ? { binary: true } : {}),
     create: (options, setup) => createFormatter(meta, worker, options as OptionsHandle, setup),
   } satisfies FormatterPlugin<unknown>;
 }

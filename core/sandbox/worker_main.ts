@@ -198,7 +198,11 @@ async function load(url: string): Promise<PluginMeta[]> {
       ...(typeof plugin.description === "string" ? { description: plugin.description } : {}),
       permissions: declared(plugin),
       ...(plugin.kind === "formatter"
-        ? { extension: plugin.extension, multiEntity: plugin.multiEntity === true }
+        ? {
+          extension: plugin.extension,
+          multiEntity: plugin.multiEntity === true,
+          binary: plugin.binary === true,
+        }
         : {}),
       ...(plugin.kind === "validator" ? { scope: plugin.scope } : {}),
       schema: jsonSchema(plugin.options),

@@ -22,7 +22,11 @@ export const PLACE_COLUMNS = [
  *
  * @param country The ISO country code, e.g. `"FR"`.
  * @param states The regions by code.
- * @param places The rows, one per city, in {@linkcode PLACE_COLUMNS} order.
+ * @param places The rows, one per city, in {@linkcode PLACE_COLUMNS} order
+ *   (or `extra.columns`').
+ * @param extra Other top-level fields: `columns` when they are not
+ *   {@linkcode PLACE_COLUMNS}, the postal format and calling code of the
+ *   countries built by `build_places_world.ts`.
  * @returns The file written.
  * @example
  * ```ts ignore
@@ -33,8 +37,10 @@ export async function writePlacesFile(
   country: string,
   states: unknown,
   places: readonly unknown[],
+  extra: Readonly<Record<string, unknown>> = {},
 ): Promise<URL> {
-  const file = { country, columns: PLACE_COLUMNS, states, places };
+  const { columns = PLACE_COLUMNS, ...rest } = extra;
+  const file = { country, columns, ...rest, states, places };
   const out = new URL(`./places_${country.toLowerCase()}.json`, import.meta.url);
   await Deno.writeTextFile(out, JSON.stringify(file) + "\n");
   return out;

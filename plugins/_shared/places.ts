@@ -13,10 +13,26 @@ import eg from "../_data/places_eg.json" with { type: "json" };
 import fr from "../_data/places_fr.json" with { type: "json" };
 import inData from "../_data/places_in.json" with { type: "json" };
 import jp from "../_data/places_jp.json" with { type: "json" };
+import am from "../_data/places_am.json" with { type: "json" };
+import ar from "../_data/places_ar.json" with { type: "json" };
+import au from "../_data/places_au.json" with { type: "json" };
+import br from "../_data/places_br.json" with { type: "json" };
+import ca from "../_data/places_ca.json" with { type: "json" };
+import es from "../_data/places_es.json" with { type: "json" };
+import it from "../_data/places_it.json" with { type: "json" };
+import kr from "../_data/places_kr.json" with { type: "json" };
+import mx from "../_data/places_mx.json" with { type: "json" };
+import ph from "../_data/places_ph.json" with { type: "json" };
+import ru from "../_data/places_ru.json" with { type: "json" };
+import th from "../_data/places_th.json" with { type: "json" };
+import tr from "../_data/places_tr.json" with { type: "json" };
+import tw from "../_data/places_tw.json" with { type: "json" };
+import ua from "../_data/places_ua.json" with { type: "json" };
+import uy from "../_data/places_uy.json" with { type: "json" };
 import { localFirstDigit } from "./phone_jp.ts";
 
 /**
- * One place: a city (US, FR, IN, JP) or a district of a city (EG).
+ * One place: a city, or a district of a city (EG).
  *
  * @example
  * ```ts
@@ -41,10 +57,30 @@ export interface Place {
   /** Latitude and longitude of the place's centre (WGS 84 degrees). */
   readonly latitude: number;
   readonly longitude: number;
-  /** The place's postal codes (at least one). */
+  /**
+   * The place's postal codes (US, EG, FR, IN, JP), or none where the data
+   * has region prefixes instead ({@linkcode Place.postalPrefixes}).
+   */
   readonly postalCodes: readonly string[];
+  /**
+   * The region's postal-code prefixes, completed to the country's format at
+   * generation time ({@linkcode postalCodeFrom}); null where the data has
+   * the codes themselves.
+   */
+  readonly postalPrefixes: readonly string[] | null;
   /** The telephone area codes in use there (at least one). */
   readonly areaCodes: readonly string[];
+  /**
+   * The national format of a fixed-line number for each area code (`#` a
+   * random digit: `011 2###-####`), or null for the countries whose plan is
+   * written in {@linkcode phoneNumber}.
+   */
+  readonly phoneTemplates: readonly string[] | null;
+  /**
+   * True when libphonenumber's geocoding data names the city for its area
+   * codes; false when they are its region's.
+   */
+  readonly phoneCityLevel: boolean;
 }
 
 /**
@@ -65,6 +101,15 @@ export interface PlaceTable {
   /** True when places have districts. */
   readonly hasDistricts: boolean;
   /**
+   * How postal codes are written where places have prefixes: `#` a digit,
+   * `@` one of `letters`, anything else as is (`@#@ #@#`); null otherwise.
+   */
+  readonly postalFormat: { readonly format: string; readonly letters: string } | null;
+  /** The country calling code (`54`), where places have phone templates; null otherwise. */
+  readonly callingCode: string | null;
+  /** The national (trunk) prefix phone templates start with (`0`, `8`, or empty). */
+  readonly nationalPrefix: string;
+  /**
    * The place for a uniform number in [0, 1): places are weighted by
    * population.
    */
@@ -75,6 +120,10 @@ export interface PlaceTable {
 interface PlaceFile {
   readonly country: string;
   readonly columns: readonly string[];
+  readonly postal_format?: string;
+  readonly postal_letters?: string;
+  readonly calling_code?: string;
+  readonly national_prefix?: string;
   readonly states: Readonly<Record<string, { readonly name: string; readonly name_ar?: string }>>;
   readonly places: readonly (readonly (string | number)[])[];
 }
@@ -85,6 +134,22 @@ const FILES: Readonly<Record<string, PlaceFile>> = {
   FR: fr,
   IN: inData,
   JP: jp,
+  AM: am,
+  AR: ar,
+  AU: au,
+  BR: br,
+  CA: ca,
+  ES: es,
+  IT: it,
+  KR: kr,
+  MX: mx,
+  PH: ph,
+  RU: ru,
+  TH: th,
+  TR: tr,
+  TW: tw,
+  UA: ua,
+  UY: uy,
 };
 
 /**
@@ -93,7 +158,7 @@ const FILES: Readonly<Record<string, PlaceFile>> = {
  * @example
  * ```ts
  * import { PLACE_COUNTRIES } from "./places.ts";
- * PLACE_COUNTRIES; // ["EG", "FR", "IN", "JP", "US"]
+ * PLACE_COUNTRIES.includes("BR"); // true
  * ```
  */
 export const PLACE_COUNTRIES: readonly string[] = Object.keys(FILES).sort();
@@ -128,6 +193,8 @@ function buildTable(file: PlaceFile): PlaceTable {
   const at = (name: string) => file.columns.indexOf(name);
   const city = at("city"), district = at("district"), state = at("state_code");
   const postal = at("postal_codes"), area = at("area_codes"), population = at("population");
+  const prefixes = at("postal_prefixes"), templates = at("phone_templates");
+  const cityLevel = at("phone_city_level");
   const lat = at("latitude"), lon = at("longitude");
   const districtAr = at("district_ar"), cityAr = at("city_ar");
   const text = (row: readonly (string | number)[], c: number) => (c < 0 ? null : String(row[c]));
@@ -145,8 +212,11 @@ function buildTable(file: PlaceFile): PlaceTable {
       stateAr: s.name_ar ?? null,
       latitude: Number(row[lat]),
       longitude: Number(row[lon]),
-      postalCodes: String(row[postal]).split(" "),
+      postalCodes: postal < 0 ? [] : String(row[postal]).split(" "),
+      postalPrefixes: prefixes < 0 ? null : String(row[prefixes]).split(" "),
       areaCodes: String(row[area]).split(" "),
+      phoneTemplates: templates < 0 ? null : String(row[templates]).split("|"),
+      phoneCityLevel: cityLevel < 0 ? true : row[cityLevel] === 1,
     };
   });
   const cumulative = new Float64Array(places.length);
@@ -157,6 +227,11 @@ function buildTable(file: PlaceFile): PlaceTable {
     country: file.country,
     places,
     hasDistricts: district >= 0,
+    postalFormat: file.postal_format === undefined
+      ? null
+      : { format: file.postal_format, letters: file.postal_letters ?? "" },
+    callingCode: file.calling_code ?? null,
+    nationalPrefix: file.national_prefix ?? "",
     pick(u) {
       // The first place whose cumulative weight exceeds u × total.
       const x = u * total;
@@ -262,4 +337,85 @@ export function phoneNumber(
   const first = area === "13" ? random.int(2, 3) : random.int(2, 9);
   const subscriber = first + digits(random, area === "2" ? 7 : 6);
   return style === "e164" ? `+20${area}${subscriber}` : `0${area} ${subscriber}`;
+}
+
+/**
+ * A postal code from a region prefix, completed to the country's format:
+ * each `#` after the prefix is a digit and each `@` one of the letters,
+ * drawn from `unit(j)` (a uniform number in [0, 1) for the j-th position).
+ *
+ * @param prefix The region's prefix (`28`, `M`, `B1`).
+ * @param postal The country's format and letters.
+ * @param unit Uniform numbers, one per position to fill.
+ * @returns The code (`28047`, `M4B 1Z7`, `B1642AXT`).
+ * @example
+ * ```ts
+ * import { postalCodeFrom } from "./places.ts";
+ * postalCodeFrom("M", { format: "@#@ #@#", letters: "ABCEGHJKLMNPRSTVWXYZ" }, () => 0.5); // "M5N 5N5"
+ * ```
+ */
+export function postalCodeFrom(
+  prefix: string,
+  postal: { readonly format: string; readonly letters: string },
+  unit: (j: number) => number,
+): string {
+  let out = "";
+  let k = 0;
+  let j = 0;
+  for (const ch of postal.format) {
+    if (ch !== "#" && ch !== "@") {
+      out += ch;
+      if (prefix[k] === ch) k++; // a separator written in the prefix
+      continue;
+    }
+    if (k < prefix.length) {
+      out += prefix[k++];
+      continue;
+    }
+    const u = unit(j++);
+    out += ch === "#"
+      ? String(Math.floor(u * 10))
+      : postal.letters[Math.floor(u * postal.letters.length)];
+  }
+  return out;
+}
+
+/**
+ * A fixed-line number from a national-format template: each `#` is a
+ * random digit. `e164` writes it `+` calling code and the number without
+ * the national prefix (`011 2345-6789` → `+541123456789`).
+ *
+ * @param template The national format (`011 2###-####`, `8 (495) 2##-##-##`).
+ * @param callingCode The country calling code (`54`).
+ * @param nationalPrefix The national (trunk) prefix the template starts with (`0`, `8`, or none).
+ * @param random The row's random stream.
+ * @param style National or E.164.
+ * @returns The number.
+ * @example
+ * ```ts
+ * import { phoneFromTemplate } from "./places.ts";
+ * import { Random } from "../../core/random.ts";
+ * const random = new Random();
+ * random.reseed(1, 0);
+ * phoneFromTemplate("06 2### ####", "39", "", random, "e164"); // "+39062" then 7 digits
+ * ```
+ */
+export function phoneFromTemplate(
+  template: string,
+  callingCode: string,
+  nationalPrefix: string,
+  random: Random,
+  style: PhoneStyle,
+): string {
+  let national = "";
+  for (const ch of template) national += ch === "#" ? String(random.int(0, 9)) : ch;
+  if (style === "national") return national;
+  return `+${callingCode}${nationalSignificant(national, nationalPrefix)}`;
+}
+
+function nationalSignificant(national: string, nationalPrefix: string): string {
+  const digits = national.replace(/\D/g, "");
+  return nationalPrefix && digits.startsWith(nationalPrefix)
+    ? digits.slice(nationalPrefix.length)
+    : digits;
 }

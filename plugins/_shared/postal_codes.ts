@@ -17,6 +17,7 @@
 
 /** The pattern source of each country's postal codes, unanchored. */
 const PATTERNS: Readonly<Record<string, string>> = {
+  AM: String.raw`(?:37)?\d{4}`,
   AR: String.raw`[A-HJ-NP-Z]?\d{4}(?:[A-Z]{3})?`,
   AT: String.raw`\d{4}`,
   AU: String.raw`\d{4}`,
@@ -74,6 +75,7 @@ const PATTERNS: Readonly<Record<string, string>> = {
   TW: String.raw`\d{3}(?:\d{2,3})?`,
   UA: String.raw`\d{5}`,
   US: String.raw`\d{5}(?:[ -]\d{4})?`,
+  UY: String.raw`\d{5}`,
   VN: String.raw`\d{6}`,
   ZA: String.raw`\d{4}`,
 };

@@ -1,7 +1,7 @@
 /**
  * `place`: parts of a real place that belong together — city, state,
- * postal code, telephone area code, phone number, coordinates — for the US,
- * Egypt and France, from the data in `plugins/_data/`.
+ * postal code, telephone area code, phone number, coordinates — in 21
+ * countries, from the data in `plugins/_data/` (see `docs/places.md`).
  *
  * @module
  */
@@ -13,12 +13,14 @@ import { hashKey, type Random, unitAt } from "../../core/random.ts";
 import type { FieldType } from "../../core/types.ts";
 import { fieldRef, fieldUsage } from "../_shared/field_ref.ts";
 import {
+  phoneFromTemplate,
   phoneNumber,
   type PhoneStyle,
   type Place,
   PLACE_COUNTRIES,
   type PlaceTable,
   placeTable,
+  postalCodeFrom,
 } from "../_shared/places.ts";
 
 /**
@@ -118,6 +120,8 @@ interface GroupKeys {
   readonly place: number;
   readonly postal: number;
   readonly area: number;
+  /** One per position of a postal code completed from a region prefix. */
+  readonly postalFill: readonly number[];
 }
 
 /** A part that depends on the place alone (not on the row), or undefined. */
@@ -155,18 +159,40 @@ function partReader(
   if (fixed) return fixed;
   // A place's postal and area codes are picked by the group too, so a
   // phone's area code is the area_code field's.
-  const areaOf = (p: Place, i: number) =>
-    p.areaCodes[Math.floor(unitAt(keys.area, i) * p.areaCodes.length)]!;
+  const areaIndex = (p: Place, i: number) => Math.floor(unitAt(keys.area, i) * p.areaCodes.length);
   if (part === "postal_code") {
-    return (p, _t, i) => p.postalCodes[Math.floor(unitAt(keys.postal, i) * p.postalCodes.length)];
+    return (p, t, i) => {
+      const u = unitAt(keys.postal, i);
+      if (p.postalPrefixes === null || t.postalFormat === null) {
+        return p.postalCodes[Math.floor(u * p.postalCodes.length)];
+      }
+      // A region prefix completed to the country's format, from the group's keys.
+      const prefix = p.postalPrefixes[Math.floor(u * p.postalPrefixes.length)]!;
+      return postalCodeFrom(prefix, t.postalFormat, (j) => unitAt(keys.postalFill[j]!, i));
+    };
   }
-  if (part === "area_code") return (p, _t, i) => areaOf(p, i);
-  return (p, t, i, random) => phoneNumber(t.country, areaOf(p, i), random, style);
+  if (part === "area_code") return (p, _t, i) => p.areaCodes[areaIndex(p, i)];
+  return (p, t, i, random) => {
+    const a = areaIndex(p, i);
+    if (p.phoneTemplates !== null && t.callingCode !== null) {
+      return phoneFromTemplate(
+        p.phoneTemplates[a]!,
+        t.callingCode,
+        t.nationalPrefix,
+        random,
+        style,
+      );
+    }
+    return phoneNumber(t.country, p.areaCodes[a]!, random, style);
+  };
 }
 
 /** How many distinct values a part has in a country's data (undefined: too many to tell). */
 function distinctValues(part: PlacePart, table: PlaceTable, arabic: boolean): number | undefined {
-  if (part === "postal_code") return new Set(table.places.flatMap((p) => p.postalCodes)).size;
+  if (part === "postal_code") {
+    if (table.postalFormat !== null) return undefined; // completed at generation time
+    return new Set(table.places.flatMap((p) => p.postalCodes)).size;
+  }
   if (part === "area_code") return new Set(table.places.flatMap((p) => p.areaCodes)).size;
   const fixed = placePart(part, arabic);
   if (!fixed) return undefined;
@@ -198,7 +224,14 @@ function distinctValues(part: PlacePart, table: PlaceTable, arabic: boolean): nu
  * `latitude`, `longitude` (the place's centre). With a scenario or field
  * locale starting with `ar`, Egyptian names are in Arabic.
  *
- * `country` fixes the country (US, EG, FR, IN, JP); `country_field` reads each row's
+ * The other countries (AM, AR, AU, BR, CA, ES, IT, KR, MX, PH, RU, TH, TR,
+ * TW, UA, UY) have cities with their region (ISO 3166-2 code), postal codes
+ * made from the region's real prefix in the country's format (`M4B 1Z7`,
+ * `28047`), and the city's or its region's area codes with fixed-line
+ * numbers written as libphonenumber writes them (`011 2345-6789`,
+ * `8 (495) 234-56-78`); `docs/places.md` says which, per country.
+ *
+ * `country` fixes the country (US, EG, FR, IN, JP and the above); `country_field` reads each row's
  * country code from a field instead (`country`, or `customer_id.country`),
  * and a row whose country has no data gets null. Every field of a group
  * should name the same country or country field.
@@ -223,7 +256,7 @@ export default definePlugin({
   kind: "generator",
   version: "1.0.0",
   description:
-    "City, state, postal code, area code, phone or coordinates of one real place (US, EG, FR, IN, JP), consistent across fields",
+    "City, state, postal code, area code, phone or coordinates of one real place (21 countries), consistent across fields",
   options: placeOptions,
   create({ part, country, country_field, group, phone_style }, setup) {
     if (!(PLACE_PARTS as readonly string[]).includes(part)) {
@@ -251,6 +284,10 @@ export default definePlugin({
       place: hashKey(setup.seed, "place", setup.entity, group),
       postal: hashKey(setup.seed, "place:postal", setup.entity, group),
       area: hashKey(setup.seed, "place:area", setup.entity, group),
+      postalFill: Array.from(
+        { length: 10 },
+        (_, j) => hashKey(setup.seed, "place:postal-fill", setup.entity, group, j),
+      ),
     };
     const arabic = /^ar(?:$|[_-])/i.test(setup.locale);
     const read = partReader(which, keys, arabic, phone_style);

@@ -8,8 +8,9 @@
 import postgres from "postgres";
 import type { Batch, EntitySchema } from "../../core/types.ts";
 import { sqlIdentifier, sqlString } from "../_shared/sql_text.ts";
-import { copyEncoder } from "./encode.ts";
+import { copyColumn } from "./encode.ts";
 import { type Sink, type TableWriter, transactionHooks } from "./sink.ts";
+import { writeTextRows } from "./text_rows.ts";
 import type { DatabaseTarget } from "./target.ts";
 
 /** Bytes of COPY text gathered before a write to the socket. */
@@ -84,7 +85,7 @@ async function copyWriter(
   table: string,
 ): Promise<TableWriter> {
   const cols = entity.columns;
-  const encoders = cols.map(copyEncoder);
+  const encoders = cols.map(copyColumn);
   const names = cols.map((c) => sqlIdentifier(c.name, "postgres")).join(", ");
   const query = sql.unsafe(`COPY ${table} (${names}) FROM STDIN`);
   let failure: unknown;
@@ -112,9 +113,9 @@ async function copyWriter(
     stream.on("error", fail);
   });
   done.catch(() => {});
-  const push = async (text: string) => {
+  const push = async (chunk: Uint8Array) => {
     if (failure) throw failure;
-    if (!stream.write(text)) {
+    if (!stream.write(chunk)) {
       await new Promise<void>((resolve, reject) => {
         const onDrain = () => {
           stream.off("error", onError);
@@ -129,21 +130,9 @@ async function copyWriter(
       });
     }
   };
-  const width = cols.length;
   return {
     async write(batch: Batch) {
-      const columns = batch.columns;
-      let text = "";
-      for (let r = 0; r < batch.length; r++) {
-        let line = encoders[0]!(columns[0]![r]);
-        for (let c = 1; c < width; c++) line += "\t" + encoders[c]!(columns[c]![r]);
-        text += line + "\n";
-        if (text.length >= CHUNK) {
-          await push(text);
-          text = "";
-        }
-      }
-      if (text) await push(text);
+      await writeTextRows(batch, encoders, { nul: "" }, CHUNK, push);
     },
     async end() {
       if (failure) throw failure;

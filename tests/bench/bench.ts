@@ -12,9 +12,13 @@
  * all of them); --scale adds four years, written and streamed, to show that
  * parent-row lookups keep memory flat.
  *
+ * Then the formatters alone (tests/bench/format_cases.ts): every format, and csv
+ * with --compress gzip and zstd, in rows/s and MB/s; `--only format` runs just them.
+ *
  * Then the database sinks (tests/bench/sink_cases.ts): customers-10 into SQLite,
- * PostgreSQL (COPY) and MariaDB, the servers from FABRICATE_TEST_PG and
- * FABRICATE_TEST_MYSQL (cases skipped when unset); `--only sink` runs just them.
+ * PostgreSQL (COPY) and MariaDB (LOAD DATA), writes only (`sink-*-writes`) and
+ * end to end, the servers from FABRICATE_TEST_PG and FABRICATE_TEST_MYSQL
+ * (cases skipped when unset); `--only sink` runs just them.
  *
  * Figures are printed, never asserted.
  *
@@ -23,6 +27,8 @@
 import { parseArgs } from "node:util";
 import { SINK_CASES } from "./sink_cases.ts";
 import { printSpeedRatio } from "./speed_ratio.ts";
+import { FORMAT_CASES, formatRate } from "./format_cases.ts";
+import { REPORT_CASES } from "./report_cases.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -48,6 +54,8 @@ interface Result {
   cpuMs?: number;
   /** The largest live heap after a full GC (erp-stream only). */
   liveMb?: number;
+  /** Bytes before compression (format-csv-gzip, format-csv-zstd). */
+  rawBytes?: number;
 }
 
 async function run(name: string, n: number): Promise<Result> {
@@ -87,6 +95,9 @@ const cases = [
   "plugin-field-sandboxed",
   "plugin-format-in-process",
   "plugin-format-sandboxed",
+  // Each formatter alone, and csv with --compress (tests/bench/format_cases.ts).
+  ...Object.keys(FORMAT_CASES),
+  ...REPORT_CASES,
   // Straight into databases (skipped when the server's env var is unset).
   ...Object.keys(SINK_CASES).filter((c) => SINK_CASES[c]!()),
 ].filter((c) => !values.only || values.only.split(",").some((t) => c.includes(t)));
@@ -131,6 +142,11 @@ for (const what of ["field", "format"]) {
       }${overhead.toFixed(1)}% time (target: at most +15%)`,
     );
   }
+}
+const formats = results.filter((r) => r.case in FORMAT_CASES);
+if (formats.length) {
+  console.log("\nformatters alone (MB/s written; of text compressed for gzip/zstd):");
+  for (const r of formats) console.log(formatRate(r));
 }
 const baseline = results.find((r) => r.case === "hand-written-faker-loop");
 const csv = results.find((r) => r.case === "gen-csv");

@@ -14,6 +14,8 @@ import type { Batch, FormatterPlugin, MaybeChunk } from "../../core/types.ts";
 import { base, en, Faker } from "@faker-js/faker";
 import { sinkCase } from "./sink_cases.ts";
 import process from "node:process";
+import { FORMAT_CASES, formatCase } from "./format_cases.ts";
+import { REPORT_CASES, reportCase } from "./report_cases.ts";
 
 const [name, rowsArg, dir] = Deno.args;
 const rows = Number(rowsArg);
@@ -215,6 +217,8 @@ let t0 = performance.now();
 /** CPU time, which a busy shared machine distorts less than wall time. */
 let cpu0 = process.cpuUsage();
 let bytes: number;
+/** Bytes before compression (the compressed format cases). */
+let rawBytes: number | undefined;
 switch (name) {
   case "gen-csv":
     bytes = await viaGen("csv");
@@ -246,7 +250,10 @@ switch (name) {
   case "sink-sqlite":
   case "sink-postgres":
   case "sink-mariadb":
-    bytes = await sinkCase(name, rows, dir);
+  case "sink-sqlite-writes":
+  case "sink-postgres-writes":
+  case "sink-mariadb-writes":
+    bytes = await sinkCase(name, rows, dir, () => (t0 = performance.now()));
     break;
   case "erp-normal-ops":
     bytes = await erpGen(rows);
@@ -254,9 +261,21 @@ switch (name) {
   case "erp-stream":
     bytes = await erpStream(rows);
     break;
-  default:
-    console.error(`unknown case ${name}`);
-    Deno.exit(2);
+  default: {
+    if (REPORT_CASES.includes(name)) {
+      bytes = await reportCase(name, rows, dir);
+      break;
+    }
+    if (!(name in FORMAT_CASES)) {
+      console.error(`unknown case ${name}`);
+      Deno.exit(2);
+    }
+    // Only the writing is timed (tests/bench/format_cases.ts).
+    const r = await formatCase(name, rows, dir);
+    bytes = r.bytes;
+    rawBytes = r.rawBytes;
+    t0 = performance.now() - r.ms;
+  }
 }
 const ms = performance.now() - t0;
 const cpu = process.cpuUsage(cpu0);
@@ -270,5 +289,6 @@ console.log(
     peakMb: peakMb(),
     ...(liveMb === undefined ? {} : { liveMb }),
     bytes,
+    ...(rawBytes === undefined ? {} : { rawBytes }),
   }),
 );

@@ -31,7 +31,7 @@ Deno.test("deno publish --dry-run passes offline and ships no tests", async () =
   assert.doesNotMatch(text, /file:\/\/\S*\/tests\//);
 });
 
-const TEST_ONLY = ["@duckdb/node-api", "saxes", "ajv"];
+const TEST_ONLY = ["@duckdb/node-api", "saxes", "ajv", "parse5"];
 
 Deno.test("test-only packages live in tests/deno.json, not in fabricate's config or lock", async () => {
   const root = JSON.parse(await Deno.readTextFile(`${ROOT}/deno.json`));

@@ -69,3 +69,28 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name: "mysql sink: a load interrupted mid-stream (LOAD DATA) rolls back and leaves nothing",
+  ignore: mysqlEnv.ignore,
+  async fn() {
+    const { loadInto } = await import("../../plugins/sinks/load.ts");
+    const db = uniqueName("fab_sink");
+    await mariadb(`CREATE DATABASE ${db}`);
+    const stop = new AbortController();
+    try {
+      await assert.rejects(
+        loadInto("customers-10", mysqlUrl(db), {
+          counts: { customers: 50_000 },
+          batchSize: 1000,
+          signal: stop.signal,
+          progress: { advance: (_e, done) => done >= 5000 && stop.abort() },
+        }),
+        /Interrupted: rolled back, nothing was written/,
+      );
+      assert.deepEqual(await mysqlTables(db), [], "tables and ledger dropped again");
+    } finally {
+      await mariadb(`DROP DATABASE IF EXISTS ${db}`);
+    }
+  },
+});

@@ -155,3 +155,46 @@ Deno.test({
     await Deno.remove(dir, { recursive: true });
   },
 });
+
+Deno.test({
+  name: "sqlite sink: Ctrl-C (SIGINT) mid-load rolls back, removes the new file and exits 130",
+  ignore: sqlite3.ignore,
+  async fn() {
+    sqlite3.value();
+    const dir = await Deno.makeTempDir({ prefix: "fabricate-sink-" });
+    const db = `${dir}/interrupted.db`;
+    const child = new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "-P=cli",
+        "--no-prompt",
+        "--quiet",
+        "--config",
+        new URL("../../deno.json", import.meta.url).pathname,
+        new URL("../../cli.ts", import.meta.url).pathname,
+        "gen",
+        "customers-10",
+        "--count",
+        "customers=2000000",
+        "--to",
+        `sqlite:${db}`,
+        "-q",
+      ],
+      stdout: "null",
+      stderr: "piped",
+    }).spawn();
+    let writing = false;
+    for (let i = 0; i < 1200 && !writing; i++) {
+      writing = await exists(`${db}-journal`);
+      if (!writing) await new Promise((r) => setTimeout(r, 50));
+    }
+    // node:sqlite writes synchronously: the loader must still let the signal in.
+    child.kill("SIGINT");
+    const out = await child.output();
+    assert.ok(writing, "the load was under way when interrupted");
+    assert.equal(out.code, 130);
+    assert.match(new TextDecoder().decode(out.stderr), /Interrupted: rolled back/);
+    assert.equal(await exists(db), false, "the file the run created is gone");
+    await Deno.remove(dir, { recursive: true });
+  },
+});

@@ -1,0 +1,81 @@
+/**
+ * A streaming histogram with fixed-width bins whose width is a power of two,
+ * aligned on multiples of it: when values spread over more than `maxBins`
+ * bins, the width doubles and neighbouring bins merge. Counts stay exact;
+ * no value is kept. Works for numbers and for instants (epoch ms).
+ *
+ * @module
+ */
+
+/** A finished histogram: `counts[k]` values in `[start + k·width, start + (k+1)·width)`. */
+export interface HistogramData {
+  /** Lower edge of the first bin. */
+  start: number;
+  /** Bin width. */
+  width: number;
+  /** Values per bin. */
+  counts: number[];
+}
+
+/**
+ * Bins numbers as they come.
+ *
+ * @example
+ * ```ts
+ * import { StreamingHistogram } from "./histogram.ts";
+ * const h = new StreamingHistogram(8);
+ * for (let i = 0; i < 100; i++) h.add(i);
+ * h.result(); // { start: 0, width: 16, counts: [16, 16, 16, 16, 16, 16, 4] }
+ * ```
+ */
+export class StreamingHistogram {
+  #bins = new Map<number, number>();
+  #width = 2 ** -20;
+  #lo = Infinity;
+  #hi = -Infinity;
+
+  /** @param maxBins Most bins kept (default 64). */
+  constructor(readonly maxBins = 64) {}
+
+  /**
+   * Counts a value (non-finite values are ignored).
+   *
+   * @param v The value.
+   */
+  add(v: number): void {
+    if (!Number.isFinite(v)) return;
+    // Dividing by a power of two is exact, so the bin of a value never depends on order.
+    const k = Math.floor(v / this.#width);
+    this.#bins.set(k, (this.#bins.get(k) ?? 0) + 1);
+    if (k < this.#lo) this.#lo = k;
+    if (k > this.#hi) this.#hi = k;
+    while (this.#hi - this.#lo + 1 > this.maxBins) this.#double();
+  }
+
+  #double(): void {
+    const next = new Map<number, number>();
+    for (const [k, n] of this.#bins) {
+      const j = Math.floor(k / 2);
+      next.set(j, (next.get(j) ?? 0) + n);
+    }
+    this.#bins = next;
+    this.#width *= 2;
+    this.#lo = Math.floor(this.#lo / 2);
+    this.#hi = Math.floor(this.#hi / 2);
+  }
+
+  /**
+   * The bins from the lowest to the highest non-empty one.
+   *
+   * @param minWidth Merge bins up to this width (a power of two; 1 for whole numbers).
+   * @returns The histogram, or undefined when empty.
+   */
+  result(minWidth = 0): HistogramData | undefined {
+    if (this.#bins.size === 0) return undefined;
+    // Aligned power-of-two bins merge exactly into wider ones.
+    while (this.#width < minWidth) this.#double();
+    const counts: number[] = [];
+    for (let k = this.#lo; k <= this.#hi; k++) counts.push(this.#bins.get(k) ?? 0);
+    return { start: this.#lo * this.#width, width: this.#width, counts };
+  }
+}

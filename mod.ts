@@ -32,6 +32,7 @@ export {
   gen,
   type GenOptions,
   type GenResult,
+  Interrupted,
   type Manifest,
   prepare,
   type PrepareOptions,
@@ -41,6 +42,8 @@ export {
 export type { Plan, PlanOptions } from "./core/compile.ts";
 /** `--compress gzip|zstd` from code: `gen(s, { compress: { type: "zstd" } })` (docs/formats.md). */
 export type { CompressedFile, Compression } from "./core/compress.ts";
+/** `--shard I/N` from code: `gen(s, { shard: { index: 0, count: 4 } })` (docs/scale.md). */
+export { type Shard, shardRange } from "./core/row_ranges.ts";
 /** Generate straight into SQLite, PostgreSQL or MySQL/MariaDB (docs/database-sinks.md). */
 export {
   loadInto,

@@ -4,7 +4,8 @@
  * @module
  */
 import { UsageError } from "../core/errors.ts";
-import { gen, prepare, type PrepareOptions } from "../core/gen.ts";
+import { FabricateError } from "../core/errors.ts";
+import { gen, Interrupted, prepare, type PrepareOptions } from "../core/gen.ts";
 import type { PlanOptions } from "../core/compile.ts";
 import { flagsHelp, type FlagSpec, parseFlags } from "./parse_flags.ts";
 import { PLUGIN_FLAGS, PLUGIN_HELP, policyFromFlags } from "./plugin_flags.ts";
@@ -12,6 +13,7 @@ import { progressReporter } from "./progress.ts";
 import { printDryRun, printPreview, printSummary } from "./report.ts";
 import { isDatabaseTarget } from "../plugins/sinks/target.ts";
 import { type Compression, COMPRESSIONS } from "../core/compress.ts";
+import type { Shard } from "../core/row_ranges.ts";
 
 const FLAGS: Record<string, FlagSpec> = {
   seed: { type: "string", value: "N", help: "Seed (replaces the scenario's)" },
@@ -72,6 +74,25 @@ const FLAGS: Record<string, FlagSpec> = {
     value: "N",
     help: "Rows per batch (default 10000; output is the same)",
   },
+  workers: {
+    type: "string",
+    value: "N",
+    help: "Worker threads (default: the cores; 1 under 50000 rows); output is the same",
+  },
+  shard: {
+    type: "string",
+    value: "I/N",
+    help: "Write shard I of N (0-based) of every entity as part files; see docs/scale.md",
+  },
+  resumable: {
+    type: "boolean",
+    help: "Keep checkpoints; an interrupted run keeps its progress for --resume",
+  },
+  resume: {
+    type: "string",
+    value: "DIR",
+    help: "Continue the interrupted --resumable run into DIR (same scenario and options)",
+  },
   preview: {
     type: "string",
     value: "N",
@@ -120,6 +141,8 @@ Examples:
   fabricate gen quickstart --to sqlite:shop.db
   fabricate gen quickstart --to postgres://me@127.0.0.1:5432/dev --dry-run
   fabricate gen quickstart --to mysql://root@127.0.0.1:3306/dev --replace
+  fabricate gen big.yaml --workers 4 --resumable --out data/   # later: --resume data/
+  fabricate gen big.yaml --shard $JOB_COMPLETION_INDEX/8 --out parts/$JOB_COMPLETION_INDEX
 `;
 
 /**
@@ -191,6 +214,18 @@ export default async function genCommand(args: string[]): Promise<number> {
     };
   }
   const quiet = values.quiet === true;
+  const workers = values.workers === undefined
+    ? undefined
+    : wholeNumber("--workers", values.workers as string, 1);
+  const shard = values.shard === undefined ? undefined : parseShard(values.shard as string);
+  const resume = values.resume as string | undefined;
+  if (resume !== undefined && values.out !== undefined && values.out !== resume) {
+    throw new UsageError(
+      `--resume ${resume} and --out ${values.out} name different folders`,
+      "--resume DIR continues the run into DIR; drop --out",
+    );
+  }
+  if (resume === "-") throw new UsageError("Cannot resume output to stdout");
   const compress = values.compress === undefined
     ? undefined
     : parseCompress(values.compress as string);
@@ -200,7 +235,21 @@ export default async function genCommand(args: string[]): Promise<number> {
     }
   }
   if (database !== undefined) {
-    for (const flag of ["out", "format", "layout", "preview", "force", "compress", "report"]) {
+    for (
+      const flag of [
+        "out",
+        "format",
+        "layout",
+        "preview",
+        "force",
+        "compress",
+        "report",
+        "shard",
+        "resumable",
+        "resume",
+        "workers",
+      ]
+    ) {
       if (values[flag] !== undefined) {
         throw new UsageError(
           `--${flag} does not apply when loading into a database (--to ${database})`,
@@ -254,21 +303,65 @@ export default async function genCommand(args: string[]): Promise<number> {
     const result = await gen(scenario, {
       ...plan,
       ...(values.out !== undefined ? { out: values.out as string } : {}),
+      ...(resume !== undefined ? { out: resume, resume: true } : {}),
+      ...(values.resumable ? { resumable: true } : {}),
       ...(values.force ? { force: true } : {}),
       ...(values.strict ? { strict: true } : {}),
       ...(values.report ? { report: true } : {}),
       ...(values.only ? { only: values.only as string[] } : {}),
       ...(compress ? { compress } : {}),
       ...(progress ? { progress } : {}),
+      ...(workers !== undefined ? { workers } : {}),
+      ...(shard ? { shard } : {}),
       signal: controller.signal,
     });
     progress?.done();
     if (!quiet) printSummary(result);
     return 0;
+  } catch (e) {
+    if (e instanceof Interrupted && e.resumeDir) {
+      throw new FabricateError(
+        `${e.message}\n  hint: resume with: fabricate gen ${resumeCommand(args, e.resumeDir)}`,
+        e.exitCode,
+      );
+    }
+    throw e;
   } finally {
     progress?.done();
     for (const [name, listener] of listeners) Deno.removeSignalListener(name, listener);
   }
+}
+
+/** The same command, continuing into `dir`: `--out` and `--resumable` become `--resume dir`. */
+function resumeCommand(args: string[], dir: string): string {
+  const kept: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === "--out" || a === "-o" || a === "--resume") {
+      i++;
+      continue;
+    }
+    if (/^(--out=|--resume=|-o.)/.test(a) || a === "--resumable") continue;
+    kept.push(a);
+  }
+  const shown = dir.startsWith(Deno.cwd() + "/") ? dir.slice(Deno.cwd().length + 1) : dir;
+  return [...kept, "--resume", shown].map((a) =>
+    /^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replaceAll("'", "'\\''")}'`
+  )
+    .join(" ");
+}
+
+function parseShard(s: string): Shard {
+  const m = s.match(/^(\d+)\/(\d+)$/);
+  const index = Number(m?.[1]);
+  const count = Number(m?.[2]);
+  if (!m || !Number.isSafeInteger(count) || count < 1 || index >= count) {
+    throw new UsageError(
+      `Expected --shard I/N with 0 ≤ I < N, got "${s}"`,
+      "shards count from 0: --shard 0/4 … --shard 3/4 (e.g. --shard $JOB_COMPLETION_INDEX/4)",
+    );
+  }
+  return { index, count };
 }
 
 function parseSeed(s: string): number | string {

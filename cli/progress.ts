@@ -35,6 +35,7 @@ export function progressReporter(
   const tty = stream.isTerminal();
   const s = style(stream);
   let total = 0;
+  let threads = 1;
   let t0 = 0;
   let last = 0;
   let drawn = false;
@@ -56,13 +57,14 @@ export function progressReporter(
         `${done.toLocaleString("en-US")}/${total.toLocaleString("en-US")}  ` +
         `${Math.round(rate).toLocaleString("en-US")} rows/s  ETA ${
           eta < 1 ? "<1" : Math.round(eta)
-        }s`,
+        }s${threads > 1 ? `  ${threads} workers` : ""}`,
     );
     drawn = true;
   };
   return {
-    start(entity, count) {
+    start(entity, count, workers = 1) {
       total = count;
+      threads = workers;
       t0 = performance.now();
       last = 0;
       draw(entity, 0, true);

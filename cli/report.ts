@@ -104,7 +104,9 @@ export function printSummary(result: GenResult): void {
         true,
       ]) +
       shared.map((f) => `\n${f.path}: ${bytes(f.bytes)} (all entities)`).join("") +
-      `\n${fmt(total)} rows in ${(result.durationMs / 1000).toFixed(2)}s`,
+      `\n${fmt(total)} rows in ${(result.durationMs / 1000).toFixed(2)}s` +
+      (result.workers > 1 ? ` (${result.workers} workers)` : "") +
+      result.notes.map((n) => `\n${s.dim("note:")} ${n}`).join(""),
   );
   const v = result.validation;
   if (v.rules > 0) {

@@ -38,12 +38,16 @@ import type {
 import { Validation, type ValidationSummary } from "./validation.ts";
 import { entityBatches, entitySchemaOf } from "./batches.ts";
 import { didYouMean } from "./did_you_mean.ts";
+import { GenWorkers } from "./gen_workers.ts";
+import type { BatchResult } from "./gen_worker.ts";
+import { type Journal, readJournal, removeJournal, runKey, writeJournal } from "./journal.ts";
+import { partName, type Shard, shardRange, SMALL_RUN_ROWS } from "./row_ranges.ts";
 import { ReportCollector } from "./report/collect_report.ts";
 
 /** Hears about progress, per entity. */
 export interface ProgressListener {
-  /** An entity starts. */
-  start?(entity: string, total: number): void;
+  /** An entity starts; `workers`: the threads making its rows (rows arrive in order). */
+  start?(entity: string, total: number, workers?: number): void;
   /** `done` rows of the entity are written. */
   advance?(entity: string, done: number): void;
   /** The entity is finished. */
@@ -74,6 +78,21 @@ export interface GenOptions extends PrepareOptions {
   progress?: ProgressListener;
   /** Aborts the run; nothing is left at the output path. */
   signal?: AbortSignal;
+  /**
+   * Worker threads generating and formatting rows (default: the number of
+   * cores, or 1 for runs under 50,000 rows). The output is the same bytes
+   * whatever the count.
+   */
+  workers?: number;
+  /** Write only this shard's rows of every entity, into part files. */
+  shard?: Shard;
+  /**
+   * Keep checkpoints, and on interrupt keep the staging folder, so that the
+   * run can be continued with `resume`.
+   */
+  resumable?: boolean;
+  /** Continue the interrupted resumable run into `out` (implies `resumable`). */
+  resume?: boolean;
   /**
    * Compress every file of a text format (`customers.csv.gz`); binary
    * formats (parquet, xlsx) are refused: they compress themselves.
@@ -114,6 +133,8 @@ export interface Manifest {
   entities: Record<string, { rows: number; files: (WrittenFile & { format: string })[] }>;
   /** Files holding several entities (layout single). */
   files?: (WrittenFile & { format: string })[];
+  /** This run wrote one shard (`--shard`): rows `[first_row, first_row + rows)` of each entity. */
+  shard?: { index: number; count: number; first_rows: Record<string, number> };
   /** The period timelines spread rows over, when an entity follows one. */
   period?: { from: string; to: string };
   /** The quality report (`gen --report`): report.html and report.json. */
@@ -137,6 +158,10 @@ export interface GenResult {
   manifest: Manifest;
   /** Wall time in milliseconds. */
   durationMs: number;
+  /** Worker threads used (1: everything on the main thread). */
+  workers: number;
+  /** Why fewer Workers than asked for were used, or an entity ran on the main thread. */
+  notes: string[];
 }
 
 /** fabricate's version, from deno.json. */
@@ -203,7 +228,7 @@ export async function gen(
   const t0 = performance.now();
   const plan = await prepare(input, options);
   try {
-    return await run(plan, options, started, t0);
+    return await run(plan, input, options, started, t0);
   } finally {
     // Sandboxed plugins' Workers would keep the process alive.
     if (!options.registry) plan.registry.close();
@@ -237,6 +262,7 @@ async function alsoCheckRest(e: unknown, options: PrepareOptions, cwd: string): 
 
 async function run(
   plan: Plan,
+  input: string | Record<string, unknown>,
   options: GenOptions,
   started: Date,
   t0: number,
@@ -252,48 +278,188 @@ async function run(
   const report = options.report
     ? new ReportCollector(plan, { source: "gen", version: VERSION })
     : undefined;
+  const shard = options.shard;
+  if (shard && layout === "single") {
+    throw new UsageError(
+      'Cannot write layout "single" in shards: parts of one document cannot be joined',
+      "use --layout per-entity (the default) with --shard",
+    );
+  }
+  const resumable = options.resumable === true || options.resume === true;
+  if (resumable && toStdout) {
+    throw new UsageError("Cannot resume output to stdout", "write to a folder with --out");
+  }
+  if (resumable && (options.compress || options.report)) {
+    throw new UsageError(
+      `Cannot make a run with --${options.compress ? "compress" : "report"} resumable`,
+      "a compressed stream or a report cannot be continued from a checkpoint; drop one of them",
+    );
+  }
+  if (resumable && layout === "split") {
+    throw new UsageError(
+      'Cannot make a run of layout "split" resumable',
+      "use layout per-entity or single, or run without --resumable",
+    );
+  }
+  const rangeOf = (e: CompiledEntity): [number, number] =>
+    shard ? shardRange(e.count, shard) : [0, e.count];
+  const notes: string[] = [];
+  const workers = workerCount(plan, input, entities.map(rangeOf), layout, options, notes);
+  // Workers load the scenario while the main thread sets up.
+  const starting = workers > 1
+    ? GenWorkers.start(workers, input, workerOptions(options))
+    : undefined;
+  starting?.catch(() => {});
   const world = new World(plan);
-  const validation = await Validation.create(plan, world);
-  const target: OutputTarget = toStdout ? stdoutTarget() : await folderTarget({
-    ...(options.out !== undefined ? { out: options.out } : {}),
-    ...(options.force !== undefined ? { force: options.force } : {}),
-    ...(options.cwd !== undefined ? { cwd: options.cwd } : {}),
-    scenario: plan.scenario.name,
-  });
+  let validation: Validation;
+  let target: OutputTarget;
+  try {
+    validation = await Validation.create(plan, world);
+    target = toStdout ? stdoutTarget() : await folderTarget({
+      ...(options.out !== undefined ? { out: options.out } : {}),
+      ...(options.force !== undefined ? { force: options.force } : {}),
+      ...(options.cwd !== undefined ? { cwd: options.cwd } : {}),
+      ...(options.resume ? { resume: true } : {}),
+      scenario: plan.scenario.name,
+    });
+  } catch (e) {
+    starting?.then((p) => p.close(), () => {});
+    throw e;
+  }
   const results: EntityResult[] = [];
-  // Ctrl-C while a sandboxed plugin is busy (or stuck): stop its Worker now.
-  const interrupt = () => plan.registry.interrupt();
+  let pool: GenWorkers | undefined;
+  // A refused resume leaves the interrupted run as it was.
+  let keep = false;
+  const interrupt = () => {
+    plan.registry.interrupt();
+    pool?.close(new DOMException("Interrupted", "AbortError"));
+  };
   options.signal?.addEventListener("abort", interrupt, { once: true });
   try {
-    const writer = new Writer(
-      plan,
-      layout,
-      target,
-      entities.map((e) => entitySchemaOf(plan, e)),
-      options.compress,
-    );
+    const key = resumable ? runKey(keyFacts(plan, entities, layout, options)) : "";
+    let journal: Journal | undefined;
+    if (target.resumed) {
+      journal = await readJournal(target.staging!);
+      if (journal.key !== key) {
+        keep = true;
+        throw new FabricateError(
+          `Cannot resume "${options.out}": the interrupted run had another scenario, seed or ` +
+            `options (counts, formats, layout, --only, --shard or fabricate's version)\n` +
+            `  hint: give the same scenario and options as the first run, or run again without ` +
+            `--resume (it starts over)`,
+          2,
+        );
+      }
+      started = new Date(journal.started_at);
+    }
+    if (starting) {
+      // Aborted meanwhile: the pool is closed below, once it exists.
+      pool = await starting;
+      options.signal?.throwIfAborted();
+    }
+    const schemas = entities.map((e) => entitySchemaOf(plan, e));
+    const writer = new Writer(plan, layout, target, schemas, options.compress, shard, {
+      ...journal?.shared,
+      ...journal?.current?.files,
+    }, resumable);
+    const checkpoint = resumable
+      ? async (current?: Journal["current"]) => {
+        const files = await writer.sync();
+        const state: Journal = {
+          key,
+          started_at: started.toISOString(),
+          done: results.map((r) => ({ ...r, validation: validation.summaryOf(r.name) })),
+          ...(current ? { current: { ...current, files } } : { shared: files }),
+        };
+        await writeJournal(target.staging!, state);
+      }
+      : undefined;
     await writer.open();
-    for (const entity of entities) {
-      const t = performance.now();
-      const schema = entitySchemaOf(plan, entity);
-      options.progress?.start?.(entity.name, entity.count);
-      await writer.beginEntity(schema);
+    if (checkpoint && !journal) await checkpoint();
+    for (const [e, entity] of entities.entries()) {
+      const schema = schemas[e]!;
+      const [from, to] = rangeOf(entity);
+      const finished = journal?.done.find((d) => d.name === entity.name);
+      if (finished) {
+        // Written before the interruption: its files are complete, a shared file moves on.
+        validation.restore(entity.name, finished.validation);
+        const { validation: _, ...result } = finished;
+        results.push(result);
+        await writer.skipEntity(schema, from, to);
+        continue;
+      }
+      const current = journal?.current?.name === entity.name ? journal.current : undefined;
+      const t = performance.now() - (current?.ms ?? 0);
+      const resumeAt = current?.row ?? from;
+      const sequential = entity.fields.find((f) => f.uniqueByRetry);
+      options.progress?.start?.(entity.name, to - from, pool && !sequential ? pool.size : 1);
+      await writer.beginEntity(schema, from, current !== undefined);
+      if (current) writer.seek(schema, resumeAt);
+      writer.unmute();
       report?.beginEntity(entity.name);
-      const engine = world.engine(entity.name);
-      for await (const { full, out } of entityBatches(engine, plan.batchSize)) {
+      if (pool && sequential) {
+        notes.push(
+          `${entity.name}: generated on the main thread (${sequential.name} is unique by retry, ` +
+            `so each row depends on the rows before it)`,
+        );
+      }
+      // Rows before those written here: a unique-by-retry field needs them all generated
+      // (its seen values), validators those of this shard that the interrupted run checked.
+      if (sequential && from > 0) {
+        for await (const _ of localBatches(world, plan, entity, 0, from)) {
+          options.signal?.throwIfAborted();
+        }
+      }
+      if (resumeAt > from && (sequential || entity.rules.length > 0)) {
+        const replay = pool && !sequential
+          ? parallelBatches(pool, plan, entity, from, resumeAt, false, layout, entities, false)
+          : localBatches(world, plan, entity, from, resumeAt);
+        for await (const b of replay) {
+          options.signal?.throwIfAborted();
+          if (b.full) await validation.check(entity, b.full);
+        }
+      }
+      const batches = pool && !sequential
+        ? parallelBatches(
+          pool,
+          plan,
+          entity,
+          resumeAt,
+          to,
+          writer.canSeek(),
+          layout,
+          entities,
+          report !== undefined,
+        )
+        : localBatches(world, plan, entity, resumeAt, to);
+      let saved = performance.now();
+      for await (const b of batches) {
         options.signal?.throwIfAborted();
-        await validation.check(entity, full);
-        await writer.write(out, schema);
-        report?.add(out);
-        options.progress?.advance?.(entity.name, out.start + out.length);
+        if (b.full) await validation.check(entity, b.full);
+        if (b.chunks) await writer.writeChunks(b.chunks);
+        else await writer.write(b.out!, schema);
+        report?.add(b.out!);
+        const row = b.start + b.length;
+        options.progress?.advance?.(entity.name, row - from);
+        // A checkpoint a second: the files are fsynced, then the journal names their sizes.
+        if (
+          checkpoint && row < to && performance.now() - saved >= CHECKPOINT_MS && writer.canSeek()
+        ) {
+          await checkpoint({ name: entity.name, row, files: {}, ms: performance.now() - t });
+          saved = performance.now();
+        }
       }
       await validation.finish(entity);
       report?.endEntity(entity.name);
-      const files = await writer.endEntity(schema);
+      const files = await writer.endEntity(schema, to);
       const ms = performance.now() - t;
-      options.progress?.end?.(entity.name, entity.count, ms);
-      results.push({ name: entity.name, rows: entity.count, ms, files });
+      options.progress?.end?.(entity.name, to - from, ms);
+      results.push({ name: entity.name, rows: to - from, ms, files });
+      // A file shared by entities whose format cannot seek is resumed from its start only.
+      if (layout !== "single" || writer.canSeek()) await checkpoint?.();
     }
+    // A resumed run whose entities were all written still ends the shared file.
+    writer.unmute();
     const tail = await writer.close();
     const summary = validation.summary();
     if (options.strict && summary.failures > 0) {
@@ -327,10 +493,24 @@ async function run(
       }
     }
     const durationMs = performance.now() - t0;
-    const manifest = buildManifest(plan, layout, results, summary, started, durationMs, tail);
+    const manifest = buildManifest(
+      plan,
+      layout,
+      results,
+      summary,
+      started,
+      durationMs,
+      tail,
+      shard && {
+        index: shard.index,
+        count: shard.count,
+        first_rows: Object.fromEntries(entities.map((e) => [e.name, rangeOf(e)[0]])),
+      },
+    );
     if (options.compress) manifest.compression = options.compress.type;
     if (reportFiles.length) manifest.report = reportFiles;
     if (!toStdout) {
+      if (resumable) await removeJournal(target.staging!);
       const file = await target.open("manifest.json");
       await file.write(JSON.stringify(manifest, null, 2) + "\n");
       await file.close();
@@ -343,10 +523,19 @@ async function run(
       validation: summary,
       manifest,
       durationMs,
+      workers,
+      notes,
     };
   } catch (e) {
-    await target.abort();
-    if ((e instanceof DOMException && e.name === "AbortError") || options.signal?.aborted) {
+    pool?.close();
+    starting?.then((p) => p.close(), () => {});
+    const interrupted = (e instanceof DOMException && e.name === "AbortError") ||
+      options.signal?.aborted;
+    // A resumable run keeps what it wrote (up to its last checkpoint) for --resume.
+    const kept = (keep || (interrupted && resumable)) && target.suspend !== undefined;
+    if (kept) await target.suspend!();
+    else await target.abort();
+    if (interrupted && !keep) {
       const site = e instanceof PluginError ? e.site : undefined;
       const busy = site?.row !== undefined
         ? ` while plugin "${site.plugin}" was working on ${site.entity}.${site.field} row ${site.row} (stopped)`
@@ -356,14 +545,230 @@ async function run(
       const signal = reason instanceof DOMException ? reason.message : "";
       const code = ({ SIGHUP: 129, SIGTERM: 143 } as Record<string, number>)[signal] ?? 130;
       const by = code === 130 ? "" : ` by ${signal}`;
-      throw new FabricateError(
-        `Interrupted${by}${busy}: nothing was written to the output path`,
+      throw new Interrupted(
+        `Interrupted${by}${busy}: nothing was written to the output path` +
+          (kept ? `; the rows written so far are kept for --resume` : ""),
         code,
+        kept ? target.dir : undefined,
       );
     }
     throw e;
   } finally {
+    pool?.close();
+    starting?.then((p) => p.close(), () => {});
     options.signal?.removeEventListener("abort", interrupt);
+  }
+}
+
+/** Milliseconds between checkpoints of a resumable run. */
+const CHECKPOINT_MS = 1000;
+
+/**
+ * A run stopped by a signal (or its AbortSignal). A resumable run names the
+ * folder to give to `--resume`.
+ *
+ * @example
+ * ```ts
+ * import { Interrupted } from "./gen.ts";
+ * new Interrupted("Interrupted: …", 130, "/data/out").resumeDir; // "/data/out"
+ * ```
+ */
+export class Interrupted extends FabricateError {
+  /**
+   * @param message What happened.
+   * @param exitCode 128 + the signal's number.
+   * @param resumeDir The output folder to resume, when the run is resumable.
+   */
+  constructor(message: string, exitCode: number, readonly resumeDir?: string) {
+    super(message, exitCode);
+    this.name = "Interrupted";
+  }
+}
+
+/** What decides a run's bytes: a resumed run must match the interrupted one in all of it. */
+function keyFacts(
+  plan: Plan,
+  entities: readonly CompiledEntity[],
+  layout: Plan["layout"],
+  options: GenOptions,
+): unknown {
+  return {
+    fabricate: VERSION,
+    scenario: plan.loaded.hash,
+    seed: plan.seed,
+    reference_date: plan.scenario.reference_date,
+    entities: entities.map((e) => [e.name, e.count]),
+    formats: plan.formats.map((f) => [f.plugin.name, f.plugin.version, f.options]),
+    plugins: plan.registry.list().map((r) => [r.plugin.kind, r.plugin.name, r.plugin.version]),
+    layout,
+    period: options.period ?? null,
+    shard: options.shard ?? null,
+  };
+}
+
+/** A batch ready to check and write: validators' view, and bytes or the output view. */
+interface ReadyBatch {
+  readonly start: number;
+  readonly length: number;
+  /** Every field (when validators need it). */
+  readonly full?: Batch;
+  /** Formatted bytes per format (otherwise `out` is formatted here). */
+  readonly chunks?: Uint8Array[];
+  /** The output fields (when columns were shipped). */
+  readonly out?: Batch;
+}
+
+/** The plain-data part of the options, for the Workers to plan the same run. */
+function workerOptions(options: GenOptions): PrepareOptions {
+  const plain: PrepareOptions = { cwd: options.cwd ?? Deno.cwd() };
+  for (
+    const key of [
+      "seed",
+      "counts",
+      "multiplier",
+      "formats",
+      "formatOptions",
+      "layout",
+      "batchSize",
+      "period",
+      "policy",
+    ] as const
+  ) {
+    if (options[key] !== undefined) Object.assign(plain, { [key]: options[key] });
+  }
+  return plain;
+}
+
+/**
+ * How many Workers a run uses: the asked-for count (default the cores), or
+ * 1 when Workers cannot rebuild the run or are not worth starting. Each
+ * reason is added to `notes`.
+ */
+function workerCount(
+  plan: Plan,
+  input: string | Record<string, unknown>,
+  ranges: [number, number][],
+  layout: Plan["layout"],
+  options: GenOptions,
+  notes: string[],
+): number {
+  const asked = options.workers ?? navigator.hardwareConcurrency ?? 1;
+  if (asked <= 1) return 1;
+  const one = (why: string) => {
+    if (options.workers !== undefined) notes.push(`1 worker instead of ${asked}: ${why}`);
+    return 1;
+  };
+  if (options.registry) return one("the caller's plugin registry cannot be rebuilt in Workers");
+  if (plan.registry.list().some((r) => r.runs === "sandboxed")) {
+    return one("sandboxed plugins already run in Workers of their own");
+  }
+  if (layout === "split") return one('layout "split" writes one file per record');
+  try {
+    structuredClone([input, workerOptions(options)]);
+  } catch {
+    return one("the scenario object holds values that cannot be copied to a Worker");
+  }
+  const rows = ranges.reduce((n, [a, b]) => n + b - a, 0);
+  if (options.workers === undefined && rows < SMALL_RUN_ROWS) return 1;
+  // A Worker gets a batch at a time, an entity after another: more Workers than the
+  // largest entity's batches would only start up.
+  const batches = Math.max(0, ...ranges.map(([a, b]) => Math.ceil((b - a) / plan.batchSize)));
+  if (batches < asked) {
+    const why = `the largest entity has ${batches} batch${
+      batches === 1 ? "" : "es"
+    } (--batch-size)`;
+    if (batches <= 1) return one(why);
+    notes.push(`${batches} workers instead of ${asked}: ${why}`);
+    return batches;
+  }
+  return asked;
+}
+
+/** An entity's batches made here, on the main thread. */
+async function* localBatches(
+  world: World,
+  plan: Plan,
+  entity: CompiledEntity,
+  from: number,
+  to: number,
+): AsyncGenerator<ReadyBatch> {
+  for await (
+    const { full, out } of entityBatches(world.engine(entity.name), plan.batchSize, from, to)
+  ) {
+    yield { start: out.start, length: out.length, full, out };
+  }
+}
+
+/**
+ * An entity's batches made by the Workers, one task per batch, a few
+ * tasks per Worker ahead, given back in row order (so memory holds only
+ * the tasks in flight).
+ */
+async function* parallelBatches(
+  pool: GenWorkers,
+  plan: Plan,
+  entity: CompiledEntity,
+  from: number,
+  to: number,
+  format: boolean,
+  layout: Plan["layout"],
+  entities: readonly CompiledEntity[],
+  columns: boolean,
+): AsyncGenerator<ReadyBatch> {
+  const fields = entity.fields.map((f) => f.name);
+  const outFields = entity.outputs.map((f) => f.name);
+  const index = new Map(fields.map((f, i) => [f, i]));
+  const outIndex = outFields.map((f) => index.get(f)!);
+  const fileEntities = layout === "single" ? entities.map((e) => e.name) : [entity.name];
+  // Columns come back when validators or the report read them.
+  const full = entity.rules.length > 0 || columns;
+  const starts: number[] = [];
+  for (let s = from; s < to; s += plan.batchSize) starts.push(s);
+  const ahead = pool.size * 3;
+  const inFlight: Promise<BatchResult[]>[] = [];
+  let sent = 0;
+  const send = () => {
+    const start = starts[sent++]!;
+    const p = pool.run({
+      entity: entity.name,
+      from: start,
+      to: Math.min(start + plan.batchSize, to),
+      full,
+      format,
+      layout,
+      fileEntities,
+    });
+    p.catch(() => {}); // awaited in order below; an early failure must not go unhandled
+    inFlight.push(p);
+  };
+  try {
+    while (sent < starts.length && inFlight.length < ahead) send();
+    while (inFlight.length) {
+      const done = await inFlight.shift()!;
+      if (sent < starts.length) send();
+      for (const b of done) {
+        const batch = (names: string[], columns: unknown[][]): Batch => ({
+          entity: entity.name,
+          start: b.start,
+          length: b.length,
+          fields: names,
+          columns,
+        });
+        yield {
+          start: b.start,
+          length: b.length,
+          ...(b.full
+            ? {
+              full: batch(fields, b.full),
+              out: batch(outFields, outIndex.map((i) => b.full![i]!)),
+            }
+            : {}),
+          ...(b.chunks ? { chunks: b.chunks } : {}),
+        };
+      }
+    }
+  } finally {
+    inFlight.length = 0;
   }
 }
 
@@ -434,8 +839,10 @@ function stdoutLayout(plan: Plan, entityCount: number): Plan["layout"] {
 class Writer {
   readonly #open = new Map<
     CompiledFormat,
-    { stream: FormatterStream; file: Awaited<ReturnType<OutputTarget["open"]>> }
+    { stream: FormatterStream; file: Awaited<ReturnType<OutputTarget["open"]>>; path: string }
   >();
+  /** Formats whose hooks' output is already in the file (a resumed run catching up). */
+  readonly #muted = new Set<CompiledFormat>();
   readonly #splitWidth: Map<string, number>;
 
   constructor(
@@ -444,6 +851,9 @@ class Writer {
     readonly target: OutputTarget,
     readonly schemas: EntitySchema[],
     readonly compress?: { type: Compression; level?: number },
+    readonly shard?: Shard,
+    readonly resumeFiles: Record<string, number> = {},
+    readonly durable = false,
   ) {
     this.#splitWidth = new Map(schemas.map((s) => [s.name, Math.max(4, String(s.count).length)]));
   }
@@ -459,11 +869,18 @@ class Writer {
     }
   }
 
-  async beginEntity(schema: EntitySchema): Promise<void> {
+  /**
+   * Starts an entity whose first row written here is `from` (a shard's
+   * first). `begun`: a resumed run's entity whose opening is in the file already.
+   */
+  async beginEntity(schema: EntitySchema, from = 0, begun = false): Promise<void> {
     if (this.layout === "split") return;
+    if (!begun) this.unmute();
     if (this.layout === "per-entity") {
       for (const format of this.plan.formats) {
-        await this.#start(format, `${schema.name}.${format.plugin.extension}`, [schema]);
+        const ext = format.plugin.extension;
+        const name = this.shard ? partName(schema.name, this.shard, ext) : `${schema.name}.${ext}`;
+        await this.#start(format, name, [schema]);
       }
     }
     for (const [format, { stream, file }] of this.#open) {
@@ -474,6 +891,67 @@ class Writer {
         schema.name,
         () => stream.beginEntity?.(schema),
       );
+    }
+    if (this.shard) this.seek(schema, from, "be split into shards");
+  }
+
+  /** Lets hooks write again once a resumed run has caught up with its files. */
+  unmute(): void {
+    this.#muted.clear();
+  }
+
+  /**
+   * An entity a resumed run finished before: a file shared with other
+   * entities (layout single) moves its stream past it, writing nothing.
+   */
+  async skipEntity(schema: EntitySchema, from: number, to: number): Promise<void> {
+    if (this.layout !== "single") return;
+    await this.beginEntity(schema, from, true);
+    if (this.canSeek()) this.seek(schema, to);
+    for (const [format, { stream, file }] of this.#open) {
+      await this.#emit(file, format, "endEntity", schema.name, () => stream.endEntity?.(schema));
+    }
+  }
+
+  /** Flushes every open file to the disk; returns their sizes (path → bytes). */
+  async sync(): Promise<Record<string, number>> {
+    const sizes: Record<string, number> = {};
+    for (const { file, path } of this.#open.values()) {
+      if (file.sync) sizes[path] = await file.sync();
+    }
+    return sizes;
+  }
+
+  /** True when every open stream can seek (pieces may be formatted elsewhere). */
+  canSeek(): boolean {
+    return this.layout !== "split" &&
+      [...this.#open.values()].every(({ stream }) => typeof stream.seek === "function");
+  }
+
+  /** Puts every open stream where it would be after the entity's rows `[0, row)`. */
+  seek(schema: EntitySchema, row: number, why = "be formatted in pieces"): void {
+    if (this.layout === "split") return;
+    for (const [format, { stream }] of this.#open) {
+      if (typeof stream.seek !== "function") {
+        throw new UsageError(
+          `Cannot write format "${format.plugin.name}" in shards: its output cannot ${why}`,
+          "its plugin has no seek(); use another format, or run without --shard",
+        );
+      }
+      try {
+        stream.seek(schema, row);
+      } catch (e) {
+        throw new PluginError({ plugin: format.plugin.name, hook: "seek", entity: schema.name }, e);
+      }
+    }
+  }
+
+  /** Appends bytes formatted elsewhere (one chunk per format, in plan order). */
+  async writeChunks(chunks: Uint8Array[]): Promise<void> {
+    let f = 0;
+    for (const { file } of this.#open.values()) {
+      const chunk = chunks[f++];
+      if (chunk?.length) await file.write(chunk);
     }
   }
 
@@ -491,12 +969,15 @@ class Writer {
     }
   }
 
-  async endEntity(schema: EntitySchema): Promise<(WrittenFile & { format: string })[]> {
+  /** Ends an entity whose last row written here is `to - 1`. */
+  async endEntity(schema: EntitySchema, to: number): Promise<(WrittenFile & { format: string })[]> {
     if (this.layout === "split") {
       const files = this.#splitFiles;
       this.#splitFiles = [];
       return files;
     }
+    // Rows may have been formatted elsewhere: the stream ends as if it had written them all.
+    if (this.canSeek()) this.seek(schema, to);
     for (const [format, { stream, file }] of this.#open) {
       await this.#emit(file, format, "endEntity", schema.name, () => stream.endEntity?.(schema));
     }
@@ -558,13 +1039,18 @@ class Writer {
   }
 
   async #start(format: CompiledFormat, path: string, schemas: EntitySchema[]): Promise<void> {
-    const file = await this.#openFile(path);
+    const at = this.resumeFiles[path];
+    // A resumed run's file begun after its last checkpoint starts over (never compressed).
+    const file = this.compress
+      ? await this.#openFile(path)
+      : await this.target.open(path, at ?? (this.target.resumed ? 0 : undefined));
+    if (at !== undefined) this.#muted.add(format);
     const stream = await this.#create(
       format,
       schemas,
       schemas.length === 1 ? schemas[0]!.name : undefined,
     );
-    this.#open.set(format, { stream, file });
+    this.#open.set(format, { stream, file, path });
     await this.#emit(file, format, "start", undefined, () => stream.start?.());
   }
 
@@ -597,6 +1083,8 @@ class Writer {
     const files: (WrittenFile & { format: string })[] = [];
     for (const [format, { stream, file }] of this.#open) {
       await this.#emit(file, format, "finish", undefined, () => stream.finish?.());
+      // A resumable run's journal will name this file done: it must be on the disk.
+      if (this.durable) await file.sync?.();
       files.push({ ...(await file.close()), format: format.plugin.name });
     }
     this.#open.clear();
@@ -627,7 +1115,20 @@ class Writer {
         ...(row !== undefined ? { row } : {}),
       }, e);
     }
-    if (chunk !== undefined) await file.write(chunk);
+    if (chunk !== undefined && !this.#dropped(hook) && !this.#muted.has(format)) {
+      await file.write(chunk);
+    }
+  }
+
+  /**
+   * A shard writes its part of the bytes: the opening (a CSV header, `[`)
+   * only in shard 0, the closing only in the last, so parts join into one run's file.
+   */
+  #dropped(hook: string): boolean {
+    if (!this.shard || this.layout === "split") return false;
+    if (hook === "start" || hook === "beginEntity") return this.shard.index > 0;
+    if (hook === "endEntity" || hook === "finish") return this.shard.index < this.shard.count - 1;
+    return false;
   }
 }
 
@@ -639,6 +1140,7 @@ function buildManifest(
   started: Date,
   durationMs: number,
   shared: (WrittenFile & { format: string })[],
+  shard: Manifest["shard"],
 ): Manifest {
   const used = new Set<string>();
   for (const e of plan.entities) {
@@ -672,6 +1174,7 @@ function buildManifest(
       files: r.files,
     }])),
     ...(shared.length ? { files: shared } : {}),
+    ...(shard ? { shard } : {}),
     ...periodOf(plan),
     validation,
     started_at: started.toISOString(),

@@ -27,19 +27,33 @@ export interface FileSink {
   write(chunk: Chunk): Promise<void>;
   /** Finishes the file and returns its size and checksum. */
   close(): Promise<WrittenFile>;
+  /** Flushes what was written to the disk (fsync); returns the bytes written so far. */
+  sync?(): Promise<number>;
 }
 
 /** Where a run's files go. */
 export interface OutputTarget {
   /** The final folder (absent for stdout). */
   readonly dir?: string;
-  /** Opens a file at a path relative to the output folder. */
-  open(path: string): Promise<FileSink>;
+  /**
+   * Opens a file at a path relative to the output folder; with `at`, an
+   * existing file of a resumed run, cut to its first `at` bytes.
+   */
+  open(path: string, at?: number): Promise<FileSink>;
   /** Makes the output visible at its final path. */
   commit(): Promise<void>;
   /** Removes everything written so far. */
   abort(): Promise<void>;
+  /** The staging folder (folder targets). */
+  readonly staging?: string;
+  /** True when the staging folder is an interrupted run's, to be resumed. */
+  readonly resumed?: boolean;
+  /** Stops writing but keeps the staging folder for `--resume` (frees the lock). */
+  suspend?(): Promise<void>;
 }
+
+/** The journal a resumable run keeps in its staging folder. */
+export const JOURNAL = ".fabricate-journal.json";
 
 const encoder = new TextEncoder();
 
@@ -83,6 +97,8 @@ export async function folderTarget(options: {
   force?: boolean;
   scenario: string;
   cwd?: string;
+  /** Continue the interrupted resumable run whose staging folder is beside `out`. */
+  resume?: boolean;
 }): Promise<OutputTarget> {
   const cwd = options.cwd ?? Deno.cwd();
   let dir: string;
@@ -113,10 +129,20 @@ export async function folderTarget(options: {
   const name = dir.slice(dir.lastIndexOf("/") + 1);
   const lock = await takeLock(parent, name, shown, cantWrite);
   const unlock = () => release(lock.path, lock.file);
-  await removeStale(parent, name);
-  let staging: string;
+  let staging: string | undefined;
   let replacing = false;
   try {
+    if (options.resume) {
+      staging = await findResumable(parent, name);
+      if (!staging) {
+        throw new FabricateError(
+          `Cannot resume "${shown}": no interrupted resumable run of it was found\n` +
+            `  hint: only runs started with --resumable keep their progress; run again without --resume`,
+          2,
+        );
+      }
+    }
+    await removeStale(parent, name, staging);
     const stat = await statOrUndefined(dir);
     if (stat) {
       if (!stat.isDirectory) {
@@ -143,29 +169,56 @@ export async function folderTarget(options: {
       }
       replacing = true;
     }
-    staging = `${parent}/.fabricate-${crypto.randomUUID().slice(0, 8)}-${name}`;
-    try {
-      await Deno.mkdir(staging);
-    } catch (e) {
-      throw cantWrite(e);
+    if (!staging) {
+      staging = `${parent}/.fabricate-${crypto.randomUUID().slice(0, 8)}-${name}`;
+      try {
+        await Deno.mkdir(staging);
+      } catch (e) {
+        throw cantWrite(e);
+      }
     }
   } catch (e) {
     await unlock();
     throw e;
   }
   const open = new Set<Deno.FsFile>();
+  const closeAll = () => {
+    for (const f of open) {
+      try {
+        f.close();
+      } catch { /* already closed */ }
+    }
+    open.clear();
+  };
   return {
     dir,
-    async open(path) {
+    staging,
+    resumed: options.resume === true,
+    async open(path, at) {
       const full = `${staging}/${path}`;
       const slash = full.lastIndexOf("/");
       if (slash > staging.length) await Deno.mkdir(full.slice(0, slash), { recursive: true });
-      const file = await Deno.open(full, { write: true, createNew: true });
+      const file = at === undefined
+        ? await Deno.open(full, { write: true, createNew: true })
+        : await Deno.open(full, { read: true, write: true, create: true });
       open.add(file);
-      return sink(file, path, () => {
+      const done = () => {
         file.close();
         open.delete(file);
-      });
+      };
+      if (at === undefined) return sink(file, path, done);
+      // A resumed file: keep its checkpointed bytes (and hash them), drop the rest.
+      await file.truncate(at);
+      const hash = createHash("sha256");
+      const buffer = new Uint8Array(1 << 20);
+      for (let read = 0; read < at;) {
+        const n = await file.read(buffer.subarray(0, Math.min(buffer.length, at - read)));
+        if (n === null) break;
+        hash.update(buffer.subarray(0, n));
+        read += n;
+      }
+      await file.seek(at, Deno.SeekMode.Start);
+      return sink(file, path, done, `"${path}"`, { hash, bytes: at });
     },
     async commit() {
       try {
@@ -194,15 +247,25 @@ export async function folderTarget(options: {
       }
     },
     async abort() {
-      for (const f of open) {
-        try {
-          f.close();
-        } catch { /* already closed */ }
-      }
+      closeAll();
       await Deno.remove(staging, { recursive: true }).catch(() => {});
       await unlock();
     },
+    async suspend() {
+      closeAll();
+      await unlock();
+    },
   };
+}
+
+/** The staging folder of an interrupted resumable run into `name`, if any. */
+async function findResumable(parent: string, name: string): Promise<string | undefined> {
+  for await (const entry of Deno.readDir(parent)) {
+    if (!entry.isDirectory || !/^\.fabricate-[0-9a-f]{8}-/.test(entry.name)) continue;
+    if (entry.name.slice(".fabricate-".length + 9) !== name) continue;
+    if (await exists(`${parent}/${entry.name}/${JOURNAL}`)) return `${parent}/${entry.name}`;
+  }
+  return undefined;
 }
 
 /**
@@ -227,14 +290,19 @@ export function stdoutTarget(): OutputTarget {
 }
 
 function sink(
-  writer: { write(p: Uint8Array): Promise<number> },
+  writer: { write(p: Uint8Array): Promise<number>; syncData?(): Promise<void> },
   path: string,
   done: () => void,
   shown = `"${path}"`,
+  from?: { hash: Hash; bytes: number },
 ): FileSink {
-  const hash: Hash = createHash("sha256");
-  let bytes = 0;
+  const hash: Hash = from?.hash ?? createHash("sha256");
+  let bytes = from?.bytes ?? 0;
   return {
+    async sync() {
+      await writer.syncData?.();
+      return bytes;
+    },
     async write(chunk) {
       const data = typeof chunk === "string" ? encoder.encode(chunk) : chunk;
       if (data.length === 0) return;
@@ -384,7 +452,11 @@ async function takeLock(
  * await removeStale(await Deno.makeTempDir()); // []
  * ```
  */
-export async function removeStale(parent: string, own?: string): Promise<string[]> {
+export async function removeStale(
+  parent: string,
+  own?: string,
+  keep?: string,
+): Promise<string[]> {
   const byTarget = new Map<string, string[]>();
   try {
     for await (const entry of Deno.readDir(parent)) {
@@ -403,7 +475,9 @@ export async function removeStale(parent: string, own?: string): Promise<string[
     try {
       for (const entry of entries) {
         const full = `${parent}/${entry}`;
-        if (full === lock) continue;
+        if (full === lock || full === keep) continue;
+        // An interrupted resumable run waits for --resume; a new run into its folder starts over.
+        if (name !== own && await exists(`${full}/${JOURNAL}`)) continue;
         if (entry.startsWith(".fabricate-old-") && !(await exists(`${parent}/${name}`))) {
           await Deno.rename(full, `${parent}/${name}`).then(() => done.push(entry), () => {});
           continue;

@@ -351,6 +351,15 @@ export interface FormatterStream {
   beginEntity?(entity: EntitySchema): MaybeChunk;
   /** A batch of rows (only output columns, in schema order). */
   write(batch: Batch, entity: EntitySchema): MaybeChunk;
+  /**
+   * Optional, between `beginEntity` and `endEntity`: put the stream in the
+   * state it would be in after writing the entity's rows `[0, row)`, writing
+   * nothing. A formatter whose bytes for a row depend only on the row and its
+   * index declares it, and the kernel may then format an entity in pieces on
+   * several streams (workers, shards, a resumed run) and join the bytes.
+   * Without it the kernel formats the entity in one stream.
+   */
+  seek?(entity: EntitySchema, row: number): void;
   /** After an entity's last batch. */
   endEntity?(entity: EntitySchema): MaybeChunk;
   /** After everything. */

@@ -167,6 +167,29 @@ export class Validation {
     };
   }
 
+  /**
+   * One entity's rule outcomes so far (a resumable run's journal keeps them).
+   *
+   * @param entity The entity's name.
+   * @returns Copies of its summaries.
+   */
+  summaryOf(entity: string): RuleSummary[] {
+    return (this.#rules.get(entity) ?? []).map((r) => structuredClone(r.summary));
+  }
+
+  /**
+   * Puts back an entity's outcomes from an interrupted run (`--resume`).
+   *
+   * @param entity The entity's name.
+   * @param results What {@linkcode Validation.summaryOf} gave then.
+   */
+  restore(entity: string, results: readonly RuleSummary[]): void {
+    const rules = this.#rules.get(entity) ?? [];
+    rules.forEach((r, i) => {
+      if (results[i]) r.summary = structuredClone(results[i]);
+    });
+  }
+
   #record(rule: ActiveRule, issues: ValidationIssue[]): void {
     if (!Array.isArray(issues)) {
       throw new PluginError(

@@ -177,6 +177,8 @@ export default definePlugin({
         if (batch.length > 0) bytesPerRow = w.pos / batch.length;
         return w.take();
       },
+      // A row's line depends on the row alone: any piece can be formatted apart.
+      seek() {},
     };
   },
 });

@@ -66,6 +66,10 @@ export default definePlugin({
         }
         return s;
       },
+      // Only the separator before a row depends on whether rows came before it.
+      seek(_entity, row) {
+        first = row === 0;
+      },
       endEntity() {
         if (split) return;
         const close = first ? "]" : `\n${single ? (indent ? pad : " ") : ""}]`;

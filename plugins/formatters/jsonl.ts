@@ -34,6 +34,8 @@ export default definePlugin({
         for (let k = 0; k < batch.length; k++) s += jsonRow(keys, batch, k) + "\n";
         return s;
       },
+      // A row's line depends on the row alone: any piece can be formatted apart.
+      seek() {},
     };
   },
 });

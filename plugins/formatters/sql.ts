@@ -195,6 +195,10 @@ export default definePlugin({
         }
         return s;
       },
+      // Rows are grouped into INSERTs of `batch` rows counted from the entity's first.
+      seek(entity, row) {
+        pending = entity.columns.length === 0 ? 0 : row % (split ? 1 : options.batch);
+      },
       endEntity() {
         if (pending === 0) return;
         pending = 0;

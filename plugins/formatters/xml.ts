@@ -249,6 +249,8 @@ export default definePlugin({
         }
         return s;
       },
+      // A row's element depends on the row alone: any piece can be formatted apart.
+      seek() {},
       endEntity() {
         if (split) return;
         return `${single ? pad : ""}</${entityTag}>\n`;

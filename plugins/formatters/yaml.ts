@@ -248,6 +248,10 @@ export default definePlugin({
         }
         return s;
       },
+      // Only whether rows came before matters (single layout's line break, "[]").
+      seek(_entity, row) {
+        rows = row;
+      },
       endEntity() {
         if (split || rows > 0) return;
         return single ? " []\n" : "[]\n";

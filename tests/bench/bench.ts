@@ -29,6 +29,7 @@ import { SINK_CASES } from "./sink_cases.ts";
 import { printSpeedRatio } from "./speed_ratio.ts";
 import { FORMAT_CASES, formatRate } from "./format_cases.ts";
 import { REPORT_CASES } from "./report_cases.ts";
+import { WORKER_CASES } from "./worker_cases.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -98,6 +99,8 @@ const cases = [
   // Each formatter alone, and csv with --compress (tests/bench/format_cases.ts).
   ...Object.keys(FORMAT_CASES),
   ...REPORT_CASES,
+  // One worker vs every core (tests/bench/worker_cases.ts).
+  ...Object.keys(WORKER_CASES),
   // Straight into databases (skipped when the server's env var is unset).
   ...Object.keys(SINK_CASES).filter((c) => SINK_CASES[c]!()),
 ].filter((c) => !values.only || values.only.split(",").some((t) => c.includes(t)));
@@ -151,6 +154,14 @@ if (formats.length) {
 const baseline = results.find((r) => r.case === "hand-written-faker-loop");
 const csv = results.find((r) => r.case === "gen-csv");
 if (baseline && csv) printSpeedRatio(csv, baseline);
+const [one, all] = Object.keys(WORKER_CASES).map((c) => results.find((r) => r.case === c));
+if (one && all) {
+  console.log(
+    `\nworkers: all ${navigator.hardwareConcurrency} cores vs 1: ${
+      (all.rowsPerSec / one.rowsPerSec).toFixed(2)
+    }× rows/s (target: ≥ 1.8× with 2 cores)`,
+  );
+}
 if (values.scale) {
   console.log("\nmemory as rows grow (gen-csv):");
   for (const n of [100_000, 1_000_000, 10_000_000]) print(await run("gen-csv", n));

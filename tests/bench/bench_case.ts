@@ -16,6 +16,7 @@ import { sinkCase } from "./sink_cases.ts";
 import process from "node:process";
 import { FORMAT_CASES, formatCase } from "./format_cases.ts";
 import { REPORT_CASES, reportCase } from "./report_cases.ts";
+import { WORKER_CASES, workerCase } from "./worker_cases.ts";
 
 const [name, rowsArg, dir] = Deno.args;
 const rows = Number(rowsArg);
@@ -45,7 +46,8 @@ async function fileSize(path: string): Promise<number> {
 
 async function viaGen(format: string): Promise<number> {
   const out = `${dir}/${name}`;
-  await gen("customers-10", { out, formats: [format], counts: { customers: rows } });
+  // One worker: these cases measure the single-thread path (workers-* measure all cores).
+  await gen("customers-10", { out, formats: [format], counts: { customers: rows }, workers: 1 });
   return await fileSize(out);
 }
 
@@ -262,6 +264,10 @@ switch (name) {
     bytes = await erpStream(rows);
     break;
   default: {
+    if (name in WORKER_CASES) {
+      bytes = await workerCase(name, rows, dir);
+      break;
+    }
     if (REPORT_CASES.includes(name)) {
       bytes = await reportCase(name, rows, dir);
       break;

@@ -1,6 +1,7 @@
 /**
  * The PostgreSQL sink: npm:postgres (porsager) on one connection, rows
- * streamed with `COPY … FROM STDIN` (text format), DDL and rows in one
+ * streamed with `COPY … FROM STDIN` (binary format when every column type is
+ * covered, else text), DDL and rows in one
  * transaction.
  *
  * @module
@@ -8,25 +9,45 @@
 import postgres from "postgres";
 import type { Batch, EntitySchema } from "../../core/types.ts";
 import { sqlIdentifier, sqlString } from "../_shared/sql_text.ts";
+import {
+  binaryColumns,
+  binaryHeader,
+  BinaryOut,
+  binaryTrailer,
+  encodeBinaryRows,
+} from "./copy_binary.ts";
 import { copyColumn } from "./encode.ts";
 import { type Sink, type TableWriter, transactionHooks } from "./sink.ts";
 import { writeTextRows } from "./text_rows.ts";
 import type { DatabaseTarget } from "./target.ts";
 
-/** Bytes of COPY text gathered before a write to the socket. */
+/** Bytes of COPY data gathered before a write to the socket. */
 const CHUNK = 256 * 1024;
+
+/** How the PostgreSQL sink writes rows. */
+export interface PostgresOptions {
+  /**
+   * `binary` (default): binary COPY for tables whose column types it covers,
+   * text COPY for the others; `text`: text COPY always (tests, benchmarks).
+   */
+  readonly copy?: "binary" | "text";
+}
 
 /**
  * Connects to a PostgreSQL target.
  *
  * @param target The parsed target.
+ * @param options How rows are written.
  * @returns The sink.
  * @example
  * ```ts ignore
  * const sink = await openPostgres(parseTarget("postgres://me@127.0.0.1/dev"));
  * ```
  */
-export async function openPostgres(target: DatabaseTarget): Promise<Sink> {
+export async function openPostgres(
+  target: DatabaseTarget,
+  options: PostgresOptions = {},
+): Promise<Sink> {
   const sql = postgres({
     host: target.socket ?? target.host ?? "127.0.0.1",
     port: target.port ?? 5432,
@@ -74,20 +95,89 @@ export async function openPostgres(target: DatabaseTarget): Promise<Sink> {
       await sql.unsafe(`CREATE SCHEMA IF NOT EXISTS ${sqlIdentifier(schema, "postgres")}`);
     },
     ...transactionHooks((text) => sql.unsafe(text)),
-    writer: (entity, table) => copyWriter(sql, entity, table),
+    writer: (entity, table) => copyWriter(sql, entity, table, options.copy),
     close,
   };
 }
 
+/**
+ * A table's writer: binary COPY when every column type is covered
+ * (copy_binary.ts), text COPY otherwise. A batch with a value the binary
+ * encoder does not cover ends the binary COPY and the rest of the table
+ * goes through a second, text COPY in the same transaction.
+ */
 async function copyWriter(
   sql: postgres.Sql,
   entity: EntitySchema,
   table: string,
+  format: PostgresOptions["copy"],
 ): Promise<TableWriter> {
   const cols = entity.columns;
-  const encoders = cols.map(copyColumn);
   const names = cols.map((c) => sqlIdentifier(c.name, "postgres")).join(", ");
-  const query = sql.unsafe(`COPY ${table} (${names}) FROM STDIN`);
+  const binary = format === "text" ? undefined : binaryColumns(cols);
+  const textCopy = async (): Promise<TableWriter> => {
+    const encoders = cols.map(copyColumn);
+    const copy = await openCopy(sql, `COPY ${table} (${names}) FROM STDIN`);
+    return {
+      write: (batch) => writeTextRows(batch, encoders, { nul: "" }, CHUNK, copy.push),
+      end: copy.end,
+      abort: copy.abort,
+    };
+  };
+  if (!binary) return await textCopy();
+  let copy: Copy | undefined = await openCopy(
+    sql,
+    `COPY ${table} (${names}) FROM STDIN (FORMAT binary)`,
+  );
+  let text: TableWriter | undefined;
+  let out = new BinaryOut(CHUNK + 4096);
+  out.buf.set(binaryHeader());
+  out.pos = binaryHeader().length;
+  return {
+    async write(batch: Batch) {
+      if (text) return await text.write(batch);
+      const mark = out.pos;
+      if (encodeBinaryRows(batch, binary, out)) {
+        if (out.pos >= CHUNK) await copy!.push(out.take());
+        return;
+      }
+      // A value in a form binary does not cover: the rows so far end this
+      // COPY, this batch and the rest go through text COPY.
+      out.pos = mark;
+      const rest = out.take();
+      out = new BinaryOut(0);
+      if (rest.length) await copy!.push(rest);
+      await copy!.push(binaryTrailer());
+      await copy!.end();
+      copy = undefined;
+      text = await textCopy();
+      await text.write(batch);
+    },
+    async end() {
+      if (text) return await text.end();
+      const rest = out.take();
+      if (rest.length) await copy!.push(rest);
+      await copy!.push(binaryTrailer());
+      await copy!.end();
+    },
+    async abort() {
+      await (text ?? copy)?.abort?.();
+    },
+  };
+}
+
+/** An open `COPY … FROM STDIN`. */
+interface Copy {
+  /** Sends bytes (awaits the socket's drain). */
+  push(chunk: Uint8Array): Promise<void>;
+  /** Ends the COPY; rejects with the server's error. */
+  end(): Promise<void>;
+  /** Fails the COPY so ROLLBACK can run (never throws). */
+  abort(): Promise<void>;
+}
+
+async function openCopy(sql: postgres.Sql, text: string): Promise<Copy> {
+  const query = sql.unsafe(text);
   let failure: unknown;
   let finished = false;
   let fail: (e: unknown) => void = () => {};
@@ -113,26 +203,23 @@ async function copyWriter(
     stream.on("error", fail);
   });
   done.catch(() => {});
-  const push = async (chunk: Uint8Array) => {
-    if (failure) throw failure;
-    if (!stream.write(chunk)) {
-      await new Promise<void>((resolve, reject) => {
-        const onDrain = () => {
-          stream.off("error", onError);
-          resolve();
-        };
-        const onError = (e: unknown) => {
-          stream.off("drain", onDrain);
-          reject(e);
-        };
-        stream.once("drain", onDrain);
-        stream.once("error", onError);
-      });
-    }
-  };
   return {
-    async write(batch: Batch) {
-      await writeTextRows(batch, encoders, { nul: "" }, CHUNK, push);
+    async push(chunk: Uint8Array) {
+      if (failure) throw failure;
+      if (!stream.write(chunk)) {
+        await new Promise<void>((resolve, reject) => {
+          const onDrain = () => {
+            stream.off("error", onError);
+            resolve();
+          };
+          const onError = (e: unknown) => {
+            stream.off("drain", onDrain);
+            reject(e);
+          };
+          stream.once("drain", onDrain);
+          stream.once("error", onError);
+        });
+      }
     },
     async end() {
       if (failure) throw failure;

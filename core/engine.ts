@@ -16,6 +16,22 @@ import { FabricateError, PluginError } from "./errors.ts";
 import { attemptKey, Random, unitAt } from "./random.ts";
 import type { RowContext } from "./types.ts";
 
+/**
+ * The engine version: which values a (scenario, seed) gives. It changes
+ * only on purpose, when generated values change (the random streams, a
+ * built-in generator's picks); the manifest records it, and
+ * tests/core/engine_stability_test.ts pins fixed outputs so an accidental
+ * change is caught. 1: sfc32 streams and faker's own picks; 2: one mixing
+ * hash per draw and faker fast paths (docs/speed.md).
+ *
+ * @example
+ * ```ts
+ * import { ENGINE_VERSION } from "./engine.ts";
+ * ENGINE_VERSION; // "2"
+ * ```
+ */
+export const ENGINE_VERSION = "2";
+
 /** How many times a unique field is retried before giving up. */
 export const UNIQUE_ATTEMPTS = 100;
 /** Rows kept per entity for random-access lookups (parents of refs). */

@@ -14,7 +14,7 @@ import {
   type Plan,
   type PlanOptions,
 } from "./compile.ts";
-import { World } from "./engine.ts";
+import { ENGINE_VERSION, World } from "./engine.ts";
 import { FabricateError, PluginError, ScenarioError, UsageError } from "./errors.ts";
 import { loadScenario, locateAll } from "./load_scenario.ts";
 import {
@@ -120,6 +120,8 @@ export interface EntityResult {
 /** The manifest written beside the data. */
 export interface Manifest {
   fabricate: string;
+  /** The engine version: the same scenario, seed and engine give the same bytes. */
+  engine: string;
   scenario: { name: string; source: string; extends: string[]; sha256: string };
   seed: number | string;
   reference_date: string;
@@ -1148,6 +1150,7 @@ function buildManifest(
   for (const f of plan.formats) used.add(`formatter:${f.plugin.name}`);
   return {
     fabricate: VERSION,
+    engine: ENGINE_VERSION,
     scenario: {
       name: plan.scenario.name,
       source: plan.loaded.file,

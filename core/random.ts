@@ -1,6 +1,6 @@
 /**
  * Counter-based randomness: every value fabricate produces is drawn from a
- * small PRNG (sfc32) whose state is derived from a key and a row index, so
+ * stream derived from a key and a row index (a mixing hash per draw), so
  * row *i* never depends on row *i − 1*.
  *
  * @module
@@ -100,8 +100,13 @@ export function unitAt(key: number, index: number): number {
 
 /**
  * A seedable source of uniform random numbers with the helpers generator
- * plugins need. Re-seeding is cheap (a few integer mixes), so the engine
- * re-seeds it for every field of every row.
+ * plugins need. The engine re-seeds it for every field of every row, so the
+ * stream is counter-based: re-seeding derives two words from the key and
+ * the row index (three integer mixes), and every draw is one mixing hash of
+ * a Weyl counter (SplitMix32-style), with no generator state to warm up.
+ *
+ * Engine version 2 (see `ENGINE_VERSION` in core/engine.ts): changing how a
+ * stream is derived or drawn changes every generated value.
  *
  * `next` is an arrow property: faker calls its randomizer's `next` detached.
  *
@@ -116,10 +121,10 @@ export function unitAt(key: number, index: number): number {
  * ```
  */
 export class Random {
-  #a = 0;
-  #b = 0;
-  #c = 0;
-  #d = 1;
+  /** The Weyl counter, advanced by the golden ratio on every draw. */
+  #s = 0;
+  /** A second word mixed into every draw, so two rows' counters never share a stream. */
+  #t = 0;
 
   /**
    * Sets the state from a key and a row index.
@@ -130,27 +135,24 @@ export class Random {
   reseed(key: number, index: number): void {
     const lo = index >>> 0;
     const hi = Math.floor(index / 4294967296) >>> 0;
-    this.#a = fmix32(key ^ GOLDEN);
-    this.#b = fmix32(lo ^ key);
-    this.#c = fmix32(hi + Math.imul(key, 3) + lo);
-    this.#d = 1;
-    // Warm-up rounds spread the seed over the whole state.
-    for (let i = 0; i < 8; i++) this.uint32();
+    const h = fmix32(key ^ fmix32(lo + GOLDEN));
+    this.#s = hi === 0 ? h : fmix32(h ^ Math.imul(hi + 1, GOLDEN));
+    this.#t = fmix32(this.#s ^ key ^ 0x5bd1e995);
   }
 
   /**
-   * The next unsigned 32-bit integer (sfc32).
+   * The next unsigned 32-bit integer: the murmur3 finaliser of the counter.
    *
    * @returns An integer in [0, 2^32).
    */
   uint32 = (): number => {
-    const a = this.#a, b = this.#b, c = this.#c, d = this.#d;
-    const t = (((a + b) | 0) + d) | 0;
-    this.#d = (d + 1) | 0;
-    this.#a = b ^ (b >>> 9);
-    this.#b = (c + (c << 3)) | 0;
-    this.#c = ((c << 21) | (c >>> 11)) + t | 0;
-    return t >>> 0;
+    let h = (this.#s = (this.#s + GOLDEN) | 0) ^ this.#t;
+    h ^= h >>> 16;
+    h = Math.imul(h, 0x85ebca6b);
+    h ^= h >>> 13;
+    h = Math.imul(h, 0xc2b2ae35);
+    h ^= h >>> 16;
+    return h >>> 0;
   };
 
   /**
@@ -168,7 +170,10 @@ export class Random {
    * @returns An integer in [min, max].
    */
   int(min: number, max: number): number {
-    return min + Math.floor(this.double() * (max - min + 1));
+    const n = max - min + 1;
+    // Up to 2^21 values one 32-bit draw is uniform to within 0.05%; wider
+    // ranges take 53 bits.
+    return min + Math.floor((n <= 0x200000 ? this.uint32() / 4294967296 : this.double()) * n);
   }
 
   /**

@@ -8,6 +8,9 @@
 /** A value-to-value function applied to strings; other values pass through. */
 export type Transform = (value: string) => string;
 
+/** Text that `ascii` leaves as it is (most generated text): skips `normalize`. */
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+
 /** The transforms a scenario may name. */
 export const TRANSFORMS: Readonly<Record<string, Transform>> = {
   lower: (s) => s.toLowerCase(),
@@ -15,7 +18,10 @@ export const TRANSFORMS: Readonly<Record<string, Transform>> = {
   trim: (s) => s.trim(),
   capitalize: (s) => s.charAt(0).toUpperCase() + s.slice(1),
   title: (s) => s.toLowerCase().replace(/(^|[\s\-'])(\p{L})/gu, (_m, p, c) => p + c.toUpperCase()),
-  ascii: (s) => s.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").replace(/[^\x20-\x7e]/g, ""),
+  ascii: (s) =>
+    PRINTABLE_ASCII.test(s)
+      ? s
+      : s.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").replace(/[^\x20-\x7e]/g, ""),
   slug: (s) =>
     s.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase()
       .replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, ""),

@@ -433,20 +433,48 @@ export function hasFormatToken(pattern: string): boolean {
   return FORMAT_TOKENS.some((t) => stripped.includes(t));
 }
 
+/** First day (days since 1970) of the ISO date cache: 1900-01-01. */
+const CACHE_FIRST_DAY = -25567;
+/** Days the cache spans: 1900 to 2099. */
+const CACHE_DAYS = 73049;
+/**
+ * ISO dates already written, by day (generated dates repeat: a range of
+ * years has few days); "" until first asked for. Packed arrays, allocated on
+ * first use: a sparse one would fall back to slow dictionary lookups.
+ */
+let dateCache: string[] | undefined;
+/** "HH:mm:ss" by second of the day, as {@linkcode dateCache}. */
+let timeCache: string[] | undefined;
+/** "THH:mm:ssZ" by second of the day, as {@linkcode dateCache}. */
+let timeZCache: string[] | undefined;
+
 function isoDate(ms: number): string {
-  civil(Math.floor(ms / DAY_MS));
+  const day = Math.floor(ms / DAY_MS);
+  const k = day - CACHE_FIRST_DAY;
+  if (k >= 0 && k < CACHE_DAYS) {
+    dateCache ??= new Array<string>(CACHE_DAYS).fill("");
+    return dateCache[k] || (dateCache[k] = isoDateOf(day));
+  }
+  return isoDateOf(day);
+}
+
+function isoDateOf(day: number): string {
+  civil(day);
   return pad4(scratch[0]!) + "-" + pad2(scratch[1]!) + "-" + pad2(scratch[2]!);
 }
 
 function isoTime(ms: number): string {
   const day = Math.floor(ms / DAY_MS);
-  const time = ms - day * DAY_MS;
-  return pad2(Math.floor(time / 3_600_000)) + ":" + pad2(Math.floor(time / 60_000) % 60) + ":" +
-    pad2(Math.floor(time / 1000) % 60);
+  const second = Math.floor((ms - day * DAY_MS) / 1000);
+  timeCache ??= new Array<string>(86400).fill("");
+  return timeCache[second] || (timeCache[second] = pad2(Math.floor(second / 3600)) + ":" +
+    pad2(Math.floor(second / 60) % 60) + ":" + pad2(second % 60));
 }
 
 function isoSeconds(ms: number): string {
-  return isoDate(ms) + "T" + isoTime(ms) + "Z";
+  const second = Math.floor((ms - Math.floor(ms / DAY_MS) * DAY_MS) / 1000);
+  timeZCache ??= new Array<string>(86400).fill("");
+  return isoDate(ms) + (timeZCache[second] || (timeZCache[second] = "T" + isoTime(ms) + "Z"));
 }
 
 function isoMillis(ms: number): string {

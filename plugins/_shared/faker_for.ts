@@ -7,6 +7,7 @@
  */
 import { allLocales, base, Faker, type LocaleDefinition } from "@faker-js/faker";
 import type { Random } from "../../core/random.ts";
+import { FastFaker } from "./faker_fast.ts";
 
 /** A faker instance plus the hook that points it at a row's stream. */
 export interface BoundFaker {
@@ -14,6 +15,8 @@ export interface BoundFaker {
   readonly faker: Faker;
   /** Points faker at a row's random stream; call before each faker call. */
   use(random: Random): void;
+  /** Fast paths for the common methods, reading this faker's locale definitions. */
+  readonly fast: FastFaker;
 }
 
 const instances = new Map<string, BoundFaker>();
@@ -91,7 +94,13 @@ export function fakerFor(locale: string, referenceDate: Date): BoundFaker {
     },
   });
   faker.setDefaultRefDate(referenceDate);
-  bound = { faker, use: (r) => void (current = r) };
+  const fast = new FastFaker(faker, (r, method, args) => {
+    current = r;
+    const [mod, name] = method.split(".") as [string, string];
+    const target = (faker as unknown as Record<string, Record<string, unknown>>)[mod]!;
+    return (target[name] as (...a: unknown[]) => unknown).apply(target, args as unknown[]);
+  });
+  bound = { faker, use: (r) => void (current = r), fast };
   instances.set(key, bound);
   return bound;
 }

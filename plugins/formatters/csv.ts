@@ -7,6 +7,7 @@
  */
 import { z } from "zod";
 import { definePlugin } from "../../core/define_plugin.ts";
+import { ByteWriter } from "../_shared/byte_writer.ts";
 
 /** Options of the `csv` formatter. */
 export const csvOptions = z.object({
@@ -120,6 +121,31 @@ export default definePlugin({
     const eol = options.newline === "crlf" ? "\r\n" : "\n";
     const d = options.delimiter;
     const cell = cellEncoder(d, options.null, options.quote_all);
+    const utf8 = new TextEncoder();
+    const delimiterBytes = utf8.encode(d);
+    const crlf = options.newline === "crlf";
+    const nullBytes = utf8.encode(options.null);
+    const D = d.charCodeAt(0);
+    const quoteAll = options.quote_all, emptyQuoted = options.null === "";
+    let bytesPerRow = 64;
+    /** A string as a cell: as it is, or quoted with quotes doubled. */
+    const writeText = (w: ByteWriter, s: string) => {
+      if (!quoteAll && !(s === "" && emptyQuoted) && w.textUntil(s, D, 34, 13, 10)) return;
+      w.byte(34);
+      w.text(s.includes('"') ? s.replaceAll('"', '""') : s);
+      w.byte(34);
+    };
+    /** The same rules as {@linkcode cellEncoder}, written as bytes. */
+    const writeCell = (w: ByteWriter, v: unknown) => {
+      if (typeof v === "string") writeText(w, v);
+      else if (typeof v === "number") {
+        if (Number.isInteger(v)) w.integer(v);
+        else if (Number.isFinite(v)) w.text(String(v));
+        else w.bytes(nullBytes);
+      } else if (v === null || v === undefined) w.bytes(nullBytes);
+      else if (typeof v === "boolean") w.text(v ? "true" : "false");
+      else writeText(w, JSON.stringify(v));
+    };
     return {
       beginEntity(entity) {
         if (!options.header) return;
@@ -129,20 +155,27 @@ export default definePlugin({
         const cols = batch.columns;
         const n = cols.length;
         // With formula_guard, text columns only: -5 in a numeric column stays a number.
-        const enc = batch.fields.map((f, c) => {
+        const guarded = batch.fields.map((f, c) => {
           const type = entity.columns.find((col) => col.name === f)?.type ??
             entity.columns[c]?.type;
-          return options.formula_guard && type === "string"
-            ? (v: unknown) => cell(guardFormula(v))
-            : cell;
+          return options.formula_guard && type === "string";
         });
-        let s = "";
+        // Straight into UTF-8 bytes: no long string to flatten and encode again.
+        const w = new ByteWriter(Math.ceil(bytesPerRow * batch.length * 1.1) + 1024);
         for (let k = 0; k < batch.length; k++) {
-          let line = enc[0]!(cols[0]![k]);
-          for (let c = 1; c < n; c++) line += d + enc[c]!(cols[c]![k]);
-          s += line + eol;
+          for (let c = 0; c < n; c++) {
+            if (c > 0) {
+              if (D < 0x80) w.byte(D);
+              else w.bytes(delimiterBytes);
+            }
+            const v = cols[c]![k];
+            writeCell(w, guarded[c] ? guardFormula(v) : v);
+          }
+          if (crlf) w.byte(13);
+          w.byte(10);
         }
-        return s;
+        if (batch.length > 0) bytesPerRow = w.pos / batch.length;
+        return w.take();
       },
       // A row's line depends on the row alone: any piece can be formatted apart.
       seek() {},

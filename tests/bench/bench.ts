@@ -4,8 +4,9 @@
  *
  * Usage: deno task bench [--rows 1000000] [--scale] [--only TEXT] [--repeat N]
  * (--scale adds 100k and 10M rows to show that peak memory stays flat as rows grow;
- * --only runs the cases whose name contains TEXT; --repeat runs every case N times,
- * interleaved, and reports the run with the median time, for noisy machines)
+ * --only runs the cases whose name contains TEXT, or one of several comma-separated
+ * texts; --repeat runs every case N times, interleaved, and reports the run with
+ * the median time, for noisy machines)
  *
  * Then the ERP suite: erp/normal-ops, one year of all 18 entities (rows/s over
  * all of them); --scale adds four years, written and streamed, to show that
@@ -25,6 +26,7 @@
  */
 import { parseArgs } from "node:util";
 import { SINK_CASES } from "./sink_cases.ts";
+import { printSpeedRatio } from "./speed_ratio.ts";
 import { FORMAT_CASES, formatRate } from "./format_cases.ts";
 import { REPORT_CASES } from "./report_cases.ts";
 import { MASK_CASES } from "./mask_cases.ts";
@@ -50,6 +52,8 @@ interface Result {
   rowsPerSec: number;
   peakMb: number;
   bytes: number;
+  /** CPU time of the process (user + system) over the same span as `ms`. */
+  cpuMs?: number;
   /** The largest live heap after a full GC (erp-stream only). */
   liveMb?: number;
   /** Bytes before compression (format-csv-gzip, format-csv-zstd). */
@@ -101,7 +105,7 @@ const cases = [
   ...Object.keys(WORKER_CASES),
   // Straight into databases (skipped when the server's env var is unset).
   ...Object.keys(SINK_CASES).filter((c) => SINK_CASES[c]!()),
-].filter((c) => !values.only || c.includes(values.only));
+].filter((c) => !values.only || values.only.split(",").some((t) => c.includes(t)));
 
 const fmt = (n: number) => n.toLocaleString("en-US");
 console.log(
@@ -151,11 +155,7 @@ if (formats.length) {
 }
 const baseline = results.find((r) => r.case === "hand-written-faker-loop");
 const csv = results.find((r) => r.case === "gen-csv");
-if (baseline && csv) {
-  console.log(
-    `\ngen-csv vs hand-written faker loop: ${(csv.rowsPerSec / baseline.rowsPerSec).toFixed(2)}×`,
-  );
-}
+if (baseline && csv) printSpeedRatio(csv, baseline);
 const [one, all] = Object.keys(WORKER_CASES).map((c) => results.find((r) => r.case === c));
 if (one && all) {
   console.log(
@@ -168,7 +168,7 @@ if (values.scale) {
   console.log("\nmemory as rows grow (gen-csv):");
   for (const n of [100_000, 1_000_000, 10_000_000]) print(await run("gen-csv", n));
 }
-if (!values.only || "erp-normal-ops".includes(values.only)) {
+if (!values.only || values.only.split(",").some((t) => "erp-normal-ops".includes(t))) {
   console.log("\nERP suite — erp/normal-ops, 2024, all 18 entities to CSV with validators:");
   print(await run("erp-normal-ops", 1));
   if (values.scale) {

@@ -13,6 +13,7 @@ import { entityBatches, entitySchemaOf } from "../../core/batches.ts";
 import type { Batch, FormatterPlugin, MaybeChunk } from "../../core/types.ts";
 import { base, en, Faker } from "@faker-js/faker";
 import { sinkCase } from "./sink_cases.ts";
+import process from "node:process";
 import { FORMAT_CASES, formatCase } from "./format_cases.ts";
 import { REPORT_CASES, reportCase } from "./report_cases.ts";
 import { MASK_CASES, maskCase } from "./mask_cases.ts";
@@ -158,6 +159,7 @@ async function formatterOnly(format: string): Promise<number> {
     while (off < bytes.length) off += await file.write(bytes.subarray(off));
   };
   t0 = performance.now();
+  cpu0 = process.cpuUsage();
   await write(stream.start?.());
   await write(stream.beginEntity?.(schema));
   for (let start = 0; start < rows; start += out.length) {
@@ -215,6 +217,8 @@ async function handWrittenLoop(): Promise<number> {
 }
 
 let t0 = performance.now();
+/** CPU time, which a busy shared machine distorts less than wall time. */
+let cpu0 = process.cpuUsage();
 let bytes: number;
 /** Bytes before compression (the compressed format cases). */
 let rawBytes: number | undefined;
@@ -288,12 +292,14 @@ switch (name) {
   }
 }
 const ms = performance.now() - t0;
+const cpu = process.cpuUsage(cpu0);
 console.log(
   JSON.stringify({
     case: name,
     rows: produced,
     ms: Math.round(ms),
     rowsPerSec: Math.round(produced / (ms / 1000)),
+    cpuMs: Math.round((cpu.user + cpu.system) / 1000),
     peakMb: peakMb(),
     ...(liveMb === undefined ? {} : { liveMb }),
     bytes,

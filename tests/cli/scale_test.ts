@@ -202,7 +202,11 @@ entities:
       n: { integer: { min: 1, max: 1000 } }
 `;
 
-/** Two entities in one document, a validator on the second: resumed mid-way through it. */
+/**
+ * Two entities in one document, a validator on the second: resumed mid-way
+ * through it. The second must take well over a checkpoint interval (1 s),
+ * however fast generation gets, or the run ends before it is interrupted.
+ */
 const TWO = `name: two
 entities:
   a:
@@ -211,7 +215,7 @@ entities:
       id: { sequence: {} }
       word: { faker: lorem.word }
   b:
-    count: 300000
+    count: 1200000
     fields:
       id: { sequence: {}, validate: [unique] }
       a_id: { ref: a.id }

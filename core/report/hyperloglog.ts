@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { fmix32 } from "../random.ts";
 
 /**
  * A 32-bit hash of a string: FNV-1a over UTF-16 code units, then murmur3's
@@ -24,12 +25,7 @@ export function hash32(s: string): number {
     h ^= s.charCodeAt(i);
     h = Math.imul(h, 0x01000193);
   }
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
+  return fmix32(h);
 }
 
 /**

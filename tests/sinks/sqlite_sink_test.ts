@@ -114,6 +114,39 @@ Deno.test({
   },
 });
 
+/** Starts loading 2,000,000 customers-10 rows into a SQLite file with the real CLI. */
+function loadLarge(db: string, stderr: "null" | "piped"): Deno.ChildProcess {
+  return new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "-P=cli",
+      "--no-prompt",
+      "--quiet",
+      "--config",
+      new URL("../../deno.json", import.meta.url).pathname,
+      new URL("../../cli.ts", import.meta.url).pathname,
+      "gen",
+      "customers-10",
+      "--count",
+      "customers=2000000",
+      "--to",
+      `sqlite:${db}`,
+      "-q",
+    ],
+    stdout: "null",
+    stderr,
+  }).spawn();
+}
+
+/** Waits (up to a minute) for the rollback journal, which appears once rows are being written. */
+async function journalAppears(db: string): Promise<boolean> {
+  for (let i = 0; i < 1200; i++) {
+    if (await exists(`${db}-journal`)) return true;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return false;
+}
+
 Deno.test({
   name: "sqlite sink: a process killed mid-load (SIGKILL) leaves no table behind",
   ignore: sqlite3.ignore,
@@ -121,32 +154,8 @@ Deno.test({
     sqlite3.value();
     const dir = await Deno.makeTempDir({ prefix: "fabricate-sink-" });
     const db = `${dir}/killed.db`;
-    const child = new Deno.Command(Deno.execPath(), {
-      args: [
-        "run",
-        "-P=cli",
-        "--no-prompt",
-        "--quiet",
-        "--config",
-        new URL("../../deno.json", import.meta.url).pathname,
-        new URL("../../cli.ts", import.meta.url).pathname,
-        "gen",
-        "customers-10",
-        "--count",
-        "customers=2000000",
-        "--to",
-        `sqlite:${db}`,
-        "-q",
-      ],
-      stdout: "null",
-      stderr: "null",
-    }).spawn();
-    // The rollback journal appears once rows are being written.
-    let writing = false;
-    for (let i = 0; i < 1200 && !writing; i++) {
-      writing = await exists(`${db}-journal`);
-      if (!writing) await new Promise((r) => setTimeout(r, 50));
-    }
+    const child = loadLarge(db, "null");
+    const writing = await journalAppears(db);
     child.kill("SIGKILL");
     await child.status;
     assert.ok(writing, "the load was under way when killed");
@@ -163,31 +172,8 @@ Deno.test({
     sqlite3.value();
     const dir = await Deno.makeTempDir({ prefix: "fabricate-sink-" });
     const db = `${dir}/interrupted.db`;
-    const child = new Deno.Command(Deno.execPath(), {
-      args: [
-        "run",
-        "-P=cli",
-        "--no-prompt",
-        "--quiet",
-        "--config",
-        new URL("../../deno.json", import.meta.url).pathname,
-        new URL("../../cli.ts", import.meta.url).pathname,
-        "gen",
-        "customers-10",
-        "--count",
-        "customers=2000000",
-        "--to",
-        `sqlite:${db}`,
-        "-q",
-      ],
-      stdout: "null",
-      stderr: "piped",
-    }).spawn();
-    let writing = false;
-    for (let i = 0; i < 1200 && !writing; i++) {
-      writing = await exists(`${db}-journal`);
-      if (!writing) await new Promise((r) => setTimeout(r, 50));
-    }
+    const child = loadLarge(db, "piped");
+    const writing = await journalAppears(db);
     // node:sqlite writes synchronously: the loader must still let the signal in.
     child.kill("SIGINT");
     const out = await child.output();

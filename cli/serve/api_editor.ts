@@ -1,10 +1,222 @@
 /**
- * The editor's API: validate posted YAML, preview rows, a scenario's source
- * and the JSON Schema. Filled in by the UI work.
+ * The editor's API: validate posted YAML (the same problems and line:column
+ * as `fabricate validate`), preview the first rows of every entity in
+ * memory, a scenario's source text and the scenario JSON Schema.
  *
  * @module
  */
-import type { Route } from "./route.ts";
+import { z } from "zod";
+import { World } from "../../core/engine.ts";
+import { entityBatches } from "../../core/batches.ts";
+import { builtinRegistry, registryFor } from "../../core/registry.ts";
+import { scenarioJsonSchema } from "../../core/json_schema.ts";
+import { parseSource } from "../../core/source.ts";
+import { UsageError } from "../../core/errors.ts";
+import { findScenario, POSTED_MAX_CHARS, type ScenarioInput, withPlan } from "./posted_scenario.ts";
+import { type ApiIssue, HttpError, type Route, route } from "./route.ts";
 
-/** The editor's routes. */
-export const editorRoutes: Route[] = [];
+/** Largest request body the editor's routes read, in bytes. */
+const MAX_BODY_BYTES = 2 * POSTED_MAX_CHARS;
+
+const yamlText = z.string().max(POSTED_MAX_CHARS, "Expected at most 1 MiB of scenario text");
+
+const validateBody = z.object({ yaml: yamlText }).strict();
+
+const counts = z.record(
+  z.string(),
+  z.number().int("Expected a whole number ≥ 0").min(0, "Expected a whole number ≥ 0"),
+);
+
+const previewBody = z.object({
+  scenario: z.string().min(1).max(200).optional(),
+  yaml: yamlText.optional(),
+  rows: z.number().int("Expected a whole number from 1 to 100").min(1).max(100).default(10),
+  seed: z.union([z.number(), z.string().max(200)]).optional(),
+  counts: counts.optional(),
+}).strict().refine((b) => (b.scenario === undefined) !== (b.yaml === undefined), {
+  message: 'Give either "scenario" (a name) or "yaml" (scenario text), not both',
+  path: ["scenario"],
+});
+
+/**
+ * Reads and checks a JSON request body.
+ *
+ * @param request The request.
+ * @param schema What the body must look like.
+ * @returns The parsed body.
+ * @throws {HttpError} 400 naming the field at fault, 413 when too large.
+ * @example
+ * ```ts
+ * import { z } from "zod";
+ * import { readBody } from "./api_editor.ts";
+ * const req = new Request("http://127.0.0.1/", { method: "POST", body: '{"yaml":"a: 1"}' });
+ * await readBody(req, z.object({ yaml: z.string() }));
+ * ```
+ */
+export async function readBody<T extends z.ZodType>(
+  request: Request,
+  schema: T,
+): Promise<z.output<T>> {
+  const declared = Number(request.headers.get("content-length") ?? 0);
+  if (declared > MAX_BODY_BYTES) throw tooLarge();
+  const text = await request.text();
+  if (text.length > MAX_BODY_BYTES) throw tooLarge();
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw new HttpError(400, "bad_request", `Expected a JSON body: ${(e as Error).message}`);
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) {
+    const issues: ApiIssue[] = parsed.error.issues.map((i) => ({
+      path: i.path.map(String).join("."),
+      message: i.code === "unrecognized_keys"
+        ? `Unknown field${i.keys.length === 1 ? "" : "s"} ${i.keys.map((k) => `"${k}"`).join(", ")}`
+        : i.message,
+    }));
+    const first = parsed.error.issues[0];
+    const field = first?.code === "unrecognized_keys"
+      ? first.keys[0]
+      : first?.path.map(String).join(".");
+    throw new HttpError(400, "bad_request", `Bad request: ${issues[0]?.message}`, {
+      ...(field ? { field } : {}),
+      issues,
+    });
+  }
+  return parsed.data;
+}
+
+function tooLarge(): HttpError {
+  return new HttpError(413, "too_large", `The request body is larger than ${MAX_BODY_BYTES} bytes`);
+}
+
+/** A value as JSON can carry it: dates as ISO text, big integers as text. */
+function jsonValue(v: unknown): unknown {
+  if (v === undefined || v === null) return null;
+  if (v instanceof Date) return Number.isNaN(v.getTime()) ? null : v.toISOString();
+  if (typeof v === "bigint") return v.toString();
+  if (typeof v === "number") return Number.isFinite(v) ? v : String(v);
+  if (v instanceof Uint8Array) return `<${v.length} bytes>`;
+  if (Array.isArray(v)) return v.map(jsonValue);
+  if (typeof v === "object") {
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, jsonValue(x)]));
+  }
+  return v;
+}
+
+function maxRowsCheck(total: number, maxRows: number): void {
+  if (total > maxRows) {
+    throw new HttpError(
+      422,
+      "too_many_rows",
+      `The scenario makes ${total} rows, more than the server's limit of ${maxRows}`,
+      {
+        field: "counts",
+        issues: [{ path: "counts", message: `Expected at most ${maxRows} rows` }],
+      },
+    );
+  }
+}
+
+/** Plans the scenario and answers with its entities, or a 422. */
+const validate = route("POST", "/api/validate", async ({ request, ctx }) => {
+  const { yaml } = await readBody(request, validateBody);
+  const entities = await withPlan(
+    ctx,
+    { yaml },
+    {},
+    (plan) => plan.entities.map((e) => ({ name: e.name, count: e.count })),
+  );
+  return Response.json({ ok: true, entities });
+});
+
+/** Generates the first rows of every entity in memory. */
+const preview = route("POST", "/api/preview", async ({ request, ctx }) => {
+  const body = await readBody(request, previewBody);
+  const input: ScenarioInput = body.yaml !== undefined
+    ? { yaml: body.yaml }
+    : { scenario: body.scenario! };
+  const options = {
+    ...(body.seed !== undefined ? { seed: body.seed } : {}),
+    ...(body.counts ? { counts: body.counts } : {}),
+  };
+  const entities = await withPlan(ctx, input, options, async (plan) => {
+    maxRowsCheck(plan.entities.reduce((n, e) => n + e.count, 0), ctx.maxRows);
+    const world = new World(plan);
+    const out: Record<string, { columns: string[]; rows: unknown[][]; count: number }> = {};
+    for (const entity of plan.entities) {
+      const n = Math.min(body.rows, entity.count);
+      const rows: unknown[][] = [];
+      for await (const { out: batch } of entityBatches(world.engine(entity.name), n, 0, n)) {
+        for (let k = 0; k < batch.length; k++) rows.push(batch.columns.map((c) => jsonValue(c[k])));
+      }
+      out[entity.name] = { columns: entity.outputs.map((f) => f.name), rows, count: entity.count };
+    }
+    return out;
+  }).catch((e) => {
+    // An override naming an entity the scenario lacks.
+    if (e instanceof UsageError) {
+      throw new HttpError(400, "bad_request", e.message, {
+        field: "counts",
+        issues: [{ path: "counts", message: e.message, ...(e.hint ? { hint: e.hint } : {}) }],
+      });
+    }
+    throw e;
+  });
+  return Response.json({ entities });
+});
+
+let schemaText: Promise<string> | undefined;
+
+/** The scenario JSON Schema (built-ins plus the project's configured plugins). */
+const schema = route("GET", "/api/schema", ({ ctx }) => {
+  schemaText ??= (async () => {
+    const registry = await registryFor([], new URL(`file://${ctx.cwd}/`), ctx.cwd).catch(() =>
+      builtinRegistry()
+    );
+    registry.close();
+    return JSON.stringify(scenarioJsonSchema(registry));
+  })();
+  return schemaText.then((text) =>
+    new Response(text, { headers: { "content-type": "application/schema+json" } })
+  );
+});
+
+/** One scenario's YAML text, description and what it extends. */
+const source = route("GET", "/api/scenarios/:name+", async ({ params, ctx }) => {
+  const name = params.name ?? "";
+  const found = await findScenario(ctx, name);
+  if (!found) {
+    throw new HttpError(404, "not_found", `No scenario named "${name}"`, { field: "name" });
+  }
+  const text = found.url.protocol === "file:"
+    ? await Deno.readTextFile(found.url)
+    : await (await fetch(found.url)).text();
+  let value: Record<string, unknown> = {};
+  try {
+    const v = parseSource(name, text).value;
+    if (v && typeof v === "object") value = v as Record<string, unknown>;
+  } catch {
+    // a workspace file with a syntax error: its text is still shown
+  }
+  const ext = value.extends;
+  return Response.json({
+    name,
+    source: text,
+    origin: found.source,
+    description: typeof value.description === "string" ? value.description : "",
+    extends: typeof ext === "string" ? [ext] : Array.isArray(ext) ? ext.map(String) : [],
+  });
+});
+
+/**
+ * The editor's routes: `POST /api/validate`, `POST /api/preview`,
+ * `GET /api/schema` and `GET /api/scenarios/:name+`.
+ *
+ * @example
+ * ```ts ignore
+ * const res = await editorRoutes[0]!.handle({ request, params: {}, url, ctx });
+ * ```
+ */
+export const editorRoutes: Route[] = [validate, preview, schema, source];

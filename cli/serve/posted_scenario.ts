@@ -16,8 +16,10 @@
 import {
   FabricateError,
   formatIssue,
+  formatPath,
   ScenarioError,
   type ScenarioIssue,
+  UsageError,
 } from "../../core/errors.ts";
 import { prepare, type PrepareOptions } from "../../core/gen.ts";
 import type { Plan } from "../../core/compile.ts";

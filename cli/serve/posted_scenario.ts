@@ -38,8 +38,8 @@ export type ScenarioInput = { scenario: string } | { yaml: string };
 export const SCENARIO_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]*(\/[A-Za-z0-9_][A-Za-z0-9_.-]*)*$/;
 
 /**
- * Where a named scenario's file is: a built-in, else the workspace's
- * `scenarios/<name>.yaml`.
+ * Where a named scenario's file is: the workspace's `scenarios/<name>.yaml`
+ * (or .yml, .json), else a built-in (the order `GET /api/scenarios` uses).
  *
  * @param ctx The server's context.
  * @param name The name.
@@ -57,9 +57,6 @@ export async function findScenario(
   if (!SCENARIO_NAME.test(name) || name.split("/").some((s) => s.startsWith(".."))) {
     return undefined;
   }
-  if ((await builtinScenarioNames()).includes(name)) {
-    return { url: builtinScenarioUrl(name), source: "builtin" };
-  }
   for (const ext of [".yaml", ".yml", ".json"]) {
     const path = `${ctx.dir}/scenarios/${name}${ext}`;
     try {
@@ -69,6 +66,9 @@ export async function findScenario(
     } catch {
       // try the next extension
     }
+  }
+  if ((await builtinScenarioNames()).includes(name)) {
+    return { url: builtinScenarioUrl(name), source: "builtin" };
   }
   return undefined;
 }

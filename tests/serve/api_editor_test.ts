@@ -28,9 +28,7 @@ async function call(
   assert.ok(route, `a route for ${method} ${path}`);
   const request = new Request(url, {
     method,
-    ...(body === undefined
-      ? {}
-      : { body: typeof body === "string" ? body : JSON.stringify(body) }),
+    ...(body === undefined ? {} : { body: typeof body === "string" ? body : JSON.stringify(body) }),
   });
   const params = route.pattern.exec(url)?.pathname.groups ?? {};
   let res: Response;
@@ -44,8 +42,7 @@ async function call(
 }
 
 type Issue = { line?: number; column?: number; path: string; message: string; hint?: string };
-const issuesOf = (json: Record<string, unknown>) =>
-  (json.error as { issues: Issue[] }).issues;
+const issuesOf = (json: Record<string, unknown>) => (json.error as { issues: Issue[] }).issues;
 
 const BAD = `name: shop
 seed: 42
@@ -221,7 +218,9 @@ Deno.test("GET /api/scenarios/:name+ gives a built-in's source; GET /api/schema 
   assert.deepEqual(one.json.extends, ["booking/base"]);
   assert.equal(
     one.json.source,
-    await Deno.readTextFile(new URL("../../scenarios/booking/young-patients.yaml", import.meta.url)),
+    await Deno.readTextFile(
+      new URL("../../scenarios/booking/young-patients.yaml", import.meta.url),
+    ),
   );
   await Deno.mkdir(`${ctx.dir}/scenarios`, { recursive: true });
   await Deno.writeTextFile(`${ctx.dir}/scenarios/mine.yaml`, "name: mine\ndescription: Mine\n");

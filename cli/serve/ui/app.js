@@ -482,8 +482,7 @@ function showResults(job) {
   zip.setAttribute("download", `${job.id}.zip`);
   downloadLink(zip, jobPath(job, "/download"), `${job.id}.zip`);
   const report = $("report-link");
-  const hasReport = job.report ?? (job.files ?? []).some((f) => f.path === "report.html");
-  report.hidden = hasReport === false;
+  report.hidden = !(job.links?.report ?? job.request?.report);
   if (sessionStorage.getItem(TOKEN_KEY)) {
     // A new tab cannot send the token: the report downloads instead.
     report.removeAttribute("target");

@@ -6,8 +6,14 @@
  */
 import { UsageError } from "../core/errors.ts";
 import { cleanupSql, readLedger } from "../plugins/sinks/ledger.ts";
+import type { Sink } from "../plugins/sinks/sink.ts";
 import { openSink } from "../plugins/sinks/open.ts";
-import { guardTarget, isDatabaseTarget, parseTarget } from "../plugins/sinks/target.ts";
+import {
+  type DatabaseTarget,
+  guardTarget,
+  isDatabaseTarget,
+  parseTarget,
+} from "../plugins/sinks/target.ts";
 import { flagsHelp, type FlagSpec, parseFlags } from "./parse_flags.ts";
 import { table } from "./report.ts";
 import { style } from "./style.ts";
@@ -142,14 +148,7 @@ export default async function dbCommand(args: string[]): Promise<number> {
       console.log(statements.map((s) => s + ";").join("\n"));
       return 0;
     }
-    if (sink.transactionalDdl) await sink.begin();
-    try {
-      for (const s of statements) await sink.exec(s);
-      if (sink.transactionalDdl) await sink.commit();
-    } catch (e) {
-      await sink.rollback();
-      throw e;
-    }
+    await execCleanup(sink, statements);
     const s = style(Deno.stderr);
     console.error(
       s.green("✔ ") +
@@ -157,6 +156,55 @@ export default async function dbCommand(args: string[]): Promise<number> {
         (dropped.length ? `dropped ${dropped.join(", ")}` : "no tables to drop"),
     );
     return 0;
+  } finally {
+    await sink.close();
+  }
+}
+
+/** Runs cleanup statements in one transaction where the database allows. */
+async function execCleanup(sink: Sink, statements: readonly string[]): Promise<void> {
+  if (sink.transactionalDdl) await sink.begin();
+  try {
+    for (const s of statements) await sink.exec(s);
+    if (sink.transactionalDdl) await sink.commit();
+  } catch (e) {
+    await sink.rollback();
+    throw e;
+  }
+}
+
+/**
+ * Removes runs from a database, as `db cleanup --run` does: drops the tables
+ * the ledger says they created (never a table another run still claims) and
+ * their ledger rows. Runs no longer in the ledger are skipped.
+ *
+ * @param target The database (already guarded by the caller).
+ * @param runIds The runs.
+ * @returns The tables dropped.
+ * @example
+ * ```ts ignore
+ * await removeRuns(parseTarget("sqlite:shop.db"), ["20240501T120000Z-3f9a2c"]);
+ * ```
+ */
+export async function removeRuns(
+  target: DatabaseTarget,
+  runIds: readonly string[],
+): Promise<string[]> {
+  if (target.dialect === "sqlite") {
+    try {
+      await Deno.lstat(target.file!);
+    } catch {
+      return []; // the database file is gone, and its tables with it
+    }
+  }
+  const sink = await openSink(target);
+  try {
+    const runs = await readLedger(sink);
+    const ids = runIds.filter((id) => runs.some((r) => r.runId === id));
+    if (!ids.length) return [];
+    const { statements, dropped } = cleanupSql(sink, runs, ids);
+    await execCleanup(sink, statements);
+    return dropped;
   } finally {
     await sink.close();
   }

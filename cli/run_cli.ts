@@ -52,6 +52,10 @@ const COMMANDS: Record<string, Command> = {
     summary: "Mask CSV/JSONL files by column rules, deterministically: mask rules.yaml --out dir",
     load: () => import("./mask_command.ts"),
   },
+  serve: {
+    summary: "Serve the HTTP API and web UI on 127.0.0.1 (see docs/serve.md)",
+    load: () => import("./serve_command.ts"),
+  },
   schema: {
     summary: "Print the JSON Schema of scenario files",
     load: () => import("./schema_command.ts"),

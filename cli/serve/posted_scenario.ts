@@ -6,7 +6,8 @@
  *
  * - no `plugins:` (a posted scenario never runs code of its own: the plan
  *   uses a registry made without the scenario's plugins);
- * - `extends` names built-ins or files inside the workspace's `files/` folder;
+ * - `extends` names built-in scenarios only (a path or URL there would read
+ *   files or fetch), as `POST /api/jobs` requires;
  * - data files (`choice: { file: … }`) are read only from `files/`: the text
  *   is planned from a temporary file in that folder, and data files must lie
  *   in the scenario file's folder.
@@ -25,8 +26,10 @@ import { prepare, type PrepareOptions } from "../../core/gen.ts";
 import type { Plan } from "../../core/compile.ts";
 import { registryFor } from "../../core/registry.ts";
 import { parseSource } from "../../core/source.ts";
-import { builtinScenarioNames, builtinScenarioUrl } from "../../core/builtin_scenarios.ts";
+import { builtinScenarioNames } from "../../core/builtin_scenarios.ts";
+import { didYouMean } from "../../core/did_you_mean.ts";
 import { type ApiIssue, HttpError, type ServeContext } from "./route.ts";
+import { resolveScenarioName } from "./api_scenarios.ts";
 
 /** Largest posted scenario text, in characters (1 MiB). */
 export const POSTED_MAX_CHARS = 1024 * 1024;
@@ -34,12 +37,9 @@ export const POSTED_MAX_CHARS = 1024 * 1024;
 /** How a scenario names itself in a request: one of the two. */
 export type ScenarioInput = { scenario: string } | { yaml: string };
 
-/** A name a built-in or workspace scenario may have: `erp/normal-ops`. */
-export const SCENARIO_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]*(\/[A-Za-z0-9_][A-Za-z0-9_.-]*)*$/;
-
 /**
- * Where a named scenario's file is: the workspace's `scenarios/<name>.yaml`
- * (or .yml, .json), else a built-in (the order `GET /api/scenarios` uses).
+ * Where a named scenario's file is: a workspace scenario first, then a
+ * built-in (as `GET /api/scenarios` and `POST /api/jobs` resolve names).
  *
  * @param ctx The server's context.
  * @param name The name.
@@ -54,23 +54,13 @@ export async function findScenario(
   ctx: ServeContext,
   name: string,
 ): Promise<{ url: URL; source: "builtin" | "workspace" } | undefined> {
-  if (!SCENARIO_NAME.test(name) || name.split("/").some((s) => s.startsWith(".."))) {
-    return undefined;
+  try {
+    const { url, source } = await resolveScenarioName(ctx, name);
+    return { url, source };
+  } catch (e) {
+    if (e instanceof HttpError) return undefined;
+    throw e;
   }
-  for (const ext of [".yaml", ".yml", ".json"]) {
-    const path = `${ctx.dir}/scenarios/${name}${ext}`;
-    try {
-      if ((await Deno.stat(path)).isFile) {
-        return { url: new URL(`file://${encodeURI(path)}`), source: "workspace" };
-      }
-    } catch {
-      // try the next extension
-    }
-  }
-  if ((await builtinScenarioNames()).includes(name)) {
-    return { url: builtinScenarioUrl(name), source: "builtin" };
-  }
-  return undefined;
 }
 
 /**
@@ -81,7 +71,7 @@ export async function findScenario(
  * @param options Overrides (seed, counts).
  * @param use What to do with the plan.
  * @returns What `use` returns.
- * @throws {HttpError} 422 `invalid_scenario` with located issues, 404 for an unknown name.
+ * @throws {HttpError} 422 `invalid_scenario` with located issues, or `unknown_scenario`.
  * @example
  * ```ts ignore
  * const names = await withPlan(ctx, { yaml }, {}, (plan) => plan.entities.map((e) => e.name));
@@ -94,13 +84,9 @@ export async function withPlan<T>(
   use: (plan: Plan) => T | Promise<T>,
 ): Promise<T> {
   if ("scenario" in input) {
-    const found = await findScenario(ctx, input.scenario);
-    if (!found) {
-      throw new HttpError(404, "not_found", `No scenario named "${input.scenario}"`, {
-        field: "scenario",
-      });
-    }
-    return await planAndUse(found.url.href, undefined, ctx, options, use);
+    // 422 unknown_scenario (field "scenario") with a did-you-mean hint, as for jobs.
+    const { url } = await resolveScenarioName(ctx, input.scenario);
+    return await planAndUse(url.href, undefined, ctx, options, use);
   }
   return await withPostedFile(ctx, input.yaml, (path) => planAndUse(path, path, ctx, options, use));
 }
@@ -173,13 +159,12 @@ async function withPostedFile<T>(
   const builtins = await builtinScenarioNames();
   for (const [ref, path] of refs) {
     if (typeof ref !== "string") continue; // the loader reports it
-    if (builtins.includes(ref) || insideFolder(ref)) continue;
+    if (builtins.includes(ref)) continue;
     issues.push({
       path: formatPath(path),
       ...at([...path]),
-      message: `A scenario sent to the server may extend only built-ins or files in the ` +
-        `workspace's files/ folder, not "${ref}"`,
-      hint: `use a built-in name (${builtins.slice(0, 3).join(", ")}, …) or a relative path`,
+      message: `A scenario sent to the server may extend only built-in scenarios, not "${ref}"`,
+      hint: didYouMean(ref, builtins, "built-in scenarios"),
     });
   }
   if (issues.length) throw invalid(issues);
@@ -191,18 +176,6 @@ async function withPostedFile<T>(
   } finally {
     await Deno.remove(path).catch(() => {});
   }
-}
-
-/** A relative path that stays inside the folder it is relative to. */
-function insideFolder(ref: string): boolean {
-  if (/^[a-z][a-z0-9+.-]*:/i.test(ref) || ref.startsWith("/") || ref.includes("\\")) return false;
-  let depth = 0;
-  for (const part of ref.split("/")) {
-    if (part === "..") depth--;
-    else if (part !== "." && part !== "") depth++;
-    if (depth < 0) return false;
-  }
-  return depth > 0;
 }
 
 /**

@@ -115,10 +115,13 @@ Deno.test("POST /api/validate refuses plugins in posted YAML without loading the
   assert.equal(await Deno.stat(marker).then(() => true, () => false), false, "never imported");
 });
 
-Deno.test("POST /api/validate: extends only built-ins or files inside files/", async () => {
+Deno.test("POST /api/validate: posted YAML extends only built-in scenarios", async () => {
   const ctx = await workspace();
   await Deno.writeTextFile(`${ctx.cwd}/secret.yaml`, "name: secret\nentities: {}\n");
-  for (const ref of ["../secret.yaml", `${ctx.cwd}/secret.yaml`, "file:///etc/passwd"]) {
+  await Deno.mkdir(`${ctx.dir}/files`, { recursive: true });
+  await Deno.writeTextFile(`${ctx.dir}/files/base.yaml`, "name: base\nentities: {}\n");
+  const refs = ["../secret.yaml", `${ctx.cwd}/secret.yaml`, "file:///etc/passwd", "./base.yaml"];
+  for (const ref of refs) {
     const { status, json } = await call(ctx, "POST", "/api/validate", {
       yaml: `extends: ${JSON.stringify(ref)}\nname: x\n`,
     });
@@ -200,7 +203,8 @@ Deno.test("POST /api/preview: bad requests get a 400 naming the field", async ()
   const notJson = await call(ctx, "POST", "/api/preview", "{oops");
   assert.equal(notJson.status, 400);
   const unknown = await call(ctx, "POST", "/api/preview", { scenario: "../etc/passwd" });
-  assert.equal(unknown.status, 404);
+  assert.equal(unknown.status, 422);
+  assert.equal((unknown.json.error as { code: string }).code, "unknown_scenario");
 });
 
 Deno.test("POST /api/preview respects the server's row limit", async () => {

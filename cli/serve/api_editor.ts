@@ -11,6 +11,7 @@ import { entityBatches } from "../../core/batches.ts";
 import { builtinRegistry, registryFor } from "../../core/registry.ts";
 import { scenarioJsonSchema } from "../../core/json_schema.ts";
 import { parseSource } from "../../core/source.ts";
+import { builtinScenarioNames, builtinScenarioUrl } from "../../core/builtin_scenarios.ts";
 import { UsageError } from "../../core/errors.ts";
 import { findScenario, POSTED_MAX_CHARS, type ScenarioInput, withPlan } from "./posted_scenario.ts";
 import { type ApiIssue, HttpError, type Route, route } from "./route.ts";
@@ -183,7 +184,10 @@ const schema = route("GET", "/api/schema", ({ ctx }) => {
   );
 });
 
-/** One scenario's YAML text, description and what it extends. */
+/**
+ * One scenario's YAML text (`source`, and `editable`: the text the editor
+ * starts from), description and what it extends.
+ */
 const source = route("GET", "/api/scenarios/:name+", async ({ params, ctx }) => {
   const name = params.name ?? "";
   const found = await findScenario(ctx, name);
@@ -204,11 +208,53 @@ const source = route("GET", "/api/scenarios/:name+", async ({ params, ctx }) => 
   return Response.json({
     name,
     source: text,
+    editable: found.source === "builtin" ? await withBuiltinExtends(text, found.url) : text,
     origin: found.source,
     description: typeof value.description === "string" ? value.description : "",
     extends: typeof ext === "string" ? [ext] : Array.isArray(ext) ? ext.map(String) : [],
   });
 });
+
+/**
+ * A built-in's text with relative `extends` paths (`./base.yaml`) written
+ * as the built-in names they point at (`erp/base`): posted text has no
+ * folder to resolve paths against, and may extend only built-ins. Only the
+ * values change, so every line and column stays where it was.
+ */
+async function withBuiltinExtends(text: string, url: URL): Promise<string> {
+  let doc;
+  try {
+    doc = parseSource("scenario.yaml", text);
+  } catch {
+    return text;
+  }
+  const value = doc.value as Record<string, unknown> | null;
+  const ext = value && typeof value === "object" ? value.extends : undefined;
+  const refs: [unknown, (string | number)[]][] = typeof ext === "string"
+    ? [[ext, ["extends"]]]
+    : Array.isArray(ext)
+    ? ext.map((r, i) => [r, ["extends", i]])
+    : [];
+  const byUrl = new Map((await builtinScenarioNames()).map((n) => [builtinScenarioUrl(n).href, n]));
+  const lines = text.split("\n");
+  // Last first, so earlier positions on a line stay valid.
+  for (const [ref, path] of refs.reverse()) {
+    if (typeof ref !== "string" || !/^\.{1,2}\//.test(ref)) continue;
+    const name = byUrl.get(new URL(ref, url).href);
+    const pos = doc.locate(path);
+    if (!name || !pos || pos.depth !== path.length) continue;
+    const line = lines[pos.line - 1];
+    if (line === undefined) continue;
+    const at = pos.column - 1;
+    for (const written of [ref, JSON.stringify(ref), `'${ref}'`]) {
+      if (line.startsWith(written, at)) {
+        lines[pos.line - 1] = line.slice(0, at) + name + line.slice(at + written.length);
+        break;
+      }
+    }
+  }
+  return lines.join("\n");
+}
 
 /**
  * The editor's routes: `POST /api/validate`, `POST /api/preview`,

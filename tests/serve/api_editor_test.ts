@@ -226,6 +226,14 @@ Deno.test("GET /api/scenarios/:name+ gives a built-in's source; GET /api/schema 
       new URL("../../scenarios/booking/young-patients.yaml", import.meta.url),
     ),
   );
+  assert.equal(one.json.editable, one.json.source);
+  // A built-in extending a relative path: the editable text names the built-in, and validates.
+  const ops = await call(ctx, "GET", "/api/scenarios/erp/normal-ops");
+  const source = ops.json.source as string, editable = ops.json.editable as string;
+  assert.match(source, /^extends: \.\/base\.yaml$/m);
+  assert.equal(editable, source.replace(/^extends: \.\/base\.yaml$/m, "extends: erp/base"));
+  const valid = await call(ctx, "POST", "/api/validate", { yaml: editable });
+  assert.equal(valid.status, 200, JSON.stringify(valid.json));
   await Deno.mkdir(`${ctx.dir}/scenarios`, { recursive: true });
   await Deno.writeTextFile(`${ctx.dir}/scenarios/mine.yaml`, "name: mine\ndescription: Mine\n");
   const mine = await call(ctx, "GET", "/api/scenarios/mine");

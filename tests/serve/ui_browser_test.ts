@@ -185,7 +185,13 @@ Deno.test({
         "",
       );
 
+      // A profile extending its base by a relative path is valid as the editor shows it.
+      await page.selectOption("#scenario", "erp/normal-ops");
+      await page.waitForSelector("#validation.ok");
+      assert.match(await editor(page).text(), /^extends: erp\/base$/m);
+
       await page.selectOption("#scenario", "quickstart");
+      await page.waitForSelector('#validation.ok:text("customers (1,000)")');
       await page.waitForSelector("#validation.ok");
       const original = await editor(page).text();
       assert.match(original, /first_name: \{ faker: person\.firstName \}/);

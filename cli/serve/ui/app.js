@@ -226,10 +226,11 @@ $("scenario").addEventListener("change", async () => {
       "GET",
       `/api/scenarios/${name.split("/").map(encodeURIComponent).join("/")}`,
     );
-    picked = { name: s.name, source: s.source };
+    // "editable" names built-ins in extends where the file has relative paths.
+    picked = { name: s.name, source: s.editable ?? s.source };
     $("scenario-description").textContent = s.description +
       (s.extends?.length ? ` (extends ${s.extends.join(", ")})` : "");
-    setText(s.source);
+    setText(picked.source);
     await validateNow();
   } catch (e) {
     showMessage(e.message);

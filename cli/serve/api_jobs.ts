@@ -10,7 +10,7 @@
  * @module
  */
 import { activeSchema, jobRequestSchema, readJson } from "./api_schema.ts";
-import { type Job, type JobManager } from "./jobs.ts";
+import type { Job, JobManager } from "./jobs.ts";
 import { HttpError, type Route, route, type ServeContext } from "./route.ts";
 import { zipStream } from "./zip_stream.ts";
 

@@ -16,7 +16,7 @@ import {
 } from "../../core/errors.ts";
 import { gen, type GenOptions, prepare, type ProgressListener } from "../../core/gen.ts";
 import type { Plan, PlanOptions } from "../../core/compile.ts";
-import { loadScenario, locateAll } from "../../core/load_scenario.ts";
+import { loadScenario } from "../../core/load_scenario.ts";
 import { parseSource } from "../../core/source.ts";
 import { builtinScenarioNames } from "../../core/builtin_scenarios.ts";
 import { didYouMean } from "../../core/did_you_mean.ts";

@@ -117,7 +117,8 @@ export async function serve(options: ServeOptions = {}): Promise<ServeHandle> {
 
   const routes = [...apiRoutes, ...editorRoutes, ...uiRoutes];
   const tokenDigest = options.token === undefined ? undefined : await digest(options.token);
-  let allowedHosts: Set<string> | undefined;
+  // Host headers that name this server, known once listening; none for a wildcard address.
+  const hosts: { allowed?: Set<string> } = {};
   const server = Deno.serve({
     hostname,
     port: options.port ?? 8787,
@@ -125,7 +126,7 @@ export async function serve(options: ServeOptions = {}): Promise<ServeHandle> {
   }, async (request) => {
     try {
       const url = new URL(request.url);
-      guardHost(request, allowedHosts);
+      guardHost(request, hosts.allowed);
       guardOrigin(request);
       if (tokenDigest && url.pathname.startsWith("/api/")) await guardToken(request, tokenDigest);
       return withHeaders(await dispatch(routes, request, url, ctx), url);
@@ -141,12 +142,14 @@ export async function serve(options: ServeOptions = {}): Promise<ServeHandle> {
   });
   const addr = server.addr;
   const shown = addr.hostname.includes(":") ? `[${addr.hostname}]` : addr.hostname;
-  // Host headers that name this server; any for a wildcard address (the token guards it then).
-  allowedHosts = addr.hostname === "0.0.0.0" || addr.hostname === "::" ? undefined : new Set([
-    `${shown}:${addr.port}`,
-    ...(isLoopback(addr.hostname) ? [`localhost:${addr.port}`] : []),
-    ...(addr.port === 80 ? [shown, ...(isLoopback(addr.hostname) ? ["localhost"] : [])] : []),
-  ]);
+  // Any Host for a wildcard address: the token guards it then.
+  if (addr.hostname !== "0.0.0.0" && addr.hostname !== "::") {
+    hosts.allowed = new Set([
+      `${shown}:${addr.port}`,
+      ...(isLoopback(addr.hostname) ? [`localhost:${addr.port}`] : []),
+      ...(addr.port === 80 ? [shown, ...(isLoopback(addr.hostname) ? ["localhost"] : [])] : []),
+    ]);
+  }
   let stopping: Promise<void> | undefined;
   return {
     addr,

@@ -14,10 +14,8 @@ import { parseSource } from "../../core/source.ts";
 import { builtinScenarioNames, builtinScenarioUrl } from "../../core/builtin_scenarios.ts";
 import { UsageError } from "../../core/errors.ts";
 import { findScenario, POSTED_MAX_CHARS, type ScenarioInput, withPlan } from "./posted_scenario.ts";
-import { type ApiIssue, HttpError, type Route, route } from "./route.ts";
-
-/** Largest request body the editor's routes read, in bytes. */
-const MAX_BODY_BYTES = 2 * POSTED_MAX_CHARS;
+import { HttpError, type Route, route } from "./route.ts";
+import { readJson } from "./api_schema.ts";
 
 const yamlText = z.string().max(POSTED_MAX_CHARS, "Expected at most 1 MiB of scenario text");
 
@@ -38,59 +36,6 @@ const previewBody = z.object({
   message: 'Give either "scenario" (a name) or "yaml" (scenario text), not both',
   path: ["scenario"],
 });
-
-/**
- * Reads and checks a JSON request body.
- *
- * @param request The request.
- * @param schema What the body must look like.
- * @returns The parsed body.
- * @throws {HttpError} 400 naming the field at fault, 413 when too large.
- * @example
- * ```ts
- * import { z } from "zod";
- * import { readBody } from "./api_editor.ts";
- * const req = new Request("http://127.0.0.1/", { method: "POST", body: '{"yaml":"a: 1"}' });
- * await readBody(req, z.object({ yaml: z.string() }));
- * ```
- */
-export async function readBody<T extends z.ZodType>(
-  request: Request,
-  schema: T,
-): Promise<z.output<T>> {
-  const declared = Number(request.headers.get("content-length") ?? 0);
-  if (declared > MAX_BODY_BYTES) throw tooLarge();
-  const text = await request.text();
-  if (text.length > MAX_BODY_BYTES) throw tooLarge();
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (e) {
-    throw new HttpError(400, "bad_request", `Expected a JSON body: ${(e as Error).message}`);
-  }
-  const parsed = schema.safeParse(json);
-  if (!parsed.success) {
-    const issues: ApiIssue[] = parsed.error.issues.map((i) => ({
-      path: i.path.map(String).join("."),
-      message: i.code === "unrecognized_keys"
-        ? `Unknown field${i.keys.length === 1 ? "" : "s"} ${i.keys.map((k) => `"${k}"`).join(", ")}`
-        : i.message,
-    }));
-    const first = parsed.error.issues[0];
-    const field = first?.code === "unrecognized_keys"
-      ? first.keys[0]
-      : first?.path.map(String).join(".");
-    throw new HttpError(400, "bad_request", `Bad request: ${issues[0]?.message}`, {
-      ...(field ? { field } : {}),
-      issues,
-    });
-  }
-  return parsed.data;
-}
-
-function tooLarge(): HttpError {
-  return new HttpError(413, "too_large", `The request body is larger than ${MAX_BODY_BYTES} bytes`);
-}
 
 /** A value as JSON can carry it: dates as ISO text, big integers as text. */
 function jsonValue(v: unknown): unknown {
@@ -122,7 +67,7 @@ function maxRowsCheck(total: number, maxRows: number): void {
 
 /** Plans the scenario and answers with its entities, or a 422. */
 const validate = route("POST", "/api/validate", async ({ request, ctx }) => {
-  const { yaml } = await readBody(request, validateBody);
+  const { yaml } = await readJson(request, validateBody);
   const entities = await withPlan(
     ctx,
     { yaml },
@@ -134,7 +79,7 @@ const validate = route("POST", "/api/validate", async ({ request, ctx }) => {
 
 /** Generates the first rows of every entity in memory. */
 const preview = route("POST", "/api/preview", async ({ request, ctx }) => {
-  const body = await readBody(request, previewBody);
+  const body = await readJson(request, previewBody);
   const input: ScenarioInput = body.yaml !== undefined
     ? { yaml: body.yaml }
     : { scenario: body.scenario! };

@@ -28,7 +28,10 @@ async function call(
   assert.ok(route, `a route for ${method} ${path}`);
   const request = new Request(url, {
     method,
-    ...(body === undefined ? {} : { body: typeof body === "string" ? body : JSON.stringify(body) }),
+    ...(body === undefined ? {} : {
+      body: typeof body === "string" ? body : JSON.stringify(body),
+      headers: { "content-type": "application/json" },
+    }),
   });
   const params = route.pattern.exec(url)?.pathname.groups ?? {};
   let res: Response;

@@ -311,6 +311,15 @@ Deno.test({
       page.once("dialog", (d) => d.accept());
       await page.click("#delete-button");
       await until(async () => (await page.$$("#files li")).length === 0);
+
+      // A long run cancelled from the page: the job ends cancelled, with no files.
+      await page.fill('input[data-entity="orders"]', "5000000");
+      await page.click("#run-button");
+      await page.waitForSelector('#job-status[data-status="running"]', { timeout: 120_000 });
+      await page.click("#cancel-button");
+      await page.waitForSelector('#job-status[data-status="cancelled"]', { timeout: 120_000 });
+      assert.equal(await page.isHidden("#results"), true);
+      assert.equal(await page.isHidden("#cancel-button"), true);
       assert.deepEqual(seen.problems, [], "nothing unexpected on the console");
     } finally {
       await browser.close();

@@ -86,7 +86,11 @@ const editor = globalThis.CodeMirror
     lineNumbers: true,
     indentUnit: 2,
     tabSize: 2,
-    extraKeys: { Tab: (cm) => cm.replaceSelection("  ") },
+    // Tab indents; Esc leaves the editor so keyboard users are never trapped in it.
+    extraKeys: {
+      Tab: (cm) => cm.replaceSelection("  "),
+      Esc: () => $("seed").focus(),
+    },
     screenReaderLabel: "Scenario YAML",
   })
   : null;

@@ -224,6 +224,9 @@ Deno.test({
       await page.waitForSelector("#validation.ok");
       assert.equal(await page.$$eval("#issues li", (els) => els.length), 0);
       assert.equal(await editor(page).text(), original);
+      // Esc leaves the editor: the keyboard is never trapped in it.
+      await page.keyboard.press("Escape");
+      assert.equal(await page.evaluate(`document.activeElement.id`), "seed");
 
       // Options: a seed and small counts.
       await page.fill("#seed", "7");

@@ -134,7 +134,14 @@ const schema = route("GET", "/api/schema", ({ ctx }) => {
  * starts from), description and what it extends.
  */
 const source = route("GET", "/api/scenarios/:name+", async ({ params, ctx }) => {
-  const name = params.name ?? "";
+  let name: string;
+  try {
+    name = decodeURIComponent(params.name ?? ""); // URLPattern leaves groups percent-encoded
+  } catch {
+    throw new HttpError(400, "bad_request", "The scenario name is not valid percent-encoding", {
+      field: "name",
+    });
+  }
   const found = await findScenario(ctx, name);
   if (!found) {
     throw new HttpError(404, "not_found", `No scenario named "${name}"`, { field: "name" });

@@ -241,7 +241,10 @@ Deno.test("GET /api/scenarios/:name+ gives a built-in's source; GET /api/schema 
   await Deno.writeTextFile(`${ctx.dir}/scenarios/mine.yaml`, "name: mine\ndescription: Mine\n");
   const mine = await call(ctx, "GET", "/api/scenarios/mine");
   assert.equal(mine.json.description, "Mine");
+  await Deno.writeTextFile(`${ctx.dir}/scenarios/my shop.yaml`, "name: s\ndescription: Spaced\n");
+  assert.equal((await call(ctx, "GET", "/api/scenarios/my%20shop")).json.description, "Spaced");
   assert.equal((await call(ctx, "GET", "/api/scenarios/nope")).status, 404);
+  assert.equal((await call(ctx, "GET", "/api/scenarios/%E0%A4%A")).status, 400);
   const schema = await call(ctx, "GET", "/api/schema");
   assert.equal(schema.status, 200);
   assert.equal(schema.json.title, "fabricate scenario");

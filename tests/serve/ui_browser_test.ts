@@ -171,6 +171,7 @@ Deno.test({
     try {
       const context = await browser.newContext({ acceptDownloads: true });
       const page = await context.newPage();
+      page.setDefaultTimeout(90_000); // two cores shared with other work: be patient, never timed
       const seen = watch(page);
       const res = await page.goto(server.url);
       assert.match(res!.headers()["content-security-policy"] ?? "", /script-src 'self'/);
@@ -350,12 +351,26 @@ Deno.test({
           JSON.stringify(`</td><script>window.__xss=2</script>`)
         }] } }\n`,
     );
+    // And one whose name is markup.
+    const markupName = `<img src=x onerror="window.__xss=3">`;
+    await Deno.writeTextFile(
+      `${server.dir}/scenarios/${markupName}.yaml`,
+      `name: x\ndescription: named with markup\nentities:\n  a:\n    count: 2\n` +
+        `    fields: { id: { sequence: {} } }\n`,
+    );
     const browser = await launch();
     try {
       const page = await browser.newPage();
+      page.setDefaultTimeout(90_000);
       const seen = watch(page);
       await page.goto(server.url);
       await page.waitForSelector("body[data-ready]");
+      const options = await page.$$eval("#scenario option", (os) => os.map((o) => o.textContent));
+      assert.ok(options.includes(`${markupName} (workspace)`), options.join("\n"));
+      await page.selectOption("#scenario", markupName);
+      await page.waitForSelector('#scenario-description:text("named with markup")');
+      await page.waitForSelector("#validation.ok");
+
       await page.selectOption("#scenario", "hostile");
       await page.waitForSelector("#validation.ok");
       assert.equal(await page.textContent("#scenario-description"), HOSTILE);
@@ -399,6 +414,7 @@ Deno.test({
     try {
       const context = await browser.newContext({ acceptDownloads: true });
       const page = await context.newPage();
+      page.setDefaultTimeout(90_000);
       const seen = watch(page);
       seen.expect(401, /^\/api\//); // the first requests, before the token is given
       await page.goto(server.url);
@@ -416,6 +432,11 @@ Deno.test({
         await page.evaluate(`sessionStorage.getItem("fabricate-serve-token")`),
         token,
       );
+
+      // Asked once: a reload in the same tab goes straight on.
+      await page.reload();
+      await page.waitForSelector("body[data-ready]");
+      assert.equal(await page.isHidden("#token-form"), true);
 
       // Everything after works with it: preview, a run, a download.
       await page.selectOption("#scenario", "customers-10");

@@ -193,6 +193,12 @@ export class JobManager {
       }
       this.#jobs.set(job.id, job);
     }
+    // Posted scenarios of jobs that were cut off: no job of this server runs yet.
+    for await (const entry of Deno.readDir(`${this.#ctx.dir}/files`)) {
+      if (/^\.job-[A-Za-z0-9_-]{16}\.yaml$/.test(entry.name)) {
+        await Deno.remove(`${this.#ctx.dir}/files/${entry.name}`).catch(() => {});
+      }
+    }
   }
 
   /** Every job, newest first. */
@@ -259,7 +265,17 @@ export class JobManager {
     }
     let plan: Plan | undefined;
     try {
-      const loaded = await loadScenario(input, { cwd: this.#ctx.dir }).catch(scenarioFailure);
+      const loaded = await loadScenario(input, { cwd: this.#ctx.dir }).catch(async (e) => {
+        // Only counts are wrong: prepare() checks the rest too and reports every
+        // problem at once, as fabricate validate does (it loads no plugins here).
+        const rest = (e as { rest?: { scenario: { plugins: unknown[] } } }).rest;
+        if (e instanceof ScenarioError && rest && !rest.scenario.plugins.length) {
+          await prepare(input, { ...planOptions(request), cwd: this.#ctx.dir }).catch(
+            scenarioFailure,
+          );
+        }
+        return scenarioFailure(e);
+      });
       if (loaded.scenario.plugins.length) {
         const where = loaded.locate(["plugins"], true);
         throw new HttpError(

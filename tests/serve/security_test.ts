@@ -291,7 +291,7 @@ Deno.test("a posted scenario cannot load plugins, extend paths or read files out
       assert.equal(job.status, "succeeded", JSON.stringify(job.error));
       const csv = await (await fetch(new URL(`api/jobs/${r.body.id}/files/a.csv`, server.url)))
         .text();
-      assert.equal(csv.trim(), "v\nLyon\nLyon\nLyon");
+      assert.equal(csv, "v\r\nLyon\r\nLyon\r\nLyon\r\n");
     });
   } finally {
     assert.equal(await server.stop(), 0);

@@ -330,6 +330,14 @@ Deno.test("serve streams a readable .zip, serves the report, toggles active and 
     assert.ok(paths.includes("orders.parquet") && paths.includes("report.html"), paths.join());
     assert.equal(job.files.find((f: { path: string }) => f.path === "orders.csv").format, "csv");
 
+    await t.step("GET /api/jobs/:id/files lists them", async () => {
+      const list = await api(server, "GET", `api/jobs/${id}/files`);
+      assert.equal(list.status, 200);
+      assert.deepEqual(list.body, job.files);
+      const manifest = await api(server, "GET", `api/jobs/${id}/files/manifest.json`);
+      assert.equal(manifest.status, 200);
+      assert.equal(manifest.body.seed, 9);
+    });
     await t.step("the .zip holds every file, byte for byte", async () => {
       const res = await fetch(new URL(`api/jobs/${id}/download`, server.url));
       assert.equal(res.status, 200);

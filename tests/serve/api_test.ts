@@ -76,6 +76,15 @@ Deno.test("serve answers health, scenarios, targets, HEAD, 404 and 405 as JSON",
       const raw = JSON.stringify(r.body);
       assert.ok(!raw.includes("hunter2") && !raw.includes("dev.db") && !raw.includes("5432"));
     });
+    await t.step("a workspace scenario runs by name", async () => {
+      const r = await api(server, "POST", "api/jobs", { scenario: "team/mini", formats: ["csv"] });
+      assert.equal(r.status, 202, JSON.stringify(r.body));
+      assert.equal(r.body.source, "workspace");
+      const job = await waitJob(server, r.body.id);
+      assert.equal(job.status, "succeeded", JSON.stringify(job.error));
+      const csv = await fetch(new URL(`api/jobs/${r.body.id}/files/a.csv`, server.url));
+      assert.equal(await csv.text(), "id\r\n1\r\n2\r\n3\r\n");
+    });
     await t.step("HEAD answers like GET without a body", async () => {
       const res = await fetch(new URL("api/health", server.url), { method: "HEAD" });
       assert.equal(res.status, 200);
@@ -190,6 +199,22 @@ Deno.test("serve refuses bad job requests with a 4xx naming the field", async (t
       const big = await post({ yaml: "#".repeat(1024 * 1024 + 10) });
       assert.equal(big.status, 413);
       assert.equal(big.body.error.code, "payload_too_large");
+      // Chunked, without Content-Length: counted while reading.
+      const chunk = new TextEncoder().encode(" ".repeat(64 * 1024));
+      let sent = 0;
+      const stream = new ReadableStream<Uint8Array>({
+        pull(c) {
+          if (sent++ < 20) c.enqueue(chunk);
+          else c.close();
+        },
+      });
+      const chunked = await fetch(new URL("api/jobs", server.url), {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: stream,
+      });
+      assert.equal(chunked.status, 413);
+      assert.equal((await chunked.json()).error.code, "payload_too_large");
       const text = await api(server, "POST", "api/jobs", undefined, {
         "content-type": "text/plain",
       });
@@ -291,6 +316,13 @@ Deno.test("serve cancels a running job and leaves nothing behind", async () => {
     assert.equal(typeof running.progress.eta_seconds, "number");
     assert.equal(running.progress.entity, "rows");
     assert.equal(running.progress.entities.rows.total, 3000000);
+    // A queued job is cancelled at once.
+    const queued = await api(server, "POST", "api/jobs", { scenario: "quickstart" });
+    assert.equal(queued.body.status, "queued");
+    const q = await api(server, "DELETE", `api/jobs/${queued.body.id}`);
+    assert.equal(q.status, 200);
+    assert.equal(q.body.status, "cancelled");
+    assert.equal(q.body.started_at, null);
     const c = await api(server, "DELETE", `api/jobs/${id}`);
     assert.equal(c.status, 200);
     assert.equal(c.body.status, "cancelled");

@@ -297,3 +297,25 @@ Deno.test("a posted scenario cannot load plugins, extend paths or read files out
     assert.equal(await server.stop(), 0);
   }
 });
+
+Deno.test("serve answers an unexpected failure with a 500 that leaks nothing", async () => {
+  const dir = await tempDir();
+  // A file where the workspace's scenarios folder should be: listing it fails.
+  await Deno.writeTextFile(`${dir}/scenarios`, "not a folder");
+  const server = await startServer(dir);
+  try {
+    const r = await api(server, "GET", "api/scenarios");
+    assert.equal(r.status, 500);
+    assert.deepEqual(r.body, {
+      error: {
+        status: 500,
+        code: "internal",
+        message: "Internal server error (see the server's log)",
+      },
+    });
+    assert.match(server.stderr(), /Unexpected failure answering GET/);
+    assert.equal((await api(server, "GET", "api/health")).status, 200);
+  } finally {
+    assert.equal(await server.stop(), 0);
+  }
+});

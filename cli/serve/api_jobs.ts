@@ -44,7 +44,7 @@ export function jobView(job: Job): Job & { links: Record<string, string> } {
   const base = `/api/jobs/${job.id}`;
   const links: Record<string, string> = { self: base };
   if (job.target === null) {
-    links.files = `${base}/files/`;
+    links.files = `${base}/files`;
     links.download = `${base}/download`;
     if (job.request.report) {
       links.report = `${base}/report`;
@@ -209,6 +209,9 @@ export const jobRoutes: Route[] = [
     jobs.get(params.id!);
     const { active } = await readJson(request, activeSchema);
     return Response.json(jobView(await jobs.setActive(params.id!, active)));
+  }),
+  route("GET", "/api/jobs/:id/files", ({ params, ctx }) => {
+    return Response.json(downloadable(ctx, params.id!).files);
   }),
   route("GET", "/api/jobs/:id/files/:path+", async ({ params, ctx }) => {
     const job = downloadable(ctx, params.id!);

@@ -193,6 +193,12 @@ export class JobManager {
       }
       this.#jobs.set(job.id, job);
     }
+    // Posted scenarios of jobs that were cut off: no job of this server runs yet.
+    for await (const entry of Deno.readDir(`${this.#ctx.dir}/files`)) {
+      if (/^\.job-[A-Za-z0-9_-]{16}\.yaml$/.test(entry.name)) {
+        await Deno.remove(`${this.#ctx.dir}/files/${entry.name}`).catch(() => {});
+      }
+    }
   }
 
   /** Every job, newest first. */
@@ -259,7 +265,17 @@ export class JobManager {
     }
     let plan: Plan | undefined;
     try {
-      const loaded = await loadScenario(input, { cwd: this.#ctx.dir }).catch(scenarioFailure);
+      const loaded = await loadScenario(input, { cwd: this.#ctx.dir }).catch(async (e) => {
+        // Only counts are wrong: prepare() checks the rest too and reports every
+        // problem at once, as fabricate validate does (it loads no plugins here).
+        const rest = (e as { rest?: { scenario: { plugins: unknown[] } } }).rest;
+        if (e instanceof ScenarioError && rest && !rest.scenario.plugins.length) {
+          await prepare(input, { ...planOptions(request), cwd: this.#ctx.dir }).catch(
+            scenarioFailure,
+          );
+        }
+        return scenarioFailure(e);
+      });
       if (loaded.scenario.plugins.length) {
         const where = loaded.locate(["plugins"], true);
         throw new HttpError(
@@ -305,7 +321,7 @@ export class JobManager {
           });
         } catch (e) {
           if (e instanceof UsageError) {
-            throw new HttpError(422, "refused", e.message.replaceAll(target.url, target.name), {
+            throw new HttpError(422, "refused", redact(e.message, target), {
               field: "target",
             });
           }
@@ -544,6 +560,10 @@ export class JobManager {
           ? { code: e.exitCode === 2 ? "refused" : "failed", message: e.message }
           : { code: "failed", message: `Unexpected failure: ${(e as Error)?.message ?? e}` };
         if (!(e instanceof FabricateError)) console.error(e);
+        if (job.target !== null) {
+          const target = this.#options.targets.get(job.target);
+          if (target) error.message = redact(error.message, target);
+        }
         await this.#removeLeftovers(job.id);
         this.#finish(job, "failed", error);
       }
@@ -626,6 +646,30 @@ export class JobManager {
 export function newJobId(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(12));
   return btoa(String.fromCharCode(...bytes)).replaceAll("+", "-").replaceAll("/", "_");
+}
+
+/**
+ * A message with a target's URL (and its label, the URL without password)
+ * replaced by the target's name: clients never see where a target is.
+ *
+ * @param message The message.
+ * @param target The target.
+ * @returns The message, redacted.
+ * @example
+ * ```ts
+ * import { redact } from "./jobs.ts";
+ * redact("Cannot connect to sqlite:/srv/dev.db", { name: "dev", kind: "sqlite", url: "sqlite:/srv/dev.db" });
+ * // 'Cannot connect to target "dev"'
+ * ```
+ */
+export function redact(message: string, target: ServeTarget): string {
+  const parsed = parseTarget(target.url);
+  const secrets = [target.url, parsed.label, parsed.password, parsed.file]
+    .filter((s): s is string => typeof s === "string" && s.length > 0)
+    .sort((a, b) => b.length - a.length);
+  let out = message;
+  for (const s of secrets) out = out.replaceAll(s, `target "${target.name}"`);
+  return out;
 }
 
 /** The engine's plan options from a request. */

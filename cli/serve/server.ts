@@ -9,6 +9,7 @@
  *
  * @module
  */
+import { UsageError } from "../../core/errors.ts";
 import { editorRoutes } from "./api_editor.ts";
 import { jobRoutes } from "./api_jobs.ts";
 import { scenarioRoutes } from "./api_scenarios.ts";
@@ -82,8 +83,8 @@ export function isLoopback(host: string): boolean {
  *
  * @param options Address, workspace, limits, token, targets.
  * @returns The running server.
- * @throws {HttpError} Never; {Error} when the options are unsafe (a
- *   non-loopback host without `allowRemote` and a token).
+ * @throws {UsageError} When the options are unsafe (a non-loopback host
+ *   without `allowRemote` and a token).
  * @example
  * ```ts ignore
  * const server = await serve({ port: 0, dir: await Deno.makeTempDir() });
@@ -94,7 +95,7 @@ export function isLoopback(host: string): boolean {
 export async function serve(options: ServeOptions = {}): Promise<ServeHandle> {
   const hostname = options.host ?? "127.0.0.1";
   if (!isLoopback(hostname) && !(options.allowRemote && options.token)) {
-    throw new Error(
+    throw new UsageError(
       `Refusing to listen on ${hostname}: only loopback without --allow-remote and a token`,
     );
   }

@@ -36,39 +36,51 @@ export function zipStream(entries: readonly ZipEntry[]): ReadableStream<Uint8Arr
   let file: Deno.FsFile | undefined;
   let entry: ZipDeflate | ZipPassThrough | undefined;
   const buffer = new Uint8Array(CHUNK);
+  let enqueued = 0;
+  let ended = false;
+  /** Reads one chunk of the current file into the archive (or starts the next file). */
+  const step = async () => {
+    if (!file) {
+      const next = entries[index++];
+      if (!next) {
+        ended = true;
+        zip.end();
+        return;
+      }
+      file = await Deno.open(next.path, { read: true });
+      const mtime = (await file.stat()).mtime ?? new Date();
+      entry = STORED.test(next.name)
+        ? new ZipPassThrough(next.name)
+        : new ZipDeflate(next.name, { level: 6 });
+      entry.mtime = mtime;
+      zip.add(entry);
+    }
+    const n = await file.read(buffer);
+    if (n === null) {
+      file.close();
+      file = undefined;
+      entry!.push(new Uint8Array(0), true);
+      return;
+    }
+    entry!.push(buffer.slice(0, n), false);
+  };
   return new ReadableStream<Uint8Array>({
     start(controller) {
       zip = new Zip((err, data, final) => {
         if (err) controller.error(err);
         else {
-          if (data.byteLength) controller.enqueue(data);
+          if (data.byteLength) {
+            enqueued++;
+            controller.enqueue(data);
+          }
           if (final) controller.close();
         }
       });
     },
     async pull() {
-      if (!file) {
-        const next = entries[index++];
-        if (!next) {
-          zip.end();
-          return;
-        }
-        file = await Deno.open(next.path, { read: true });
-        const mtime = (await file.stat()).mtime ?? new Date();
-        entry = STORED.test(next.name)
-          ? new ZipPassThrough(next.name)
-          : new ZipDeflate(next.name, { level: 6 });
-        entry.mtime = mtime;
-        zip.add(entry);
-      }
-      const n = await file.read(buffer);
-      if (n === null) {
-        file.close();
-        file = undefined;
-        entry!.push(new Uint8Array(0), true);
-        return;
-      }
-      entry!.push(buffer.slice(0, n), false);
+      // A pull that enqueues nothing is not repeated: go on until it does.
+      const before = enqueued;
+      while (enqueued === before && !ended) await step();
     },
     cancel() {
       file?.close();

@@ -49,7 +49,7 @@ Deno.test("the page has no inline script or style and loads nothing from elsewhe
   }
   assert.doesNotMatch(html, /<style|\sstyle=|\son[a-z]+=/i);
   for (const [, url] of html.matchAll(/\b(?:src|href)="([^"]*)"/g)) {
-    assert.ok(url!.startsWith("/") || url === "#" || url === "data:,", url);
+    assert.ok(url!.startsWith("/") || url === "#" || url === "data:,", url!);
   }
   const app = await (await get("/ui/app.js")).text();
   assert.doesNotMatch(app, /https?:\/\//, "app.js names no outside address");

@@ -13,6 +13,8 @@ import appCss from "./ui/app.css" with { type: "text" };
 import codemirrorJs from "codemirror/lib/codemirror.js" with { type: "text" };
 import codemirrorCss from "codemirror/lib/codemirror.css" with { type: "text" };
 import yamlModeJs from "codemirror/mode/yaml/yaml.js" with { type: "text" };
+import showHintJs from "codemirror/addon/hint/show-hint.js" with { type: "text" };
+import showHintCss from "codemirror/addon/hint/show-hint.css" with { type: "text" };
 import { type Route, route } from "./route.ts";
 
 /** The UI's Content-Security-Policy: nothing from elsewhere, no inline script. */
@@ -59,4 +61,6 @@ export const uiRoutes: Route[] = [
   asset("/ui/codemirror.js", codemirrorJs, JS),
   asset("/ui/codemirror.css", codemirrorCss, CSS),
   asset("/ui/yaml.js", yamlModeJs, JS),
+  asset("/ui/show-hint.js", showHintJs, JS),
+  asset("/ui/show-hint.css", showHintCss, CSS),
 ];

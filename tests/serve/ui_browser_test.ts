@@ -397,6 +397,17 @@ Deno.test({
       assert.ok((await page.textContent("#issues"))!.includes(HOSTILE));
       assert.equal(await page.$$eval("#issues img", (e) => e.length), 0);
       assert.equal(await page.evaluate(`typeof window.__xss`), "undefined");
+
+      // Ctrl-Space completes from the scenario schema.
+      const text = "name: x\nentities:\n  a:\n    count: 1\n    fields:\n      id: { seq";
+      await editor(page).setText(text);
+      await editor(page).cursor(6, "      id: { seq".length + 1);
+      await page.keyboard.press("Control+Space");
+      await page.waitForSelector(".CodeMirror-hints");
+      const hints = await page.$$eval(".CodeMirror-hint", (hs) => hs.map((h) => h.textContent));
+      assert.ok(hints.includes("sequence"), hints.join(", "));
+      await page.click('.CodeMirror-hint:text-is("sequence")');
+      assert.equal(await editor(page).text(), text.replace(/seq$/, "sequence"));
       assert.deepEqual(seen.problems, []);
     } finally {
       await browser.close();

@@ -24,6 +24,8 @@ Deno.test("every UI asset carries the CSP, nosniff and its content type", async 
     "/ui/codemirror.js": /^text\/javascript/,
     "/ui/codemirror.css": /^text\/css/,
     "/ui/yaml.js": /^text\/javascript/,
+    "/ui/show-hint.js": /^text\/javascript/,
+    "/ui/show-hint.css": /^text\/css/,
   };
   for (const [path, type] of Object.entries(types)) {
     const res = await get(path);
@@ -44,7 +46,7 @@ Deno.test("the page has no inline script or style and loads nothing from elsewhe
   const scripts = [...html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/g)];
   assert.ok(scripts.length >= 3);
   for (const [, attrs, body] of scripts) {
-    assert.match(attrs!, /\bsrc="\/ui\/[a-z]+\.js"/);
+    assert.match(attrs!, /\bsrc="\/ui\/[a-z-]+\.js"/);
     assert.equal(body!.trim(), "");
   }
   assert.doesNotMatch(html, /<style|\sstyle=|\son[a-z]+=/i);

@@ -90,10 +90,49 @@ const editor = globalThis.CodeMirror
     extraKeys: {
       Tab: (cm) => cm.replaceSelection("  "),
       Esc: () => $("seed").focus(),
+      "Ctrl-Space": (cm) => cm.showHint({ hint: schemaHint, completeSingle: false }),
     },
     screenReaderLabel: "Scenario YAML",
   })
   : null;
+
+/** @type {Promise<string[]> | null} every key and named value the scenario schema knows */
+let schemaWords = null;
+
+/** Collects the property names and string enum values of the JSON Schema. */
+function wordsOf(schema) {
+  const words = new Set();
+  const walk = (node) => {
+    if (Array.isArray(node)) return node.forEach(walk);
+    if (!node || typeof node !== "object") return;
+    if (node.properties && typeof node.properties === "object") {
+      for (const key of Object.keys(node.properties)) words.add(key);
+    }
+    if (Array.isArray(node.enum)) {
+      for (const v of node.enum) if (typeof v === "string") words.add(v);
+    }
+    for (const value of Object.values(node)) walk(value);
+  };
+  walk(schema);
+  return [...words].sort();
+}
+
+/** CodeMirror hints: schema words starting with the word at the cursor. */
+async function schemaHint(cm) {
+  schemaWords ??= api("GET", "/api/schema").then(wordsOf).catch(() => []);
+  const words = await schemaWords;
+  const cursor = cm.getCursor();
+  const line = cm.getLine(cursor.line);
+  let start = cursor.ch;
+  while (start > 0 && /[\w.-]/.test(line.charAt(start - 1))) start--;
+  const prefix = line.slice(start, cursor.ch);
+  const list = words.filter((w) => w.startsWith(prefix) && w !== prefix).slice(0, 50);
+  return {
+    list,
+    from: { line: cursor.line, ch: start },
+    to: { line: cursor.line, ch: cursor.ch },
+  };
+}
 
 function getText() {
   return editor ? editor.getValue() : $("yaml").value;

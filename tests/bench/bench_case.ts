@@ -17,6 +17,7 @@ import process from "node:process";
 import { FORMAT_CASES, formatCase } from "./format_cases.ts";
 import { REPORT_CASES, reportCase } from "./report_cases.ts";
 import { MASK_CASES, maskCase } from "./mask_cases.ts";
+import { SERVE_CASES, serveCase } from "./serve_cases.ts";
 import { WORKER_CASES, workerCase } from "./worker_cases.ts";
 
 const [name, rowsArg, dir] = Deno.args;
@@ -271,6 +272,12 @@ switch (name) {
     }
     if (REPORT_CASES.includes(name)) {
       bytes = await reportCase(name, rows, dir);
+      break;
+    }
+    if (SERVE_CASES.includes(name)) {
+      const r = await serveCase(name, rows, dir);
+      bytes = r.bytes;
+      t0 = performance.now() - r.ms;
       break;
     }
     if (MASK_CASES.includes(name)) {

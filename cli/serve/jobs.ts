@@ -558,8 +558,10 @@ export class JobManager {
           ? { code: "invalid_scenario", message: e.message, issues: e.issues.map(toApiIssue) }
           : e instanceof FabricateError
           ? { code: e.exitCode === 2 ? "refused" : "failed", message: e.message }
+          : e instanceof HttpError // the workspace scenario went away while queued
+          ? { code: e.code, message: e.message }
           : { code: "failed", message: `Unexpected failure: ${(e as Error)?.message ?? e}` };
-        if (!(e instanceof FabricateError)) console.error(e);
+        if (!(e instanceof FabricateError) && !(e instanceof HttpError)) console.error(e);
         if (job.target !== null) {
           const target = this.#options.targets.get(job.target);
           if (target) error.message = redact(error.message, target);

@@ -253,7 +253,7 @@ export class JobManager {
     let source: Job["source"];
     let posted: string | undefined;
     if (yaml !== undefined) {
-      await checkPosted(yaml);
+      await checkPostedScenario(yaml);
       posted = this.#postedFile(id);
       await Deno.writeTextFile(posted, yaml, { createNew: true, mode: 0o600 });
       input = posted;
@@ -558,8 +558,10 @@ export class JobManager {
           ? { code: "invalid_scenario", message: e.message, issues: e.issues.map(toApiIssue) }
           : e instanceof FabricateError
           ? { code: e.exitCode === 2 ? "refused" : "failed", message: e.message }
+          : e instanceof HttpError // the workspace scenario went away while queued
+          ? { code: e.code, message: e.message }
           : { code: "failed", message: `Unexpected failure: ${(e as Error)?.message ?? e}` };
-        if (!(e instanceof FabricateError)) console.error(e);
+        if (!(e instanceof FabricateError) && !(e instanceof HttpError)) console.error(e);
         if (job.target !== null) {
           const target = this.#options.targets.get(job.target);
           if (target) error.message = redact(error.message, target);
@@ -697,9 +699,18 @@ function parseCompress(s: string): { type: Compression; level?: number } {
 /**
  * Checks posted scenario text before it is written anywhere: it must parse,
  * must not load plugins and may extend only built-in scenarios (a path or
- * URL there would read files or fetch).
+ * URL there would read files or fetch). Run it, then save the text in the
+ * workspace's `files/` folder, before loading a posted scenario: its data
+ * files then resolve (and are confined) there.
+ *
+ * @param yaml The posted text.
+ * @throws {HttpError} 422 `invalid_scenario` with located issues.
+ * @example
+ * ```ts ignore
+ * await checkPostedScenario("name: x\nplugins: [./evil.ts]\n"); // throws a 422 naming plugins
+ * ```
  */
-async function checkPosted(yaml: string): Promise<void> {
+export async function checkPostedScenario(yaml: string): Promise<void> {
   let doc;
   try {
     doc = parseSource("scenario.yaml", yaml);

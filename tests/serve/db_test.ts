@@ -1,10 +1,22 @@
 /**
  * `fabricate serve` loading into the databases named with `--db`, and
- * cleanup dropping what a job loaded: SQLite and PostgreSQL, checked with
- * their own clients (sqlite3, psql).
+ * cleanup dropping what a job loaded: SQLite, PostgreSQL and MariaDB,
+ * checked with their own clients (sqlite3, psql, mariadb).
  */
 import assert from "node:assert/strict";
-import { pgEnv, pgTables, pgUrl, psql, sqlite, sqlite3, uniqueName } from "../sinks/_db.ts";
+import {
+  mariadb,
+  mysqlEnv,
+  mysqlTables,
+  mysqlUrl,
+  pgEnv,
+  pgTables,
+  pgUrl,
+  psql,
+  sqlite,
+  sqlite3,
+  uniqueName,
+} from "../sinks/_db.ts";
 import { api, startServer, waitJob } from "./_server.ts";
 
 async function tempDir(): Promise<string> {
@@ -98,6 +110,34 @@ Deno.test({
     } finally {
       assert.equal(await server.stop(), 0);
       await psql(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    }
+  },
+});
+
+Deno.test({
+  name: "serve loads a job into a MariaDB target and cleanup drops its tables",
+  ignore: mysqlEnv.ignore,
+  async fn() {
+    const dir = await tempDir();
+    const db = uniqueName("serve_api");
+    await mariadb(`CREATE DATABASE ${db}`);
+    const server = await startServer(dir, ["--db", `maria=${mysqlUrl(db)}`]);
+    try {
+      const r = await api(server, "POST", "api/jobs", {
+        scenario: "quickstart",
+        counts: { orders: 120 },
+        target: "maria",
+      });
+      assert.equal(r.status, 202, JSON.stringify(r.body));
+      const job = await waitJob(server, r.body.id);
+      assert.equal(job.status, "succeeded", JSON.stringify(job.error));
+      assert.equal(await mariadb("SELECT count(*) FROM orders", db), "120");
+      const clean = await api(server, "DELETE", `api/jobs/${r.body.id}/data?confirm=${r.body.id}`);
+      assert.equal(clean.status, 200, JSON.stringify(clean.body));
+      assert.deepEqual(await mysqlTables(db), []);
+    } finally {
+      assert.equal(await server.stop(), 0);
+      await mariadb(`DROP DATABASE IF EXISTS ${db}`);
     }
   },
 });

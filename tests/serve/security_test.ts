@@ -319,3 +319,20 @@ Deno.test("serve answers an unexpected failure with a 500 that leaks nothing", a
     assert.equal(await server.stop(), 0);
   }
 });
+
+Deno.test("serve applies gen --to's guard to --db targets at start", async () => {
+  const dir = await tempDir();
+  const cases: [string, RegExp][] = [
+    ["staging=postgres://app:pw@db.example.com/staging", /not this machine/],
+    ["live=sqlite:prod.db", /production/],
+    ["nourl", /NAME=URL/],
+    ["x=https://example.com/db", /NAME=URL/],
+  ];
+  for (const [value, message] of cases) {
+    const r = await runCliProcess(["serve", "--port", "0", "--dir", dir, "--db", value]);
+    assert.equal(r.code, 2, value);
+    assert.match(r.stderr, message, value);
+    assert.ok(!r.stderr.includes(":pw@"), "the password is not echoed");
+    assert.equal(r.stdout, "");
+  }
+});

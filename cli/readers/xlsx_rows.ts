@@ -111,7 +111,8 @@ async function* sheetRows(
   let text = "";
   let inText = false;
   let nextCol = 0;
-  let rowChars = 0;
+  let total = 0; // characters written to the parser
+  let rowFrom = -1; // `total` when the open row began, -1 outside a row
   let ready: Record<string, unknown>[] = [];
   let error: UsageError | undefined;
   const parser = new SaxesParser({ position: true });
@@ -124,6 +125,7 @@ async function* sheetRows(
     if (error) return;
     const a = tag.attributes as Record<string, string>;
     if (tag.name === "row") {
+      rowFrom = total;
       cells = [];
       cellDate = [];
       nextCol = 0;
@@ -139,7 +141,6 @@ async function* sheetRows(
     } else if (tag.name === "v" || tag.name === "t") inText = cell !== undefined;
   });
   parser.on("text", (t) => {
-    rowChars += t.length;
     if (inText) text += t;
   });
   parser.on("closetag", (tag) => {
@@ -149,7 +150,7 @@ async function* sheetRows(
       cells[cell.col] = cellValue(cell, text);
       cell = undefined;
     } else if (tag.name === "row") {
-      rowChars = 0;
+      rowFrom = -1;
       if (!header) {
         header = cells.map((c) => (c === null || c === undefined ? "" : String(c)));
         // Without a header row (xlsx: { header: false }), columns are the scenario's in order.
@@ -209,14 +210,16 @@ async function* sheetRows(
   const stream = (await entryBytes(path, entry)).pipeThrough(new TextDecoderStream());
   try {
     for await (const piece of stream) {
-      parser.write(piece);
-      if (rowChars > XLSX_ROW_MAX_CHARS) {
+      // saxes holds a text until its tag ends: a row is refused once it is too long.
+      if (rowFrom >= 0 && total - rowFrom > XLSX_ROW_MAX_CHARS) {
         throw new UsageError(
           `Cannot read ${
             where(cell?.ref)
           }: a row of more than ${XLSX_ROW_MAX_CHARS} characters of XML`,
         );
       }
+      total += piece.length;
+      parser.write(piece);
       if (error) throw error;
       const out = ready;
       ready = [];

@@ -19,8 +19,8 @@ import { textPieces } from "./file_text.ts";
 import { textConverter } from "./typed_text.ts";
 import type { ReadContext } from "./read_context.ts";
 
-/** The longest text a column element may hold (characters): a guard against a runaway document. */
-const MAX_TEXT = 64 * 1024 * 1024;
+/** The most characters a row element may span: a guard against a runaway document. */
+export const XML_ROW_MAX_CHARS = 64 * 1024 * 1024;
 
 /**
  * Streams the rows of an XML file.
@@ -57,6 +57,8 @@ export async function* xmlRows(
   let nil = false;
   let ready: Record<string, unknown>[] = [];
   let error: UsageError | undefined;
+  let total = 0; // characters written to the parser
+  let rowFrom = -1; // `total` when the open row began, -1 outside a row
   parser.on("error", (e) => {
     throw new UsageError(`Cannot read ${e.message.replace(/^([^:]+:\d+:\d+): /, "$1: ")}`);
   });
@@ -66,6 +68,7 @@ export async function* xmlRows(
     if (layout === "single" && depth === 2) inEntity = tag.name === entityTag;
     if (!inEntity) return;
     if (depth === rowDepth) {
+      rowFrom = total;
       row = {};
       for (const f of fields) row[f] = null;
     } else if (depth === rowDepth + 1 && row) {
@@ -82,7 +85,6 @@ export async function* xmlRows(
     if (error || !inEntity) return;
     if (field !== undefined) {
       text += t;
-      if (text.length > MAX_TEXT) error = fail(`<${field}> holds more than ${MAX_TEXT} characters`);
     } else if (depth >= rowDepth - 1 && t.trim() !== "" && depth >= 1) {
       error = fail(`unexpected text "${t.trim().slice(0, 40)}" outside a column element`);
     }
@@ -96,6 +98,7 @@ export async function* xmlRows(
         row[field] = nil ? null : (convert.get(field) ?? infer)(text);
         field = undefined;
       } else if (depth === rowDepth && row) {
+        rowFrom = -1;
         ready.push(row);
         row = undefined;
       }
@@ -109,6 +112,11 @@ export async function* xmlRows(
     return out;
   };
   for await (const piece of textPieces(path)) {
+    // saxes holds a text until its tag ends: a row is refused once it is too long.
+    if (rowFrom >= 0 && total - rowFrom > XML_ROW_MAX_CHARS) {
+      throw fail(`a row element longer than ${XML_ROW_MAX_CHARS} characters`);
+    }
+    total += piece.length;
     parser.write(piece);
     yield* take();
   }

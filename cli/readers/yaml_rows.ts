@@ -16,6 +16,7 @@
 import { parse as parseYaml, YAMLParseError } from "yaml";
 import { UsageError } from "../../core/errors.ts";
 import { lines } from "./file_text.ts";
+import { yamlLine } from "./yaml_lines.ts";
 import type { ReadContext } from "./read_context.ts";
 
 /** Items parsed at once. */
@@ -66,7 +67,7 @@ export async function* yamlRows(
   let n = 0;
   const flush = function* (): Generator<Record<string, unknown>> {
     if (!group) return;
-    const doc = parse(group, path, groupLine);
+    const doc = fastItems(group) ?? parse(group, path, groupLine);
     if (!Array.isArray(doc)) {
       throw new UsageError(`Cannot read ${path}:${groupLine}:1: expected a sequence of mappings`);
     }
@@ -121,6 +122,34 @@ export async function* yamlRows(
     }
   }
   yield* flush();
+}
+
+/**
+ * The items of a group read line by line ({@linkcode yamlLine}), or
+ * undefined when a line is not one the fast path reads.
+ */
+function fastItems(group: string): Record<string, unknown>[] | undefined {
+  const items: Record<string, unknown>[] = [];
+  let item: Record<string, unknown> | undefined;
+  let column = -1;
+  for (const line of group.split("\n")) {
+    if (line.trim() === "") continue;
+    const dash = /^( *)- +/.exec(line);
+    let text: string;
+    if (dash && (column < 0 || dash[1]!.length < column)) {
+      item = {};
+      items.push(item);
+      column = dash[0].length;
+      text = line.slice(column);
+    } else {
+      if (!item || line.length - line.trimStart().length !== column) return undefined;
+      text = line.slice(column);
+    }
+    const kv = yamlLine(text.replace(/\r$/, ""));
+    if (!kv || Object.hasOwn(item, kv[0])) return undefined;
+    item[kv[0]] = kv[1];
+  }
+  return items;
 }
 
 function parse(text: string, path: string, firstLine: number): unknown {

@@ -83,41 +83,7 @@ export async function* sqlRows(
     const word = (w: string) => (t: Token) => t.kind === "word" && t.text.toUpperCase() === w;
     const punct = (p: string) => (t: Token) => t.kind === "punct" && t.text === p;
     const name = (t: Token) => t.kind === "ident" || t.kind === "word";
-    expect(word("INTO"), "INTO");
-    let target = expect(name, "a table name").text;
-    while (tokens[i] && punct(".")(tokens[i]!)) {
-      i++;
-      target = expect(name, "a table name").text;
-    }
-    expect(punct("("), '"(" and the column names');
-    const columns: string[] = [];
-    for (;;) {
-      columns.push(expect(name, "a column name").text);
-      if (expect((t) => punct(",")(t) || punct(")")(t), '"," or ")"').text === ")") break;
-    }
-    expect(word("VALUES"), "VALUES");
-    const mine = target === table ||
-      (context.layout !== "single" && target.endsWith(context.entity));
-    for (;;) {
-      const open = expect(punct("("), '"(" and a row');
-      const values: unknown[] = [];
-      for (;;) {
-        values.push(literal());
-        if (expect((t) => punct(",")(t) || punct(")")(t), '"," or ")"').text === ")") break;
-      }
-      if (values.length !== columns.length) {
-        throw fail(open, `a row of ${values.length} values for ${columns.length} columns`);
-      }
-      if (mine) {
-        const row: Record<string, unknown> = {};
-        columns.forEach((c, k) => (row[c] = typed(values[k], context.types.get(c), dialect)));
-        yield row;
-      }
-      if (i >= tokens.length) break;
-      expect(punct(","), '"," and another row, or ";"');
-    }
-
-    function literal(): unknown {
+    const literal = (): unknown => {
       let t = tokens[i++];
       if (!t) throw fail(t, "expected a value");
       if (
@@ -151,6 +117,39 @@ export async function* sqlRows(
         } else throw fail(next, "expected a string or char(n) after ||");
       }
       return s;
+    };
+    expect(word("INTO"), "INTO");
+    let target = expect(name, "a table name").text;
+    while (tokens[i] && punct(".")(tokens[i]!)) {
+      i++;
+      target = expect(name, "a table name").text;
+    }
+    expect(punct("("), '"(" and the column names');
+    const columns: string[] = [];
+    for (;;) {
+      columns.push(expect(name, "a column name").text);
+      if (expect((t) => punct(",")(t) || punct(")")(t), '"," or ")"').text === ")") break;
+    }
+    expect(word("VALUES"), "VALUES");
+    const mine = target === table ||
+      (context.layout !== "single" && target.endsWith(context.entity));
+    for (;;) {
+      const open = expect(punct("("), '"(" and a row');
+      const values: unknown[] = [];
+      for (;;) {
+        values.push(literal());
+        if (expect((t) => punct(",")(t) || punct(")")(t), '"," or ")"').text === ")") break;
+      }
+      if (values.length !== columns.length) {
+        throw fail(open, `a row of ${values.length} values for ${columns.length} columns`);
+      }
+      if (mine) {
+        const row: Record<string, unknown> = {};
+        columns.forEach((c, k) => (row[c] = typed(values[k], context.types.get(c), dialect)));
+        yield row;
+      }
+      if (i >= tokens.length) break;
+      expect(punct(","), '"," and another row, or ";"');
     }
   }
 }

@@ -123,13 +123,24 @@ export class CsvParser {
         this.#state = 1;
       }
       switch (this.#state) {
-        case 2:
-          if (ch === '"') this.#state = 3;
-          else {
-            this.#cell += ch;
-            if (ch === "\n") this.#newLine();
+        case 2: {
+          if (ch === '"') {
+            this.#state = 3;
+            continue;
           }
+          // Quoted text up to the next quote or line end, in one slice.
+          let j = i + 1;
+          while (j < text.length && text[j] !== '"' && text[j] !== "\n") j++;
+          if (ch === "\n") {
+            this.#cell += ch;
+            this.#newLine();
+            continue;
+          }
+          this.#cell += text.slice(i, j);
+          this.#column += j - i - 1;
+          i = j - 1;
           continue;
+        }
         case 3:
           if (ch === '"') {
             this.#cell += '"';
@@ -153,7 +164,16 @@ export class CsvParser {
       else if (ch === '"') {
         throw this.#error("a quote inside an unquoted cell (quote the cell and double the quote)");
       } else {
-        this.#cell += ch;
+        // Plain text up to the next delimiter, quote or line end, in one slice.
+        let j = i + 1;
+        while (j < text.length) {
+          const c = text[j];
+          if (c === d || c === '"' || c === "\n" || c === "\r") break;
+          j++;
+        }
+        this.#cell += text.slice(i, j);
+        this.#column += j - i - 1;
+        i = j - 1;
         this.#state = 1;
       }
     }

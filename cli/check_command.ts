@@ -8,7 +8,7 @@
 import { UsageError } from "../core/errors.ts";
 import { flagsHelp, type FlagSpec, parseFlags } from "./parse_flags.ts";
 import { PLUGIN_FLAGS, PLUGIN_HELP, policyFromFlags } from "./plugin_flags.ts";
-import { dataFilesIn } from "./data_files.ts";
+import { dataFilesIn, singleFiles } from "./data_files.ts";
 import { collectFiles, planFor, readManifest, writeReport } from "./report_files.ts";
 import { printable, style } from "./style.ts";
 
@@ -27,7 +27,9 @@ const FLAGS: Record<string, FlagSpec> = {
 const HELP = `Usage: fabricate check <data dir> --scenario <scenario> [options]
 
 Check existing data files against a scenario: files named <entity>.jsonl,
-.parquet, .json or .csv are read (in that order of preference when several),
+.parquet, .json, .csv, .yaml, .xml, .sql or .xlsx are read (in that order of
+preference when several; text formats also .gz/.zst), or <entity>/ folders of
+--layout split files, or the manifest's --layout single document,
 the scenario's validator rules run over their rows, and the report's checks
 too: foreign keys point at parent rows in the files, fields that are never
 null hold no null, and row counts match manifest.json when the folder has one
@@ -76,6 +78,13 @@ export default async function checkCommand(args: string[]): Promise<number> {
   try {
     const names = plan.entities.map((e) => e.name);
     const { files, unmatched } = await dataFilesIn(dir, names);
+    if (manifest && usesManifest) {
+      // --layout single: one document holds every entity.
+      files.push(
+        ...singleFiles(dir, manifest, names.filter((n) => !files.some((f) => f.entity === n))),
+      );
+      files.sort((a, b) => names.indexOf(a.entity) - names.indexOf(b.entity));
+    }
     if (files.length === 0) {
       throw new UsageError(
         `Cannot check "${dir}": no file is named after an entity of ${plan.scenario.name}`,

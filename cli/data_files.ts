@@ -1,34 +1,49 @@
 /**
- * Reads existing data files back as batches for `report` and `check`:
- * CSV (RFC 4180, header row; an unquoted empty cell is null, a quoted one
- * an empty string) and JSON Lines stream with flat memory; Parquet is read
- * one row group at a time (hyparquet); a JSON array (or `--layout single`'s
- * object of arrays) is parsed whole. Values are typed by the scenario's
- * field types when known, else inferred (numbers, booleans) for CSV.
+ * Reads existing data files back as batches for `report` and `check`, in
+ * every format fabricate writes: JSON Lines, CSV, XML, YAML and SQL stream
+ * with flat memory (compressed `.gz`/`.zst` too); Parquet is read one row
+ * group at a time (hyparquet); xlsx one sheet row at a time (its
+ * shared-string table, when it has one, whole); a JSON array (or
+ * `--layout single`'s object of arrays) is parsed whole. `--layout split`
+ * folders (one file per record) are read file by file, and `--layout
+ * single` files (one document holding every entity) entity by entity.
+ * Values are typed by the scenario's field types when known, else inferred
+ * (numbers, booleans) for the text formats.
  *
  * @module
  */
-import {
-  brotliDecompressSync,
-  createZstdDecompress,
-  gunzipSync,
-  zstdDecompressSync,
-} from "node:zlib";
-import { Duplex } from "node:stream";
+import { brotliDecompressSync, gunzipSync, zstdDecompressSync } from "node:zlib";
 import { UsageError } from "../core/errors.ts";
 import type { Batch, FieldType } from "../core/types.ts";
+import type { Manifest } from "../core/gen.ts";
+import { lines, textPieces } from "./readers/file_text.ts";
+import { csvRows } from "./readers/csv_rows.ts";
+import type { Layout, ReadContext } from "./readers/read_context.ts";
 
-/** Formats read back. */
-export const READABLE = ["jsonl", "parquet", "json", "csv"] as const;
+/** Formats read back, in order of preference when an entity has several (typed first). */
+export const READABLE = ["jsonl", "parquet", "json", "csv", "yaml", "xml", "sql", "xlsx"] as const;
 
-/** A file holding an entity's rows. */
+/** A readable format. */
+export type ReadableFormat = (typeof READABLE)[number];
+
+/** A file (or split folder) holding an entity's rows. */
 export interface DataFile {
   /** The entity. */
   entity: string;
-  /** Absolute or relative path. */
+  /** Absolute or relative path (of the folder, for `--layout split`). */
   path: string;
-  /** csv, jsonl, json or parquet. */
-  format: (typeof READABLE)[number];
+  /** The format. */
+  format: ReadableFormat;
+  /** How it was laid out (default per-entity: one file per entity). */
+  layout?: Layout;
+  /** `--layout split`: the files, one per record, in order. */
+  parts?: string[];
+}
+
+/** Options of {@linkcode readBatches} beyond the field types. */
+export interface ReadOptions {
+  /** The SQL formatter's `table_prefix`, to find the entity's table in a single-layout script. */
+  tablePrefix?: string;
 }
 
 const BATCH = 10_000;
@@ -37,7 +52,8 @@ const BATCH = 10_000;
  * Streams an entity's rows from a file as batches.
  *
  * @param file The file.
- * @param types Field types by name (from the scenario), for CSV cells.
+ * @param types Field types by name (from the scenario), in output order.
+ * @param options Where the entity's rows are in multi-entity files.
  * @returns Batches of output columns, rows numbered from 0.
  * @throws {UsageError} A file that cannot be parsed (exit code 2), with its line.
  * @example
@@ -50,14 +66,15 @@ const BATCH = 10_000;
 export async function* readBatches(
   file: DataFile,
   types: ReadonlyMap<string, FieldType> = new Map(),
+  options: ReadOptions = {},
 ): AsyncGenerator<Batch> {
-  const rows = file.format === "csv"
-    ? csvRows(file, types)
-    : file.format === "jsonl"
-    ? jsonlRows(file)
-    : file.format === "parquet"
-    ? parquetRows(file, types)
-    : jsonRows(file);
+  const context: ReadContext = {
+    entity: file.entity,
+    types,
+    layout: file.layout ?? "per-entity",
+    ...(options.tablePrefix !== undefined ? { tablePrefix: options.tablePrefix } : {}),
+  };
+  const rows = file.parts ? partRows(file, context) : await rowsOf(file.format, file.path, context);
   let start = 0;
   let pending: Record<string, unknown>[] = [];
   const flush = (): Batch => {
@@ -84,47 +101,41 @@ export async function* readBatches(
   if (pending.length) yield flush();
 }
 
-/**
- * A file's bytes, decompressed as they stream when its name ends in `.gz`
- * or `.zst` (what `gen --compress` writes).
- */
-async function bytesOf(path: string): Promise<ReadableStream<Uint8Array>> {
-  let file: Deno.FsFile;
-  try {
-    file = await Deno.open(path);
-  } catch (e) {
-    throw new UsageError(`Cannot read "${path}": ${(e as Error).message}`);
-  }
-  if (path.endsWith(".gz")) {
-    return file.readable.pipeThrough(new DecompressionStream("gzip"));
-  }
-  if (path.endsWith(".zst")) {
-    const unzstd = Duplex.toWeb(createZstdDecompress()) as unknown as TransformStream<
-      Uint8Array,
-      Uint8Array
-    >;
-    return file.readable.pipeThrough(unzstd);
-  }
-  return file.readable;
+async function* partRows(
+  file: DataFile,
+  context: ReadContext,
+): AsyncGenerator<Record<string, unknown>> {
+  for (const part of file.parts!) yield* await rowsOf(file.format, part, context);
 }
 
-async function* lines(path: string): AsyncGenerator<string> {
-  const decoder = new TextDecoderStream();
-  let rest = "";
-  for await (const chunk of (await bytesOf(path)).pipeThrough(decoder)) {
-    rest += chunk;
-    let nl: number;
-    while ((nl = rest.indexOf("\n")) >= 0) {
-      yield rest.slice(0, nl + 1);
-      rest = rest.slice(nl + 1);
-    }
+async function rowsOf(
+  format: ReadableFormat,
+  path: string,
+  context: ReadContext,
+): Promise<AsyncGenerator<Record<string, unknown>>> {
+  switch (format) {
+    case "csv":
+      return csvRows(path, context);
+    case "jsonl":
+      return jsonlRows(path);
+    case "parquet":
+      return parquetRows(path, context.types);
+    case "json":
+      return jsonRows(path, context);
+    case "xml":
+      return (await import("./readers/xml_rows.ts")).xmlRows(path, context);
+    case "yaml":
+      return (await import("./readers/yaml_rows.ts")).yamlRows(path, context);
+    case "sql":
+      return (await import("./readers/sql_rows.ts")).sqlRows(path, context);
+    case "xlsx":
+      return (await import("./readers/xlsx_rows.ts")).xlsxRows(path, context);
   }
-  if (rest) yield rest;
 }
 
-async function* jsonlRows(file: DataFile): AsyncGenerator<Record<string, unknown>> {
+async function* jsonlRows(path: string): AsyncGenerator<Record<string, unknown>> {
   let n = 0;
-  for await (const line of lines(file.path)) {
+  for await (const line of lines(path)) {
     n++;
     const text = line.trim();
     if (!text) continue;
@@ -133,31 +144,41 @@ async function* jsonlRows(file: DataFile): AsyncGenerator<Record<string, unknown
       row = JSON.parse(text);
     } catch (e) {
       throw new UsageError(
-        `Cannot read ${file.path}:${n}:1: ${(e as Error).message}`,
+        `Cannot read ${path}:${n}:1: ${(e as Error).message}`,
         "each line must be one JSON object",
       );
     }
     if (row === null || typeof row !== "object" || Array.isArray(row)) {
-      throw new UsageError(`Cannot read ${file.path}:${n}:1: expected a JSON object per line`);
+      throw new UsageError(`Cannot read ${path}:${n}:1: expected a JSON object per line`);
     }
     yield row as Record<string, unknown>;
   }
 }
 
-async function* jsonRows(file: DataFile): AsyncGenerator<Record<string, unknown>> {
+async function* jsonRows(
+  path: string,
+  context: ReadContext,
+): AsyncGenerator<Record<string, unknown>> {
   let doc: unknown;
   try {
-    doc = JSON.parse(await new Response(await bytesOf(file.path)).text());
+    let text = "";
+    for await (const piece of textPieces(path)) text += piece;
+    doc = JSON.parse(text);
   } catch (e) {
-    throw new UsageError(`Cannot read ${file.path}: ${(e as Error).message}`);
+    if (e instanceof UsageError) throw e;
+    throw new UsageError(`Cannot read ${path}: ${(e as Error).message}`);
   }
-  // --layout single: { "<entity>": [ … ], … }
+  // --layout split: one object; --layout single: { "<entity>": [ … ], … }
+  if (context.layout === "split" && doc && typeof doc === "object" && !Array.isArray(doc)) {
+    yield doc as Record<string, unknown>;
+    return;
+  }
   if (doc && typeof doc === "object" && !Array.isArray(doc)) {
-    doc = (doc as Record<string, unknown>)[file.entity];
+    doc = (doc as Record<string, unknown>)[context.entity];
   }
   if (!Array.isArray(doc)) {
     throw new UsageError(
-      `Cannot read ${file.path}: expected an array of objects (or an object of arrays by entity)`,
+      `Cannot read ${path}: expected an array of objects (or an object of arrays by entity)`,
     );
   }
   for (const row of doc) {
@@ -176,7 +197,7 @@ const PARQUET_CODECS = {
 };
 
 async function* parquetRows(
-  file: DataFile,
+  path: string,
   types: ReadonlyMap<string, FieldType>,
 ): AsyncGenerator<Record<string, unknown>> {
   const { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects } = await import(
@@ -185,11 +206,11 @@ async function* parquetRows(
   let buffer: Awaited<ReturnType<typeof asyncBufferFromFile>>;
   let groups: number[];
   try {
-    buffer = await asyncBufferFromFile(file.path);
+    buffer = await asyncBufferFromFile(path);
     const metadata = await parquetMetadataAsync(buffer);
     groups = metadata.row_groups.map((g) => Number(g.num_rows));
   } catch (e) {
-    throw new UsageError(`Cannot read ${file.path}: ${(e as Error).message}`);
+    throw new UsageError(`Cannot read ${path}: ${(e as Error).message}`);
   }
   // One row group at a time: memory follows the largest group, not the file.
   let start = 0;
@@ -204,7 +225,7 @@ async function* parquetRows(
       });
     } catch (e) {
       throw new UsageError(
-        `Cannot read ${file.path} (rows ${start}–${start + n - 1}): ${(e as Error).message}`,
+        `Cannot read ${path} (rows ${start}–${start + n - 1}): ${(e as Error).message}`,
       );
     }
     start += n;
@@ -230,117 +251,22 @@ function fromParquet(v: unknown, type: FieldType | undefined): unknown {
   return v;
 }
 
-/** Sniffs the delimiter from the header line: the most frequent of , ; tab and |. */
-function sniff(header: string): string {
-  let best = ",";
-  let most = 0;
-  for (const d of [",", ";", "\t", "|"]) {
-    const n = header.split(d).length - 1;
-    if (n > most) (most = n, best = d);
-  }
-  return best;
+/** A data file's name: `<stem>.<format>`, text formats optionally `.gz`/`.zst`. */
+const FILE_NAME = /^(.+)\.(?:(csv|jsonl|json|yaml|yml|xml|sql)(?:\.gz|\.zst)?|(parquet|xlsx))$/;
+
+function formatOf(name: string): { stem: string; format: ReadableFormat } | undefined {
+  const m = name.match(FILE_NAME);
+  if (!m) return undefined;
+  const ext = m[2] ?? m[3]!;
+  return { stem: m[1]!, format: (ext === "yml" ? "yaml" : ext) as ReadableFormat };
 }
 
-async function* csvRows(
-  file: DataFile,
-  types: ReadonlyMap<string, FieldType>,
-): AsyncGenerator<Record<string, unknown>> {
-  let header: string[] | undefined;
-  let convert: ((cell: string | null) => unknown)[] = [];
-  let delimiter: string | undefined;
-  let record: (string | null)[] = [];
-  let cell = "";
-  let quoted = false;
-  let inQuotes = false;
-  let line = 0;
-  let recordLine = 1;
-  const endCell = () => {
-    record.push(!quoted && cell === "" ? null : cell);
-    cell = "";
-    quoted = false;
-  };
-  for await (const text of lines(file.path)) {
-    line++;
-    if (!inQuotes) recordLine = line;
-    delimiter ??= sniff(text);
-    for (let i = 0; i < text.length; i++) {
-      const ch = text[i]!;
-      if (inQuotes) {
-        if (ch === '"') {
-          if (text[i + 1] === '"') (cell += '"', i++);
-          else inQuotes = false;
-        } else cell += ch;
-        continue;
-      }
-      if (ch === '"' && cell === "") (inQuotes = true, quoted = true);
-      else if (ch === delimiter) endCell();
-      else if (ch === "\r" && text[i + 1] === "\n") continue;
-      else if (ch === "\n") {
-        endCell();
-        const done = record;
-        record = [];
-        if (!header) {
-          header = done.map((c) => c ?? "");
-          convert = header.map((name) => converter(types.get(name), types.size > 0));
-          continue;
-        }
-        if (done.length === 1 && done[0] === null) continue; // blank line
-        if (done.length !== header.length) {
-          throw new UsageError(
-            `Cannot read ${file.path}:${recordLine}:1: ${done.length} cells, the header has ${header.length}`,
-          );
-        }
-        const row: Record<string, unknown> = {};
-        for (let c = 0; c < header.length; c++) row[header[c]!] = convert[c]!(done[c]!);
-        yield row;
-      } else cell += ch;
-    }
-  }
-  if (inQuotes) {
-    throw new UsageError(`Cannot read ${file.path}:${recordLine}:1: a quoted cell is never closed`);
-  }
-  if (cell !== "" || quoted || record.length) {
-    endCell();
-    if (header && record.length === header.length) {
-      const row: Record<string, unknown> = {};
-      for (let c = 0; c < header.length; c++) row[header[c]!] = convert[c]!(record[c]!);
-      yield row;
-    }
-  }
-}
-
-const NUMBER = /^-?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
-
-/** How a CSV cell becomes a value: by the field's type, else inferred. */
-function converter(type: FieldType | undefined, known: boolean): (cell: string | null) => unknown {
-  return (cell) => {
-    if (cell === null) return null;
-    switch (type) {
-      case "integer":
-      case "number":
-        // A cell that is not a number stays text, so validators report it.
-        return NUMBER.test(cell) ? Number(cell) : cell;
-      case "boolean":
-        return cell === "true" ? true : cell === "false" ? false : cell;
-      case "json":
-        try {
-          return JSON.parse(cell);
-        } catch {
-          return cell;
-        }
-      case undefined:
-        if (known) return cell;
-        if (NUMBER.test(cell) && !/^-?0\d/.test(cell)) return Number(cell);
-        return cell === "true" ? true : cell === "false" ? false : cell;
-      default:
-        return cell;
-    }
-  };
-}
+const better = (a: ReadableFormat, b: ReadableFormat) => READABLE.indexOf(a) < READABLE.indexOf(b);
 
 /**
- * Lists the data files of a folder by entity: `<entity>.<jsonl|parquet|json|csv>`
- * (one per entity, preferred in that order: typed formats first).
+ * Lists the data files of a folder by entity: `<entity>.<format>` (one per
+ * entity, preferred in the order of {@linkcode READABLE}), or a folder
+ * `<entity>/` of `--layout split` files `<entity>-0001.<format>`.
  *
  * @param dir The folder.
  * @param entities Entity names to look for (all stems when absent).
@@ -356,28 +282,77 @@ export async function dataFilesIn(
 ): Promise<{ files: DataFile[]; unmatched: string[] }> {
   const found = new Map<string, DataFile>();
   const unmatched: string[] = [];
-  let listing: Deno.DirEntry[] = [];
+  const listing = await list(dir);
+  for (const e of listing.filter((e) => e.isFile)) {
+    const f = formatOf(e.name);
+    if (!f || ["manifest.json", "report.json"].includes(e.name)) continue;
+    if (entities && !entities.includes(f.stem)) {
+      unmatched.push(e.name);
+      continue;
+    }
+    const prev = found.get(f.stem);
+    if (!prev || better(f.format, prev.format)) {
+      found.set(f.stem, { entity: f.stem, path: `${dir}/${e.name}`, format: f.format });
+    }
+  }
+  // --layout split: <entity>/<entity>-0001.<format>, for entities without a file of their own.
+  for (const e of listing.filter((e) => e.isDirectory)) {
+    if (found.has(e.name) || (entities && !entities.includes(e.name))) continue;
+    const parts = new Map<ReadableFormat, string[]>();
+    const pattern = new RegExp(`^${e.name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}-\\d+\\.`);
+    for (const p of await list(`${dir}/${e.name}`)) {
+      const f = p.isFile && pattern.test(p.name) ? formatOf(p.name) : undefined;
+      if (!f) continue;
+      parts.set(f.format, [...(parts.get(f.format) ?? []), `${dir}/${e.name}/${p.name}`]);
+    }
+    const format = [...parts.keys()].sort((a, b) => (better(a, b) ? -1 : 1))[0];
+    if (!format) continue;
+    // Numbers are zero-padded to one width: name order is row order.
+    found.set(e.name, {
+      entity: e.name,
+      path: `${dir}/${e.name}`,
+      format,
+      layout: "split",
+      parts: parts.get(format)!.sort(),
+    });
+  }
+  const order = entities ?? [...found.keys()];
+  return { files: order.flatMap((n) => (found.has(n) ? [found.get(n)!] : [])), unmatched };
+}
+
+/**
+ * The `--layout single` files of a run (one document holding every
+ * entity), from its manifest, for the entities that have no file of their
+ * own: the most typed readable format first.
+ *
+ * @param dir The output folder.
+ * @param manifest Its manifest.
+ * @param entities The entities still without a file.
+ * @returns One file per entity found in a shared document.
+ * @example
+ * ```ts ignore
+ * files.push(...singleFiles("out/shop", manifest, ["orders"]));
+ * ```
+ */
+export function singleFiles(
+  dir: string,
+  manifest: Manifest,
+  entities: readonly string[],
+): DataFile[] {
+  const shared = (manifest.files ?? []).flatMap((f) => {
+    const known = formatOf(f.path.split("/").pop()!);
+    return known ? [{ path: `${dir}/${f.path}`, format: known.format }] : [];
+  }).sort((a, b) => (better(a.format, b.format) ? -1 : 1))[0];
+  if (!shared) return [];
+  return entities.map((entity) => ({ entity, ...shared, layout: "single" as const }));
+}
+
+async function list(dir: string): Promise<Deno.DirEntry[]> {
+  const listing: Deno.DirEntry[] = [];
   try {
     for await (const e of Deno.readDir(dir)) listing.push(e);
   } catch (e) {
     throw new UsageError(`Cannot read the folder "${dir}": ${(e as Error).message}`);
   }
-  listing = listing.filter((e) => e.isFile).sort((a, b) => (a.name < b.name ? -1 : 1));
-  for (const e of listing) {
-    // gen --compress: customers.csv.gz, orders.jsonl.zst (parquet compresses itself).
-    const m = e.name.match(/^(.+)\.(?:(csv|jsonl|json)(?:\.gz|\.zst)?|(parquet))$/);
-    if (!m || ["manifest.json", "report.json"].includes(e.name)) continue;
-    const stem = m[1]!;
-    const ext = (m[2] ?? m[3]) as DataFile["format"];
-    if (entities && !entities.includes(stem)) {
-      unmatched.push(e.name);
-      continue;
-    }
-    const prev = found.get(stem);
-    if (!prev || READABLE.indexOf(ext) < READABLE.indexOf(prev.format)) {
-      found.set(stem, { entity: stem, path: `${dir}/${e.name}`, format: ext });
-    }
-  }
-  const order = entities ?? [...found.keys()];
-  return { files: order.flatMap((n) => (found.has(n) ? [found.get(n)!] : [])), unmatched };
+  return listing.sort((a, b) => (a.name < b.name ? -1 : 1));
 }

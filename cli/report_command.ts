@@ -8,7 +8,7 @@ import { UsageError } from "../core/errors.ts";
 import type { Plan } from "../core/compile.ts";
 import { flagsHelp, type FlagSpec, parseFlags } from "./parse_flags.ts";
 import { PLUGIN_FLAGS, PLUGIN_HELP, policyFromFlags } from "./plugin_flags.ts";
-import { dataFilesIn } from "./data_files.ts";
+import { dataFilesIn, READABLE, singleFiles } from "./data_files.ts";
 import { collectFiles, planFor, readManifest, writeReport } from "./report_files.ts";
 import { printable, style } from "./style.ts";
 
@@ -36,7 +36,8 @@ null rate, distinct count, min/max/mean, top values and histograms; foreign-key
 coverage and children per parent; rows per day against the timelines' shape;
 anomaly rates against the configured ones; the validator results recorded in
 the manifest. One self-contained HTML file (opens offline) and its JSON.
-Reads JSON Lines, Parquet, JSON and CSV. See docs/report.md.
+Reads every format gen writes (JSON Lines, Parquet, JSON, CSV, YAML, XML,
+SQL, xlsx; compressed; any layout). See docs/report.md.
 
 Options:
 ${flagsHelp(FLAGS)}
@@ -98,19 +99,20 @@ export default async function reportCommand(args: string[]): Promise<number> {
   }
   try {
     const { files, unmatched } = await dataFilesIn(dir, Object.keys(manifest.entities));
-    // --layout single: one JSON document holds every entity.
-    const shared = manifest.files?.find((f) => f.format === "json");
-    for (const name of Object.keys(manifest.entities)) {
-      if (files.some((f) => f.entity === name)) continue;
-      if (shared) files.push({ entity: name, path: `${dir}/${shared.path}`, format: "json" });
-      else notes.push(`${name}: no JSON Lines, Parquet, JSON or CSV file to read`);
+    // --layout single: one document holds every entity.
+    const without = Object.keys(manifest.entities).filter((n) =>
+      !files.some((f) => f.entity === n)
+    );
+    files.push(...singleFiles(dir, manifest, without));
+    for (const name of without) {
+      if (!files.some((f) => f.entity === name)) notes.push(`${name}: no readable file`);
     }
     if (files.length === 0) {
       throw new UsageError(
         `Cannot report on "${dir}": none of its files can be read back (it holds ${
           manifest.formats.join(", ")
         })`,
-        "report reads JSON Lines, Parquet, JSON and CSV, compressed or not: generate with --report, or in one of those formats",
+        `report reads ${READABLE.join(", ")} (text formats compressed or not)`,
       );
     }
     const shown = new Set(manifest.files?.map((f) => f.path) ?? []);

@@ -132,10 +132,15 @@ export async function collectFiles(
   const order = plan
     ? plan.entities.flatMap((e) => files.filter((f) => f.entity === e.name))
     : files;
+  // The sql formatter's table prefix, to find an entity's table in a single-layout script.
+  const sql = plan?.formats.find((f) => f.plugin.name === "sql")?.options as
+    | { table_prefix?: string }
+    | undefined;
+  const read = sql?.table_prefix ? { tablePrefix: sql.table_prefix } : {};
   for (const file of order) {
     const entity = plan?.byName.get(file.entity);
     collector.beginEntity(file.entity);
-    for await (const batch of readBatches(file, typesOf(entity))) {
+    for await (const batch of readBatches(file, typesOf(entity), read)) {
       collector.add(batch);
       if (validation && entity) await validation.check(entity, withAllFields(batch, entity));
     }

@@ -5,9 +5,9 @@
  *
  * @module
  */
-import { parse as csvStream } from "csv-parse/stream";
 import { FabricateError } from "../../core/errors.ts";
 import type { Cell, Masker, MaskRow } from "./maskers.ts";
+import { csvRecords as records, CsvSyntaxError } from "../../plugins/_shared/csv_records.ts";
 
 /** The formats `fabricate mask` reads and writes, by extension. */
 export const MASK_FORMATS = ["csv", "jsonl", "ndjson"] as const;
@@ -43,18 +43,13 @@ export async function csvHeader(path: string): Promise<string[]> {
 
 async function* csvRecords(path: string): AsyncGenerator<{ record: string[]; line: number }> {
   const file = await Deno.open(path);
-  const parser = csvStream({ bom: true, info: true, relax_column_count: false });
-  const stream = file.readable.pipeThrough(parser);
-  const reader = stream.getReader();
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) return;
-      const { record, info } = value as { record: string[]; info: { lines: number } };
-      yield { record, line: info.lines };
-    }
-  } finally {
-    await reader.cancel().catch(() => {});
+  // fabricate's one CSV reader; an empty cell (null) is masked as "" as before.
+  for await (
+    const { cells, line } of records(file.readable.pipeThrough(new TextDecoderStream()), {
+      delimiter: ",",
+    })
+  ) {
+    yield { record: cells.map((c) => c ?? ""), line };
   }
 }
 
@@ -150,6 +145,12 @@ async function maskCsv(plan: FilePlan, out: Out): Promise<number> {
         await out.write(record.map(csvCell).join(",") + "\n");
         continue;
       }
+      if (record.length !== header.length) {
+        throw new FabricateError(
+          `Cannot read ${plan.shown} at line ${line}: ${record.length} cells, the header has ${header.length}`,
+          2,
+        );
+      }
       const row: MaskRow = { get: (c) => record[index.get(c) ?? -1] ?? null };
       const masked = header.map((h, i) => String(apply(plan, h, record[i] ?? "", row, line) ?? ""));
       await out.write(masked.map(csvCell).join(",") + "\n");
@@ -157,11 +158,10 @@ async function maskCsv(plan: FilePlan, out: Out): Promise<number> {
     }
   } catch (e) {
     if (e instanceof FabricateError) throw e;
-    const m = e as { message?: string; lines?: number };
-    throw new FabricateError(
-      `Cannot read ${plan.shown}${m.lines ? ` at line ${m.lines}` : ""}: ${m.message ?? e}`,
-      2,
-    );
+    if (e instanceof CsvSyntaxError) {
+      throw new FabricateError(`Cannot read ${plan.shown} at line ${e.line}: ${e.message}`, 2);
+    }
+    throw new FabricateError(`Cannot read ${plan.shown}: ${(e as Error).message ?? e}`, 2);
   }
   return rows;
 }

@@ -10,11 +10,11 @@
  *
  * @module
  */
-import { parse as parseCsv } from "csv-parse/sync";
 import { type DocPath, PluginInputError } from "../../core/errors.ts";
 import { needsRead } from "../../core/input_limits.ts";
 import type { GeneratorSetup } from "../../core/types.ts";
 import { didYouMean } from "../../core/did_you_mean.ts";
+import { CsvSyntaxError, parseCsvText } from "./csv_records.ts";
 
 /** Largest data file read, in bytes (64 MiB): the file is held in memory. */
 export const DATA_FILE_MAX_BYTES = 64 * 1024 * 1024;
@@ -28,7 +28,7 @@ export interface DataTable {
   readonly file: string;
   /** The column names: a CSV's header, or every key of a JSON file's objects. */
   readonly columns: readonly string[];
-  /** The rows; CSV cells typed (integers, numbers, booleans, empty → null). */
+  /** The rows; CSV cells typed (integers, numbers, booleans; empty → null, `""` → ""). */
   readonly rows: readonly Readonly<Record<string, unknown>>[];
   /** The line in the file each row starts on (1-based), for messages. */
   readonly lines: readonly number[];
@@ -163,31 +163,29 @@ async function readDataFile(
 type Fail = (message: string, hint?: string) => PluginInputError;
 
 function parseDelimited(text: string, file: string, delimiter: string, fail: Fail): DataTable {
-  let records: { record: Record<string, string>; info: { lines: number } }[];
-  let header: string[] = [];
+  let records: ReturnType<typeof parseCsvText>;
   try {
-    records = parseCsv(text, {
-      bom: true,
-      delimiter,
-      columns: (h: string[]) => (header = h.map((c) => c.trim())),
-      skip_empty_lines: true,
-      info: true,
-    }) as typeof records;
+    records = parseCsvText(text, { delimiter });
   } catch (e) {
-    const m = e as { message?: string; lines?: number };
-    throw fail(
-      `Cannot read data file "${file}"${m.lines ? ` at line ${m.lines}` : ""}: ${m.message ?? e}`,
-    );
+    if (!(e instanceof CsvSyntaxError)) throw e;
+    throw fail(`Cannot read data file "${file}" at line ${e.line}: ${e.message}`);
   }
-  const raw = records.map((r) => r.record);
-  const columns = header;
-  const typed: Record<string, unknown>[] = raw.map(() => ({}));
-  for (const c of columns) {
-    const cells = raw.map((r) => r[c] ?? "");
+  const [head, ...body] = records;
+  const columns = (head?.cells ?? []).map((c) => (c ?? "").trim());
+  for (const r of body) {
+    if (r.cells.length !== columns.length) {
+      throw fail(
+        `Cannot read data file "${file}" at line ${r.line}: ${r.cells.length} cells, the header has ${columns.length}`,
+      );
+    }
+  }
+  const typed: Record<string, unknown>[] = body.map(() => ({}));
+  columns.forEach((c, k) => {
+    const cells = body.map((r) => r.cells[k] ?? null);
     const convert = cellConverter(cells);
     cells.forEach((cell, i) => (typed[i]![c] = convert(cell)));
-  }
-  return { file, columns, rows: typed, lines: records.map((r) => r.info.lines) };
+  });
+  return { file, columns, rows: typed, lines: body.map((r) => r.line) };
 }
 
 const INTEGER = /^-?(0|[1-9][0-9]*)$/;
@@ -197,17 +195,20 @@ const NUMBER = /^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?$/;
  * How a CSV column's cells become values: integers or numbers when every
  * non-empty cell is one (written without leading zeros, so postal codes
  * like `02134` stay text), booleans when every cell is true/false, text
- * otherwise; an empty cell is null.
+ * otherwise. An empty cell is null; a quoted empty cell (`""`) is an empty
+ * string in a text column (null in a number or boolean column).
  */
-function cellConverter(cells: readonly string[]): (cell: string) => unknown {
-  const present = cells.filter((c) => c !== "");
+function cellConverter(cells: readonly (string | null)[]): (cell: string | null) => unknown {
+  const present = cells.filter((c): c is string => c !== null && c !== "");
   const every = (re: RegExp) => present.length > 0 && present.every((c) => re.test(c));
   if (every(INTEGER) && present.every((c) => Number.isSafeInteger(Number(c)))) {
-    return (c) => (c === "" ? null : Number(c));
+    return (c) => (c === null || c === "" ? null : Number(c));
   }
-  if (every(NUMBER)) return (c) => (c === "" ? null : Number(c));
-  if (every(/^(true|false)$/i)) return (c) => (c === "" ? null : c.toLowerCase() === "true");
-  return (c) => (c === "" ? null : c);
+  if (every(NUMBER)) return (c) => (c === null || c === "" ? null : Number(c));
+  if (every(/^(true|false)$/i)) {
+    return (c) => (c === null || c === "" ? null : c.toLowerCase() === "true");
+  }
+  return (c) => c;
 }
 
 function parseJson(text: string, file: string, fail: Fail): DataTable {

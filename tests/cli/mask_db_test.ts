@@ -1,0 +1,499 @@
+/**
+ * `fabricate mask --from <database>` against real databases: a quickstart
+ * source generated with `fabricate gen --to`, two related tables masked, and
+ * the checks read back with the databases' own clients (sqlite3, psql,
+ * mariadb).
+ */
+import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
+import { runCli } from "../_helpers/rows.ts";
+import {
+  mariadb,
+  mysqlEnv,
+  mysqlTables,
+  mysqlUrl,
+  pgEnv,
+  pgTables,
+  pgUrl,
+  psql,
+  sqlite,
+  sqlite3,
+  uniqueName,
+} from "../sinks/_db.ts";
+
+const KEY = "test-key-0123456789abcdef";
+const OTHER_KEY = "another-key-0123456789abcdef";
+const COUNTS = ["--count", "customers=300", "--count", "orders=1500", "--count", "products=40"];
+
+const RULES = `tables:
+  customers:
+    id: hash
+    first_name: { fake: person.firstName }
+    last_name: { fake: person.lastName }
+    email: email
+    country: keep
+    birthdate: { shift_dates: { days: 30, by: id } }
+    vip: keep
+    note: redact
+  orders:
+    id: keep
+    customer_id: hash
+    product_id: keep
+    quantity: keep
+    status: keep
+    created_at: { shift_dates: { days: 30, by: customer_id } }
+`;
+
+/** The rules plus a table whose primary key every row redacts alike: the load fails there. */
+const FAILING = RULES + `  maskdb_codes:
+    code: redact
+    label: keep
+`;
+
+async function folder(rules = RULES): Promise<string> {
+  const dir = await Deno.makeTempDir({ prefix: "maskdb_" });
+  await Deno.writeTextFile(`${dir}/mask.yaml`, rules);
+  await Deno.writeTextFile(`${dir}/failing.yaml`, FAILING);
+  return dir;
+}
+
+function mask(dir: string, args: string[], key = KEY, rules = "mask.yaml") {
+  return runCli(["mask", rules, ...args], { cwd: dir, env: { FABRICATE_MASK_KEY: key } });
+}
+
+async function gen(dir: string, to: string): Promise<void> {
+  const { code, stderr } = await runCli(["gen", "quickstart", "--to", to, "--quiet", ...COUNTS], {
+    cwd: dir,
+  });
+  assert.equal(code, 0, stderr);
+}
+
+/** What the checks need of one database kind. */
+interface Db {
+  /** Runs SQL, returns the client's text output. */
+  sql(text: string): Promise<string>;
+  /** A table's qualified name in a source or destination. */
+  t(where: string, table: string): string;
+  /** A checksum of every table of a source. */
+  checksum(where: string): Promise<string>;
+  /** The column types of a table, in order. */
+  types(where: string, table: string): Promise<string>;
+}
+
+/** The checks every database shares: joins, masking, types, keys. */
+async function checkMasked(db: Db, src: string, dst: string): Promise<void> {
+  const join = (w: string) =>
+    db.sql(
+      `SELECT count(*) FROM ${db.t(w, "orders")} o JOIN ${db.t(w, "customers")} c ` +
+        `ON c.id = o.customer_id`,
+    );
+  assert.equal(await join(src), "1500");
+  assert.equal(await join(dst), "1500", "every order joins its masked customer");
+  const perCustomer = (w: string) =>
+    db.sql(`SELECT count(*) FROM ${db.t(w, "orders")} GROUP BY customer_id ORDER BY 1`);
+  assert.equal(
+    await perCustomer(dst),
+    await perCustomer(src),
+    "the same join, customer by customer",
+  );
+  const same = (column: string) =>
+    db.sql(
+      `SELECT count(*) FROM ${db.t(dst, "customers")} d JOIN ${db.t(src, "customers")} s ` +
+        `ON s.${column} = d.${column}`,
+    );
+  assert.equal(await same("email"), "0", "every email masked");
+  assert.equal(await same("last_name") !== "300", true, "names masked");
+  assert.ok(Number(await same("id")) < 3, "ids masked (a permutation: a fixed point is rare)");
+  assert.equal(
+    await db.sql(`SELECT count(DISTINCT id) FROM ${db.t(dst, "customers")}`),
+    "300",
+    "hashed primary keys stay unique",
+  );
+  assert.equal(
+    await db.sql(
+      `SELECT count(*) FROM ${db.t(dst, "customers")} d JOIN ${db.t(src, "customers")} s ` +
+        `ON s.first_name = d.first_name AND s.last_name = d.last_name`,
+    ) !== "300",
+    true,
+  );
+  for (const table of ["customers", "orders"]) {
+    assert.equal(await db.types(dst, table), await db.types(src, table), `${table}: same types`);
+  }
+  assert.equal(
+    await db.sql(`SELECT count(*) FROM ${db.t(dst, "customers")} WHERE note = 'REDACTED'`) !== "0",
+    true,
+  );
+}
+
+Deno.test({
+  name: "mask --from sqlite: two related tables into another file, joins kept, source unchanged",
+  ignore: sqlite3.ignore,
+  async fn() {
+    const dir = await folder();
+    await gen(dir, "sqlite:src.db");
+    await sqlite(
+      `${dir}/src.db`,
+      "CREATE TABLE maskdb_codes (code TEXT PRIMARY KEY, label TEXT);" +
+        "INSERT INTO maskdb_codes VALUES ('a', 'A'), ('b', 'B'), ('c', 'C');",
+    );
+    const fingerprint = async () =>
+      createHash("sha256").update(await Deno.readFile(`${dir}/src.db`)).digest("hex") +
+      createHash("sha256").update(await sqlite(`${dir}/src.db`, ".dump")).digest("hex");
+    const before = await fingerprint();
+
+    const { code, stderr } = await mask(dir, ["--from", "sqlite:src.db", "--to", "sqlite:dst.db"]);
+    assert.equal(code, 0, stderr);
+    assert.match(stderr, /customers → sqlite:dst\.db {2}\(300 rows\)/);
+    // Both files in one connection: the source ATTACHed (only read).
+    const db: Db = {
+      sql: (text) => sqlite(`${dir}/dst.db`, `ATTACH '${dir}/src.db' AS src;\n${text};`),
+      t: (w, table) => `${w}.${table}`,
+      checksum: fingerprint,
+      types: (w, table) =>
+        sqlite(
+          `${dir}/dst.db`,
+          `ATTACH '${dir}/src.db' AS src; SELECT type, "notnull", pk FROM ${w}.pragma_table_info('${table}');`,
+        ),
+    };
+    await checkMasked(db, "src", "main");
+    assert.equal(
+      await sqlite(`${dir}/dst.db`, `SELECT DISTINCT typeof(id) FROM customers`),
+      "integer",
+      "a hashed INTEGER key stays an integer",
+    );
+    assert.equal(
+      await sqlite(`${dir}/dst.db`, `SELECT count(*) FROM customers WHERE date(birthdate) IS NULL`),
+      "0",
+      "shifted dates are dates",
+    );
+    assert.equal(
+      await sqlite(
+        `${dir}/dst.db`,
+        `SELECT "table", "from", "to" FROM pragma_foreign_key_list('orders')`,
+      ),
+      "customers|customer_id|id",
+      "the foreign key to the masked parent is kept; the one to products (not masked) is not",
+    );
+    assert.equal(await sqlite(`${dir}/dst.db`, "PRAGMA foreign_key_check"), "");
+    assert.equal(await fingerprint(), before, "the source is unchanged");
+
+    // Determinism: the same key gives the same tables, another key others.
+    const again = await mask(dir, ["--from", "sqlite:src.db", "--to", "sqlite:again.db"]);
+    assert.equal(again.code, 0, again.stderr);
+    assert.equal(await sqlite(`${dir}/again.db`, ".dump"), await sqlite(`${dir}/dst.db`, ".dump"));
+    const other = await mask(
+      dir,
+      ["--from", "sqlite:src.db", "--to", "sqlite:other.db"],
+      OTHER_KEY,
+    );
+    assert.equal(other.code, 0, other.stderr);
+    const ids = (f: string) =>
+      sqlite(`${dir}/${f}`, "SELECT id FROM customers ORDER BY rowid LIMIT 20");
+    assert.notEqual(await ids("other.db"), await ids("dst.db"));
+
+    // An existing table is refused without --replace, replaced with it.
+    const twice = await mask(dir, ["--from", "sqlite:src.db", "--to", "sqlite:dst.db"]);
+    assert.equal(twice.code, 2);
+    assert.match(twice.stderr, /Tables customers, orders already exist in sqlite:dst\.db/);
+    const replaced = await mask(dir, [
+      "--from",
+      "sqlite:src.db",
+      "--to",
+      "sqlite:dst.db",
+      "--replace",
+    ]);
+    assert.equal(replaced.code, 0, replaced.stderr);
+    assert.equal(await sqlite(`${dir}/dst.db`, ".dump"), await sqlite(`${dir}/again.db`, ".dump"));
+
+    // A failure after two tables are loaded (the third's primary key collides) leaves nothing.
+    const failed = await mask(
+      dir,
+      ["--from", "sqlite:src.db", "--to", "sqlite:failed.db"],
+      KEY,
+      "failing.yaml",
+    );
+    assert.equal(failed.code, 1, failed.stderr);
+    assert.match(failed.stderr, /failed while loading maskdb_codes: .*UNIQUE.*\n.*rolled back/);
+    await assert.rejects(Deno.stat(`${dir}/failed.db`), Deno.errors.NotFound);
+    const intoExisting = await mask(
+      dir,
+      ["--from", "sqlite:src.db", "--to", "sqlite:dst.db", "--replace"],
+      KEY,
+      "failing.yaml",
+    );
+    assert.equal(intoExisting.code, 1);
+    assert.equal(
+      await sqlite(`${dir}/dst.db`, ".dump"),
+      await sqlite(`${dir}/again.db`, ".dump"),
+      "a failed --replace leaves the earlier tables as they were",
+    );
+    assert.equal(await fingerprint(), before, "the source is unchanged");
+  },
+});
+
+Deno.test({
+  name: "mask --from sqlite refuses the source as destination, however the path is written",
+  ignore: sqlite3.ignore,
+  async fn() {
+    const dir = await folder();
+    await gen(dir, "sqlite:src.db");
+    await Deno.mkdir(`${dir}/sub`);
+    await Deno.symlink(`${dir}/src.db`, `${dir}/sub/link.db`);
+    await Deno.link(`${dir}/src.db`, `${dir}/hard.db`);
+    const before = await sqlite(`${dir}/src.db`, ".dump");
+    for (
+      const to of [
+        "sqlite:src.db",
+        "sqlite:./sub/../src.db",
+        `sqlite:${dir}/src.db`,
+        "sqlite:sub/link.db",
+        "sqlite:hard.db",
+      ]
+    ) {
+      const { code, stderr } = await mask(dir, [
+        "--from",
+        "sqlite:src.db",
+        "--to",
+        to,
+        "--replace",
+      ]);
+      assert.equal(code, 2, `${to}: ${stderr}`);
+      assert.match(stderr, /Refusing to write to .*: it is the source database/);
+    }
+    assert.equal(await sqlite(`${dir}/src.db`, ".dump"), before);
+  },
+});
+
+Deno.test({
+  name:
+    "mask --from sqlite --out: a table masked to CSV equals the same table exported, then masked",
+  ignore: sqlite3.ignore,
+  async fn() {
+    const rules = (group: string, ext: string) =>
+      RULES.replace("tables:", `${group}:`).replace("  customers:", `  customers${ext}:`)
+        .replace("  orders:", `  orders${ext}:`)
+        .replaceAll("id: hash", "id: { hash: { integer: true } }");
+    const dir = await folder(rules("tables", ""));
+    await gen(dir, "sqlite:src.db");
+    const db = await mask(dir, ["--from", "sqlite:src.db", "--out", "from-db"]);
+    assert.equal(db.code, 0, db.stderr);
+    // The same tables exported with the sqlite3 shell, masked as files.
+    await Deno.mkdir(`${dir}/export`);
+    for (const t of ["customers", "orders"]) {
+      const csv = await sqlite(`${dir}/src.db`, `.headers on\n.mode csv\nSELECT * FROM ${t};`);
+      await Deno.writeTextFile(`${dir}/export/${t}.csv`, csv.replaceAll("\r\n", "\n") + "\n");
+    }
+    await Deno.writeTextFile(`${dir}/export/mask.yaml`, rules("files", ".csv"));
+    const files = await runCli(["mask", "mask.yaml", "--out", "../from-files"], {
+      cwd: `${dir}/export`,
+      env: { FABRICATE_MASK_KEY: KEY },
+    });
+    assert.equal(files.code, 0, files.stderr);
+    for (const t of ["customers", "orders"]) {
+      const a = await Deno.readTextFile(`${dir}/from-db/${t}.csv`);
+      const b = await Deno.readTextFile(`${dir}/from-files/${t}.csv`);
+      assert.equal(a.split("\n").length, t === "customers" ? 302 : 1502);
+      assert.equal(a, b, `${t}: the database path and the file path agree`);
+    }
+    // JSONL keeps numbers numbers.
+    const jsonl = await mask(dir, [
+      "--from",
+      "sqlite:src.db",
+      "--out",
+      "jsonl",
+      "--format",
+      "jsonl",
+    ]);
+    assert.equal(jsonl.code, 0, jsonl.stderr);
+    const first = JSON.parse(
+      (await Deno.readTextFile(`${dir}/jsonl/orders.jsonl`)).split("\n")[0]!,
+    );
+    assert.equal(typeof first.customer_id, "number");
+    assert.equal(typeof first.status, "string");
+  },
+});
+
+Deno.test({
+  name: "mask --from: rules that do not fit the tables exit 2 with the place, nothing written",
+  ignore: sqlite3.ignore,
+  async fn() {
+    const dir = await folder(
+      RULES.replace("vip: keep", "vip: email").replace("  orders:", "  ordrs:"),
+    );
+    await gen(dir, "sqlite:src.db");
+    const { code, stderr } = await mask(dir, ["--from", "sqlite:src.db", "--to", "sqlite:dst.db"]);
+    assert.equal(code, 2, stderr);
+    assert.match(
+      stderr,
+      /mask\.yaml:9:\d+ tables\.customers\.vip\n.*"customers\.vip" \(INTEGER\) cannot take its rule: email writes text/,
+    );
+    assert.match(stderr, /The source has no table "ordrs"[\s\S]*did you mean "orders"/);
+    await assert.rejects(Deno.stat(`${dir}/dst.db`), Deno.errors.NotFound);
+    const noFrom = await mask(dir, ["--out", "x"]);
+    assert.equal(noFrom.code, 2);
+    assert.match(noFrom.stderr, /names tables: give the database they are in with --from/);
+  },
+});
+
+Deno.test({
+  name: "mask --from postgres: into another schema, joins kept, source unchanged, refusals",
+  ignore: pgEnv.ignore,
+  async fn() {
+    const dir = await folder();
+    const src = uniqueName("maskdb_src"), dst = uniqueName("maskdb_dst");
+    const failed = uniqueName("maskdb_failed");
+    try {
+      await gen(dir, pgUrl(src));
+      await psql(
+        `CREATE TABLE ${src}.maskdb_codes (code TEXT PRIMARY KEY, label TEXT); ` +
+          `INSERT INTO ${src}.maskdb_codes VALUES ('a', 'A'), ('b', 'B'), ('c', 'C')`,
+      );
+      const db: Db = {
+        sql: psql,
+        t: (w, table) => `${w}.${table}`,
+        async checksum(w) {
+          const parts = [];
+          for (const t of ["customers", "orders", "products", "maskdb_codes"]) {
+            parts.push(
+              await psql(`SELECT md5(string_agg(t::text, '|' ORDER BY t::text)) FROM ${w}.${t} t`),
+            );
+          }
+          return parts.join(",");
+        },
+        types: (w, table) =>
+          psql(
+            `SELECT string_agg(column_name || ' ' || data_type || ' ' || is_nullable, ', ' ` +
+              `ORDER BY ordinal_position) FROM information_schema.columns ` +
+              `WHERE table_schema = '${w}' AND table_name = '${table}'`,
+          ),
+      };
+      const before = await db.checksum(src);
+      const { code, stderr } = await mask(dir, ["--from", pgUrl(src), "--to", pgUrl(dst)]);
+      assert.equal(code, 0, stderr);
+      await checkMasked(db, src, dst);
+      assert.equal(
+        await psql(
+          `SELECT count(*) FROM information_schema.table_constraints WHERE table_schema = '${dst}' ` +
+            `AND constraint_type IN ('PRIMARY KEY', 'FOREIGN KEY')`,
+        ),
+        "3",
+        "two primary keys and the foreign key to the masked parent",
+      );
+
+      // The source schema, written another way: refused.
+      const same = pgUrl(src).replace("postgres://", "postgresql://").replace(
+        "127.0.0.1",
+        "localhost",
+      );
+      const refused = await mask(dir, ["--from", pgUrl(src), "--to", same, "--replace"]);
+      assert.equal(refused.code, 2, refused.stderr);
+      assert.match(refused.stderr, /Refusing to write to .*: it is the source database/);
+
+      // Deterministic across runs: the same key, the same rows.
+      const rows = (s: string) =>
+        psql(`SELECT md5(string_agg(t::text, '|' ORDER BY t::text)) FROM ${s}.customers t`);
+      const again = await mask(dir, ["--from", pgUrl(src), "--to", pgUrl(dst), "--replace"]);
+      assert.equal(again.code, 0, again.stderr);
+      const first = await rows(dst);
+      const other = await mask(
+        dir,
+        ["--from", pgUrl(src), "--to", pgUrl(dst), "--replace"],
+        OTHER_KEY,
+      );
+      assert.equal(other.code, 0, other.stderr);
+      assert.notEqual(await rows(dst), first);
+
+      // A failure on the third table leaves no table in the destination schema.
+      const fail = await mask(
+        dir,
+        ["--from", pgUrl(src), "--to", pgUrl(failed)],
+        KEY,
+        "failing.yaml",
+      );
+      assert.equal(fail.code, 1, fail.stderr);
+      assert.match(fail.stderr, /failed while loading maskdb_codes: .*duplicate key/);
+      assert.deepEqual(await pgTables(failed), []);
+      assert.equal(await db.checksum(src), before, "the source is unchanged");
+    } finally {
+      await psql(
+        `DROP SCHEMA IF EXISTS ${src} CASCADE; DROP SCHEMA IF EXISTS ${dst} CASCADE; ` +
+          `DROP SCHEMA IF EXISTS ${failed} CASCADE`,
+      );
+    }
+  },
+});
+
+Deno.test({
+  name: "mask --from mariadb: into another database, joins kept, source unchanged, refusals",
+  ignore: mysqlEnv.ignore,
+  async fn() {
+    const dir = await folder();
+    const src = uniqueName("maskdb_src"), dst = uniqueName("maskdb_dst");
+    const failed = uniqueName("maskdb_failed");
+    try {
+      await mariadb(`CREATE DATABASE ${src}; CREATE DATABASE ${dst}; CREATE DATABASE ${failed}`);
+      await gen(dir, mysqlUrl(src));
+      await mariadb(
+        `CREATE TABLE maskdb_codes (code VARCHAR(20) PRIMARY KEY, label TEXT); ` +
+          `INSERT INTO maskdb_codes VALUES ('a', 'A'), ('b', 'B'), ('c', 'C')`,
+        src,
+      );
+      const db: Db = {
+        sql: (text) => mariadb(text),
+        t: (w, table) => `${w}.${table}`,
+        checksum: (w) =>
+          mariadb(
+            `CHECKSUM TABLE ${w}.customers, ${w}.orders, ${w}.products, ${w}.maskdb_codes EXTENDED`,
+          ),
+        types: (w, table) =>
+          mariadb(
+            `SELECT group_concat(concat(column_name, ' ', column_type, ' ', is_nullable) ` +
+              `ORDER BY ordinal_position) FROM information_schema.columns ` +
+              `WHERE table_schema = '${w}' AND table_name = '${table}'`,
+          ),
+      };
+      const before = await db.checksum(src);
+      const { code, stderr } = await mask(dir, ["--from", mysqlUrl(src), "--to", mysqlUrl(dst)]);
+      assert.equal(code, 0, stderr);
+      await checkMasked(db, src, dst);
+      assert.deepEqual(await mysqlTables(dst), ["customers", "orders"], "no staging table left");
+      assert.equal(
+        await mariadb(
+          `SELECT referenced_table_name FROM information_schema.key_column_usage ` +
+            `WHERE table_schema = '${dst}' AND referenced_table_name IS NOT NULL`,
+        ),
+        "customers",
+      );
+
+      const same = mysqlUrl(src).replace("127.0.0.1", "localhost").replace(
+        "mysql://",
+        "mariadb://",
+      );
+      const refused = await mask(dir, ["--from", mysqlUrl(src), "--to", same, "--replace"]);
+      assert.equal(refused.code, 2, refused.stderr);
+      assert.match(refused.stderr, /Refusing to write to .*: it is the source database/);
+
+      const rows = () => mariadb(`CHECKSUM TABLE ${dst}.customers EXTENDED`);
+      const first = await rows();
+      const again = await mask(dir, ["--from", mysqlUrl(src), "--to", mysqlUrl(dst), "--replace"]);
+      assert.equal(again.code, 0, again.stderr);
+      assert.equal(await rows(), first, "the same key, the same rows");
+      assert.deepEqual(await mysqlTables(dst), ["customers", "orders"]);
+
+      const fail = await mask(
+        dir,
+        ["--from", mysqlUrl(src), "--to", mysqlUrl(failed)],
+        KEY,
+        "failing.yaml",
+      );
+      assert.equal(fail.code, 1, fail.stderr);
+      assert.match(fail.stderr, /failed while loading maskdb_codes: .*Duplicate entry/);
+      assert.deepEqual(await mysqlTables(failed), [], "staging tables dropped, nothing renamed");
+      assert.equal(await db.checksum(src), before, "the source is unchanged");
+    } finally {
+      await mariadb(
+        `DROP DATABASE IF EXISTS ${src}; DROP DATABASE IF EXISTS ${dst}; DROP DATABASE IF EXISTS ${failed}`,
+      );
+    }
+  },
+});

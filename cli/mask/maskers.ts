@@ -42,6 +42,7 @@ export function hmac(key: string, ...parts: string[]): Uint8Array {
 
 // One keyed HMAC per key (a run uses one).
 const hmacs = new Map<string, KeyedHmac>();
+const integerHashes = new Map<string, (v: unknown) => unknown>();
 
 /**
  * An endless stream of keyed pseudo-random bytes for one (domain, value):
@@ -159,7 +160,11 @@ function build(spec: RuleSpec, key: string, integerColumn: boolean): Masker {
   if ("hash" in spec) {
     const { length, preserve, domain } = spec.hash;
     if (spec.hash.integer ?? (integerColumn && !preserve)) {
-      return integerHash((...parts) => hmac(key, ...parts), domain);
+      // One per (key, domain): a parent key and its foreign keys share the round tables.
+      const id = `${key}\0${domain}`;
+      let h = integerHashes.get(id);
+      if (!h) integerHashes.set(id, h = integerHash((...parts) => hmac(key, ...parts), domain));
+      return h;
     }
     if (preserve) return (v) => preserveShape(key, `hash:${domain}`, String(v));
     return (v) => hex(hmac(key, `hash:${domain}`, String(v))).slice(0, length);

@@ -20,6 +20,9 @@ import {
   sqlite3,
   uniqueName,
 } from "../sinks/_db.ts";
+import { openSink } from "../../plugins/sinks/open.ts";
+import { parseTarget } from "../../plugins/sinks/target.ts";
+import { beginReadOnly } from "../../cli/mask/db_read.ts";
 
 const KEY = "test-key-0123456789abcdef";
 const OTHER_KEY = "another-key-0123456789abcdef";
@@ -494,6 +497,53 @@ Deno.test({
       await mariadb(
         `DROP DATABASE IF EXISTS ${src}; DROP DATABASE IF EXISTS ${dst}; DROP DATABASE IF EXISTS ${failed}`,
       );
+    }
+  },
+});
+
+/** Opens a source the way `mask --from` does and tries to write through it. */
+async function writeThroughReader(url: string, table: string): Promise<unknown> {
+  const reader = await openSink(parseTarget(url), { readOnly: true });
+  try {
+    await beginReadOnly(reader);
+    await reader.exec(`DELETE FROM ${table}`);
+    return undefined;
+  } catch (e) {
+    return e;
+  } finally {
+    await reader.exec("ROLLBACK").catch(() => {});
+    await reader.close();
+  }
+}
+
+Deno.test({
+  name: "mask's source connection cannot write, in every database (a bug cannot change the source)",
+  ignore: sqlite3.ignore || pgEnv.ignore || mysqlEnv.ignore,
+  async fn() {
+    const dir = await folder();
+    const schema = uniqueName("maskdb_ro");
+    try {
+      await sqlite(`${dir}/src.db`, "CREATE TABLE t (a INTEGER); INSERT INTO t VALUES (1);");
+      const e1 = await writeThroughReader(`sqlite:${dir}/src.db`, "t");
+      assert.match(String(e1), /readonly database/);
+      assert.equal(await sqlite(`${dir}/src.db`, "SELECT count(*) FROM t"), "1");
+
+      await psql(
+        `CREATE SCHEMA ${schema}; CREATE TABLE ${schema}.t (a int); INSERT INTO ${schema}.t VALUES (1)`,
+      );
+      const e2 = await writeThroughReader(pgUrl(schema), `${schema}.t`);
+      assert.match(String(e2), /read-only transaction/);
+      assert.equal(await psql(`SELECT count(*) FROM ${schema}.t`), "1");
+
+      await mariadb(
+        `CREATE DATABASE ${schema}; CREATE TABLE ${schema}.t (a int); INSERT INTO ${schema}.t VALUES (1)`,
+      );
+      const e3 = await writeThroughReader(mysqlUrl(schema), "t");
+      assert.match(String(e3), /READ ONLY transaction/i);
+      assert.equal(await mariadb(`SELECT count(*) FROM ${schema}.t`), "1");
+    } finally {
+      await psql(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+      await mariadb(`DROP DATABASE IF EXISTS ${schema}`);
     }
   },
 });

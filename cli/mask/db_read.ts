@@ -67,7 +67,6 @@ export async function* readPages(
     dialect: d,
     ...(sink.schema !== undefined ? { schema: sink.schema } : {}),
   });
-  const width = table.columns.length;
   const toRows = (rows: Record<string, unknown>[]) =>
     rows.map((r) => table.columns.map((_, i) => r[`c${i}`] ?? null));
   if (d === "postgres") {
@@ -119,7 +118,6 @@ export async function* readPages(
     }
     if (rows.length < pageRows) return;
   }
-  void width;
 }
 
 function literal(v: unknown, d: "sqlite" | "mysql" | "postgres"): string {

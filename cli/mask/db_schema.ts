@@ -82,6 +82,7 @@ export interface SourceTable {
  */
 export function kindOf(type: string, dialect: SqlDialect): ColumnKind {
   const t = type.toLowerCase().trim();
+  if (/^(enum|set)\s*\(/.test(t)) return "other";
   if (dialect === "mysql" && /^tinyint\(1\)/.test(t)) return "boolean";
   if (/^bool/.test(t)) return "boolean";
   if (/\[\]$/.test(t)) return "other";

@@ -106,7 +106,11 @@ export async function maskTables(options: MaskTablesOptions): Promise<MaskedTabl
   const reader = await openSink(source, { readOnly: true });
   try {
     await beginReadOnly(reader);
-    const plans = await planTables(reader, options);
+    const plans = await planTables(
+      reader,
+      options,
+      source.dialect === "postgres" && dest?.dialect === "postgres",
+    );
     if (dest) {
       return await intoDatabase(reader, source, dest, plans, options);
     }
@@ -159,7 +163,11 @@ function fits(rule: RuleSpec, kind: ColumnKind): string | undefined {
   return undefined;
 }
 
-async function planTables(reader: Sink, options: MaskTablesOptions): Promise<TablePlan[]> {
+async function planTables(
+  reader: Sink,
+  options: MaskTablesOptions,
+  binaryOk: boolean,
+): Promise<TablePlan[]> {
   const { rules, key } = options;
   const issues: ScenarioIssue[] = [];
   const issue = (path: (string | number)[], message: string, hint?: string, atKey = false) =>
@@ -218,6 +226,15 @@ async function planTables(reader: Sink, options: MaskTablesOptions): Promise<Tab
     }
     const maskers: (Masker | undefined)[] = [];
     for (const c of table.columns) {
+      if (c.kind === "binary" && !binaryOk) {
+        issue(
+          ["tables", name],
+          `Column "${name}.${c.name}" (${c.type}) is binary: only PostgreSQL to PostgreSQL ` +
+            "copies binary columns so far",
+          "leave the table out of the rules file",
+          true,
+        );
+      }
       const rule = columns.get(c.name) ??
         (rules.default === "redact" ? { redact: { with: "REDACTED" } } : undefined);
       if (!rule) {

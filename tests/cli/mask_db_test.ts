@@ -547,3 +547,103 @@ Deno.test({
     }
   },
 });
+
+const PAGING = `tables:
+  maskdb_pairs:
+    a: keep
+    b: hash
+    label: redact
+  maskdb_nopk:
+    x: hash
+    y: keep
+`;
+
+/** Tables over a page (5,000 rows): a composite primary key and none at all. */
+async function checkPaging(
+  dir: string,
+  from: string,
+  to: string,
+  sql: (text: string) => Promise<string>,
+  src: string,
+  dst: string,
+): Promise<void> {
+  await Deno.writeTextFile(`${dir}/paging.yaml`, PAGING);
+  const { code, stderr } = await mask(dir, ["--from", from, "--to", to], KEY, "paging.yaml");
+  assert.equal(code, 0, stderr);
+  assert.match(stderr, /maskdb_pairs → .* {2}\(7000 rows\)/);
+  assert.match(stderr, /maskdb_nopk → .* {2}\(6000 rows\)/);
+  assert.equal(await sql(`SELECT count(*) FROM ${dst}.maskdb_pairs`), "7000");
+  assert.equal(
+    await sql(`SELECT count(*) FROM (SELECT DISTINCT a, b FROM ${dst}.maskdb_pairs) p`),
+    "7000",
+  );
+  assert.equal(
+    await sql(`SELECT sum(a) FROM ${dst}.maskdb_pairs`),
+    await sql(`SELECT sum(a) FROM ${src}.maskdb_pairs`),
+  );
+  assert.equal(
+    await sql(
+      `SELECT count(*) FROM ${dst}.maskdb_nopk d JOIN ${src}.maskdb_nopk s ON s.y = d.y`,
+    ),
+    "6000",
+    "every row once, none twice",
+  );
+  assert.ok(
+    Number(
+      await sql(
+        `SELECT count(*) FROM ${dst}.maskdb_nopk d JOIN ${src}.maskdb_nopk s ` +
+          `ON s.y = d.y AND s.x = d.x`,
+      ),
+    ) < 3,
+  );
+}
+
+Deno.test({
+  name: "mask --from pages through tables larger than a page, with a composite key or none",
+  ignore: sqlite3.ignore || pgEnv.ignore || mysqlEnv.ignore,
+  async fn() {
+    const dir = await folder();
+    const src = uniqueName("maskdb_psrc"), dst = uniqueName("maskdb_pdst");
+    try {
+      await sqlite(
+        `${dir}/src.db`,
+        `CREATE TABLE maskdb_pairs (a INTEGER, b INTEGER, label TEXT, PRIMARY KEY (a, b));
+         CREATE TABLE maskdb_nopk (x INTEGER, y TEXT);
+         WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 7000)
+           INSERT INTO maskdb_pairs SELECT i % 7, i, 'L' || i FROM n;
+         WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 6000)
+           INSERT INTO maskdb_nopk SELECT i, 'Y' || i FROM n;`,
+      );
+      await checkPaging(
+        dir,
+        "sqlite:src.db",
+        "sqlite:dst.db",
+        (text) => sqlite(`${dir}/dst.db`, `ATTACH '${dir}/src.db' AS src;\n${text};`),
+        "src",
+        "main",
+      );
+
+      await psql(
+        `CREATE SCHEMA ${src};
+         CREATE TABLE ${src}.maskdb_pairs (a int, b int, label text, PRIMARY KEY (a, b));
+         CREATE TABLE ${src}.maskdb_nopk (x int, y text);
+         INSERT INTO ${src}.maskdb_pairs SELECT i % 7, i, 'L' || i FROM generate_series(1, 7000) i;
+         INSERT INTO ${src}.maskdb_nopk SELECT i, 'Y' || i FROM generate_series(1, 6000) i;`,
+      );
+      await checkPaging(dir, pgUrl(src), pgUrl(dst), psql, src, dst);
+
+      await mariadb(`CREATE DATABASE ${src}; CREATE DATABASE ${dst}`);
+      await mariadb(
+        `CREATE TABLE maskdb_pairs (a int, b int, label text, PRIMARY KEY (a, b));
+         CREATE TABLE maskdb_nopk (x int, y varchar(20));
+         INSERT INTO maskdb_pairs SELECT seq % 7, seq, concat('L', seq) FROM seq_1_to_7000;
+         INSERT INTO maskdb_nopk SELECT seq, concat('Y', seq) FROM seq_1_to_6000;`,
+        src,
+      );
+      await checkPaging(dir, mysqlUrl(src), mysqlUrl(dst), (t) => mariadb(t), src, dst);
+    } finally {
+      await psql(`DROP SCHEMA IF EXISTS ${src} CASCADE; DROP SCHEMA IF EXISTS ${dst} CASCADE`);
+      await mariadb(`DROP DATABASE IF EXISTS ${src}; DROP DATABASE IF EXISTS ${dst}`);
+    }
+  },
+});

@@ -178,7 +178,13 @@ async function maskDatabase(
   const rules = parseMaskRules(rulesFile, await readText(resolve(rulesFile), rulesFile));
   const started = performance.now();
   const { maskTables } = await import("./mask/mask_tables.ts");
+  // Ctrl-C or TERM: the load is rolled back (staging tables dropped, temp files removed).
+  const controller = new AbortController();
+  const abort = () => controller.abort();
+  const signals: Deno.Signal[] = Deno.build.os === "windows" ? ["SIGINT"] : ["SIGINT", "SIGTERM"];
+  for (const s of signals) Deno.addSignalListener(s, abort);
   const tables = await maskTables({
+    signal: controller.signal,
     rules,
     key,
     from,
@@ -189,6 +195,8 @@ async function maskDatabase(
     force: values.force === true,
     allowRemote: values["allow-remote"] === true,
     onTable: (name, rows, where) => console.error(`✔ ${name} → ${where}  (${rows} rows)`),
+  }).finally(() => {
+    for (const s of signals) Deno.removeSignalListener(s, abort);
   });
   console.error(
     `${tables.length} table${tables.length === 1 ? "" : "s"} masked in ${

@@ -104,10 +104,16 @@ export async function* readPages(
     }
   }
   const keyCols = keys.map((k) => (k === "rowid" ? "rowid" : q(k)));
-  const tuple = (xs: string[]) => (xs.length === 1 ? xs[0]! : `(${xs.join(", ")})`);
+  // (a, b) > (x, y) written out as a > x OR (a = x AND b > y): MariaDB uses
+  // the primary key's index for this form, not for the row comparison.
+  const after = (values: string[]): string =>
+    keyCols.map((k, i) =>
+      [...keyCols.slice(0, i).map((p, j) => `${p} = ${values[j]}`), `${k} > ${values[i]}`]
+        .join(" AND ")
+    ).map((c) => `(${c})`).join(" OR ");
   let last: unknown[] | undefined;
   for (;;) {
-    const where = last ? ` WHERE ${tuple(keyCols)} > ${tuple(last.map((v) => literal(v, d)))}` : "";
+    const where = last ? ` WHERE ${after(last.map((v) => literal(v, d)))}` : "";
     const rows = await sink.query(
       `SELECT ${cols} FROM ${from}${where} ORDER BY ${keyCols.join(", ")} LIMIT ${pageRows}`,
     );

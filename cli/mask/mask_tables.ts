@@ -61,6 +61,28 @@ export interface MaskTablesOptions {
   readonly pageRows?: number;
   /** Told when a table is done. */
   readonly onTable?: (name: string, rows: number, where: string) => void;
+  /** Aborts the run (Ctrl-C): everything written so far is undone. */
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * Between pages: lets signals and timers in every 100 ms (node:sqlite is
+ * synchronous, so awaiting it alone never does), then honours an abort.
+ */
+function breather(signal: AbortSignal | undefined): () => Promise<void> {
+  let last = performance.now();
+  return async () => {
+    if (performance.now() - last >= 100) {
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      last = performance.now();
+    }
+    signal?.throwIfAborted();
+  };
+}
+
+function interrupted(e: unknown, where: string): FabricateError | undefined {
+  if (!(e instanceof DOMException && e.name === "AbortError")) return undefined;
+  return new FabricateError(`Interrupted: nothing was written to ${where}`, 130);
 }
 
 /** One table masked. */
@@ -371,6 +393,7 @@ async function intoDatabase(
   const q = (n: string) =>
     tableName(n, { dialect: dest.dialect, ...(writer.schema ? { schema: writer.schema } : {}) });
   let stage = "checking the destination";
+  const breathe = breather(options.signal);
   try {
     if (dest.dialect !== "sqlite" && dest.dialect === source.dialect) {
       if (await serverIdentity(reader, source) === await serverIdentity(writer, dest)) {
@@ -420,6 +443,7 @@ async function intoDatabase(
       let rows = 0;
       try {
         for await (const page of readPages(reader, t, options.pageRows)) {
+          await breathe();
           const columns = maskPage(plan, page, convert);
           await w.write({
             entity: t.name,
@@ -457,7 +481,7 @@ async function intoDatabase(
       }
     }
     if (e instanceof FabricateError || e instanceof Deno.errors.NotCapable) throw e;
-    throw new FabricateError(
+    throw interrupted(e, `${dest.label}: rolled back`) ?? new FabricateError(
       `Masking into ${dest.label} failed while ${stage}: ${errorText(e)}\n` +
         "  rolled back: no destination table was written",
       1,
@@ -541,6 +565,7 @@ async function intoFiles(
   }
   const temps: string[] = [];
   const out: MaskedTable[] = [];
+  const breathe = breather(options.signal);
   try {
     for (const plan of plans) {
       const t = plan.table;
@@ -553,6 +578,7 @@ async function intoFiles(
         const toJson = t.columns.map((c) => jsonValue(c.kind));
         if (ext === "csv") await w.write(t.columns.map((c) => csvCell(c.name)).join(",") + "\n");
         for await (const page of readPages(reader, t, options.pageRows)) {
+          await breathe();
           const columns = maskPage(plan, page, undefined);
           for (let r = 0; r < page.length; r++) {
             if (ext === "csv") {
@@ -578,6 +604,8 @@ async function intoFiles(
     }
     temps.length = 0;
     return out;
+  } catch (e) {
+    throw interrupted(e, dir) ?? e;
   } finally {
     for (const t of temps) await Deno.remove(t).catch(() => {});
   }

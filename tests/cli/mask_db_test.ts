@@ -647,3 +647,61 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name: "mask --from: Ctrl-C mid-load into MariaDB drops the staging tables and exits 130",
+  ignore: sqlite3.ignore || mysqlEnv.ignore,
+  async fn() {
+    const dir = await folder();
+    const dst = uniqueName("maskdb_int");
+    try {
+      await sqlite(
+        `${dir}/src.db`,
+        `CREATE TABLE big (id INTEGER PRIMARY KEY, name TEXT);
+         WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 400000)
+           INSERT INTO big SELECT i, 'name ' || i FROM n;`,
+      );
+      await Deno.writeTextFile(`${dir}/big.yaml`, "tables:\n  big: { id: hash, name: email }\n");
+      await mariadb(`CREATE DATABASE ${dst}`);
+      const child = new Deno.Command(Deno.execPath(), {
+        args: [
+          "run",
+          "-P=cli",
+          "--no-prompt",
+          "--quiet",
+          "--config",
+          new URL("../../deno.json", import.meta.url).pathname,
+          new URL("../../cli.ts", import.meta.url).pathname,
+          "mask",
+          "big.yaml",
+          "--from",
+          "sqlite:src.db",
+          "--to",
+          mysqlUrl(dst),
+        ],
+        cwd: dir,
+        env: { FABRICATE_MASK_KEY: KEY, NO_COLOR: "1" },
+        stdout: "null",
+        stderr: "piped",
+      }).spawn();
+      // Wait (up to a minute) for rows in the staging table: the load is under way.
+      let loading = false;
+      for (let i = 0; i < 600 && !loading; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        const rows = await mariadb(
+          `SELECT coalesce(sum(table_rows), 0) FROM information_schema.tables ` +
+            `WHERE table_schema = '${dst}' AND table_name LIKE '\\_fabricate\\_mask\\_%'`,
+        );
+        loading = Number(rows) > 0;
+      }
+      child.kill("SIGINT");
+      const out = await child.output();
+      assert.ok(loading, "the load was under way when interrupted");
+      assert.equal(out.code, 130, new TextDecoder().decode(out.stderr));
+      assert.match(new TextDecoder().decode(out.stderr), /Interrupted: nothing was written/);
+      assert.deepEqual(await mysqlTables(dst), [], "no staging or final table left");
+    } finally {
+      await mariadb(`DROP DATABASE IF EXISTS ${dst}`);
+    }
+  },
+});

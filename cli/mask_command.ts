@@ -35,6 +35,10 @@ const FLAGS: Record<string, FlagSpec> = {
   },
   format: { type: "string", value: "csv|jsonl", help: "With --from and --out: file format" },
   replace: { type: "boolean", help: "With --to: drop and recreate tables that exist there" },
+  "dry-run": {
+    type: "boolean",
+    help: "With --from: check the rules against the tables, print the plan and DDL, write nothing",
+  },
   "allow-remote": {
     type: "boolean",
     help: "Allow a non-local database host or a production-looking destination name",
@@ -50,11 +54,16 @@ const FLAGS: Record<string, FlagSpec> = {
 
 const HELP = `Usage: fabricate mask RULES.yaml --out DIR [--key-file PATH] [--force]
        fabricate mask RULES.yaml --from DB (--to DB [--replace] | --out DIR [--format csv|jsonl])
+                      [--dry-run] [--allow-remote]
 
 Mask CSV and JSONL files column by column as RULES.yaml says, into new files of
 the same names in DIR. The same key maps the same value to the same output in
 every file (hashed keys still join); a different key gives different output.
 Inputs are never written to.
+
+With --from, the tables named under "tables:" are read from a database in a
+read-only snapshot and masked into another database (--to: same column types,
+primary and foreign keys, all or nothing) or into files (--out).
 
 The key (at least ${MIN_KEY_LENGTH} characters) comes from --key-file or the
 ${KEY_ENV} environment variable; there is no default key.
@@ -194,10 +203,14 @@ async function maskDatabase(
     replace: values.replace === true,
     force: values.force === true,
     allowRemote: values["allow-remote"] === true,
+    dryRun: values["dry-run"] === true,
+    onDryRun: (text) => console.log(text),
+    onNote: (text) => console.error(`note: ${text}`),
     onTable: (name, rows, where) => console.error(`✔ ${name} → ${where}  (${rows} rows)`),
   }).finally(() => {
     for (const s of signals) Deno.removeSignalListener(s, abort);
   });
+  if (values["dry-run"] === true) return 0;
   console.error(
     `${tables.length} table${tables.length === 1 ? "" : "s"} masked in ${
       ((performance.now() - started) / 1000).toFixed(2)

@@ -63,6 +63,46 @@ export interface MaskTablesOptions {
   readonly onTable?: (name: string, rows: number, where: string) => void;
   /** Aborts the run (Ctrl-C): everything written so far is undone. */
   readonly signal?: AbortSignal;
+  /** Read the source's tables and check the rules, print the plan, write nothing. */
+  readonly dryRun?: boolean;
+  /** Receives the plan of a dry run. */
+  readonly onDryRun?: (text: string) => void;
+  /** Told what is not carried over (a foreign key to a table that is not masked). */
+  readonly onNote?: (text: string) => void;
+}
+
+function dryRunText(
+  source: DatabaseTarget,
+  dest: DatabaseTarget | undefined,
+  ordered: SourceTable[],
+  masked: Set<string>,
+  options: MaskTablesOptions,
+): string {
+  const lines = [
+    "Dry run: the source was read (its catalog only), nothing is written.",
+    `from:    ${source.label}${source.schema ? ` (schema ${source.schema})` : ""}`,
+    dest
+      ? `to:      ${dest.label}${dest.schema ? ` (schema ${dest.schema})` : ""}, one ${
+        dest.dialect === "mysql" ? "load renamed into place" : "transaction"
+      }`
+      : `out:     ${options.out}/<table>.${options.format ?? "csv"}`,
+    `tables:  ${ordered.map((t) => t.name).join(", ")} (in this order)`,
+  ];
+  if (dest) {
+    lines.push("");
+    for (const t of ordered) {
+      lines.push(
+        copyTableSql(t, {
+          from: source.dialect,
+          to: dest.dialect,
+          schema: dest.schema,
+          nameOf: (n) => n,
+          masked,
+        }) + ";",
+      );
+    }
+  }
+  return lines.join("\n");
 }
 
 /**
@@ -133,6 +173,21 @@ export async function maskTables(options: MaskTablesOptions): Promise<MaskedTabl
       options,
       source.dialect === "postgres" && dest?.dialect === "postgres",
     );
+    const ordered = loadOrder(plans.map((p) => p.table));
+    const masked = new Set(ordered.map((t) => t.name));
+    for (const t of ordered) {
+      for (const fk of t.foreignKeys) {
+        if (masked.has(fk.table) || !dest) continue;
+        options.onNote?.(
+          `${t.name} (${fk.columns.join(", ")}) → ${fk.table}: foreign key not kept, ` +
+            `${fk.table} is not masked`,
+        );
+      }
+    }
+    if (options.dryRun) {
+      options.onDryRun?.(dryRunText(source, dest, ordered, masked, options));
+      return [];
+    }
     if (dest) {
       return await intoDatabase(reader, source, dest, plans, options);
     }

@@ -264,6 +264,14 @@ Deno.test({
       assert.match(stderr, /Refusing to write to .*: it is the source database/);
     }
     assert.equal(await sqlite(`${dir}/src.db`, ".dump"), before);
+
+    // A dry run reads the catalog, prints the plan and the DDL, and writes nothing.
+    const dry = await mask(dir, ["--from", "sqlite:src.db", "--to", "sqlite:dry.db", "--dry-run"]);
+    assert.equal(dry.code, 0, dry.stderr);
+    assert.match(dry.stdout, /tables: {2}customers, orders \(in this order\)/);
+    assert.match(dry.stdout, /FOREIGN KEY \("customer_id"\) REFERENCES "customers" \("id"\)/);
+    assert.match(dry.stderr, /note: orders \(product_id\) → products: foreign key not kept/);
+    await assert.rejects(Deno.stat(`${dir}/dry.db`), Deno.errors.NotFound);
   },
 });
 

@@ -535,6 +535,12 @@ async function intoDatabase(
         await Deno.remove(dest.file! + f).catch(() => {});
       }
     }
+    if (e instanceof FabricateError && stage.startsWith("loading")) {
+      throw new FabricateError(
+        `${e.message}\n  rolled back: no destination table was written`,
+        e.exitCode,
+      );
+    }
     if (e instanceof FabricateError || e instanceof Deno.errors.NotCapable) throw e;
     throw interrupted(e, `${dest.label}: rolled back`) ?? new FabricateError(
       `Masking into ${dest.label} failed while ${stage}: ${errorText(e)}\n` +

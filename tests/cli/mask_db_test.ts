@@ -340,6 +340,21 @@ Deno.test({
     );
     assert.match(stderr, /The source has no table "ordrs"[\s\S]*did you mean "orders"/);
     await assert.rejects(Deno.stat(`${dir}/dst.db`), Deno.errors.NotFound);
+    // A value a rule cannot read, mid-table: exit 2 at its row, the new file removed.
+    await Deno.writeTextFile(`${dir}/good.yaml`, RULES);
+    await sqlite(`${dir}/src.db`, "UPDATE orders SET created_at = 'soon' WHERE id = 1400;");
+    const bad = await mask(
+      dir,
+      ["--from", "sqlite:src.db", "--to", "sqlite:bad.db"],
+      KEY,
+      "good.yaml",
+    );
+    assert.equal(bad.code, 2, bad.stderr);
+    assert.match(
+      bad.stderr,
+      /Cannot mask table orders row id=1400, column "created_at": "soon" is not an ISO 8601 date \(YYYY-MM-DD…\)\n {2}rolled back/,
+    );
+    await assert.rejects(Deno.stat(`${dir}/bad.db`), Deno.errors.NotFound);
     const noFrom = await mask(dir, ["--out", "x"]);
     assert.equal(noFrom.code, 2);
     assert.match(noFrom.stderr, /names tables: give the database they are in with --from/);

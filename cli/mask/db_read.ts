@@ -70,7 +70,13 @@ export async function* readPages(
   const toRows = (rows: Record<string, unknown>[]) =>
     rows.map((r) => table.columns.map((_, i) => r[`c${i}`] ?? null));
   if (d === "postgres") {
-    const select = table.columns.map((c, i) => `${q(c.name)}::text AS c${i}`).join(", ");
+    // Booleans as their output function writes them (t/f, as COPY and psql do), not as
+    // the bool-to-text cast's true/false: a table masked to CSV equals one exported, then masked.
+    const select = table.columns.map((c, i) =>
+      c.kind === "boolean"
+        ? `CASE WHEN ${q(c.name)} THEN 't' WHEN NOT ${q(c.name)} THEN 'f' END AS c${i}`
+        : `${q(c.name)}::text AS c${i}`
+    ).join(", ");
     const order = table.primaryKey.length ? ` ORDER BY ${table.primaryKey.map(q).join(", ")}` : "";
     const cursor = `fabricate_mask_${crypto.randomUUID().slice(0, 8)}`;
     await sink.exec(`DECLARE ${cursor} NO SCROLL CURSOR FOR SELECT ${select} FROM ${from}${order}`);

@@ -728,3 +728,43 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name:
+    "mask --from postgres --out: tables masked to CSV equal psql's COPY export, masked as files",
+  ignore: pgEnv.ignore,
+  async fn() {
+    const src = uniqueName("maskdb_csv");
+    const integerKeys = RULES.replaceAll("id: hash", "id: { hash: { integer: true } }");
+    const dir = await folder(integerKeys);
+    try {
+      await gen(dir, pgUrl(src));
+      const db = await mask(dir, ["--from", pgUrl(src), "--out", "from-db"]);
+      assert.equal(db.code, 0, db.stderr);
+      await Deno.mkdir(`${dir}/export`);
+      for (const t of ["customers", "orders"]) {
+        const csv = await psql(
+          `COPY (SELECT * FROM ${src}.${t} ORDER BY id) TO STDOUT WITH (FORMAT csv, HEADER)`,
+        );
+        await Deno.writeTextFile(`${dir}/export/${t}.csv`, csv + "\n");
+      }
+      await Deno.writeTextFile(
+        `${dir}/export/mask.yaml`,
+        integerKeys.replace("tables:", "files:").replace("  customers:", "  customers.csv:")
+          .replace("  orders:", "  orders.csv:"),
+      );
+      const files = await runCli(["mask", "mask.yaml", "--out", "../from-files"], {
+        cwd: `${dir}/export`,
+        env: { FABRICATE_MASK_KEY: KEY },
+      });
+      assert.equal(files.code, 0, files.stderr);
+      for (const t of ["customers", "orders"]) {
+        const a = await Deno.readTextFile(`${dir}/from-db/${t}.csv`);
+        assert.equal(a, await Deno.readTextFile(`${dir}/from-files/${t}.csv`), t);
+        assert.match(a, t === "customers" ? /,[tf],/ : /\d\d:\d\d:\d\d\+00/);
+      }
+    } finally {
+      await psql(`DROP SCHEMA IF EXISTS ${src} CASCADE`);
+    }
+  },
+});

@@ -192,8 +192,11 @@ async function maskDatabase(
   const abort = () => controller.abort();
   const signals: Deno.Signal[] = Deno.build.os === "windows" ? ["SIGINT"] : ["SIGINT", "SIGTERM"];
   for (const s of signals) Deno.addSignalListener(s, abort);
+  const { progressReporter } = await import("./progress.ts");
+  const progress = Deno.stderr.isTerminal() ? progressReporter(Deno.stderr) : undefined;
   const tables = await maskTables({
     signal: controller.signal,
+    progress,
     rules,
     key,
     from,
@@ -206,8 +209,12 @@ async function maskDatabase(
     dryRun: values["dry-run"] === true,
     onDryRun: (text) => console.log(text),
     onNote: (text) => console.error(`note: ${text}`),
-    onTable: (name, rows, where) => console.error(`✔ ${name} → ${where}  (${rows} rows)`),
+    onTable: (name, rows, where) => {
+      progress?.done();
+      console.error(`✔ ${name} → ${where}  (${rows} rows)`);
+    },
   }).finally(() => {
+    progress?.done();
     for (const s of signals) Deno.removeSignalListener(s, abort);
   });
   if (values["dry-run"] === true) return 0;

@@ -137,3 +137,33 @@ function literal(v: unknown, d: "sqlite" | "mysql" | "postgres"): string {
   if (v === null || v === undefined) return "NULL";
   return sqlString(String(v), d);
 }
+
+/**
+ * About how many rows a table has, for a progress bar: the planner's
+ * estimate in PostgreSQL and MariaDB (no scan), `count(*)` in SQLite.
+ *
+ * @param sink The source.
+ * @param table The table.
+ * @returns The estimate (0 when unknown).
+ * @example
+ * ```ts ignore
+ * await estimateRows(source, "orders"); // ≈ 1000000
+ * ```
+ */
+export async function estimateRows(sink: Sink, table: string): Promise<number> {
+  const d = sink.dialect;
+  const name = tableName(table, {
+    dialect: d,
+    ...(sink.schema !== undefined ? { schema: sink.schema } : {}),
+  });
+  const sql = d === "postgres"
+    ? `SELECT greatest(reltuples, 0) AS n FROM pg_class WHERE oid = to_regclass(${
+      sqlString(name, d)
+    })`
+    : d === "mysql"
+    ? `SELECT table_rows AS n FROM information_schema.tables WHERE table_schema = DATABASE() ` +
+      `AND table_name = ${sqlString(table, d)}`
+    : `SELECT count(*) AS n FROM ${name}`;
+  const [row] = await sink.query(sql);
+  return Math.max(0, Math.round(Number(row?.n ?? 0)) || 0);
+}

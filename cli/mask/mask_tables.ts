@@ -24,7 +24,8 @@ import {
 } from "../../plugins/sinks/target.ts";
 import { mysqlDatetime, type SqlDialect } from "../../plugins/_shared/sql_text.ts";
 import { tableName } from "../../plugins/_shared/sql_ddl.ts";
-import { beginReadOnly, readPages } from "./db_read.ts";
+import { beginReadOnly, estimateRows, readPages } from "./db_read.ts";
+import type { ProgressListener } from "../../core/gen.ts";
 import {
   type ColumnKind,
   copyTableSql,
@@ -63,6 +64,8 @@ export interface MaskTablesOptions {
   readonly onTable?: (name: string, rows: number, where: string) => void;
   /** Aborts the run (Ctrl-C): everything written so far is undone. */
   readonly signal?: AbortSignal;
+  /** Progress per table (totals are the database's estimates). */
+  readonly progress?: ProgressListener | undefined;
   /** Read the source's tables and check the rules, print the plan, write nothing. */
   readonly dryRun?: boolean;
   /** Receives the plan of a dry run. */
@@ -496,6 +499,8 @@ async function intoDatabase(
       const convert = t.columns.map((c) => converter(c.kind, source.dialect, dest.dialect));
       const w = await writer.writer(entityOf(t), q(staging?.get(t.name) ?? t.name));
       let rows = 0;
+      const t1 = performance.now();
+      if (options.progress) options.progress.start?.(t.name, await estimateRows(reader, t.name));
       try {
         for await (const page of readPages(reader, t, options.pageRows)) {
           await breathe();
@@ -508,12 +513,14 @@ async function intoDatabase(
             columns,
           });
           rows += page.length;
+          options.progress?.advance?.(t.name, rows);
         }
       } catch (e) {
         await w.abort?.();
         throw e;
       }
       await w.end();
+      options.progress?.end?.(t.name, rows, performance.now() - t1);
       out.push({ name: t.name, rows });
     }
     stage = "committing";
@@ -635,6 +642,8 @@ async function intoFiles(
       const file = await Deno.open(temp, { write: true, createNew: true, mode: 0o600 });
       const w = new Out(file);
       let rows = 0;
+      const t1 = performance.now();
+      if (options.progress) options.progress.start?.(t.name, await estimateRows(reader, t.name));
       try {
         const toJson = t.columns.map((c) => jsonValue(c.kind));
         if (ext === "csv") await w.write(t.columns.map((c) => csvCell(c.name)).join(",") + "\n");
@@ -651,8 +660,10 @@ async function intoFiles(
             }
           }
           rows += page.length;
+          options.progress?.advance?.(t.name, rows);
         }
         await w.flush();
+        options.progress?.end?.(t.name, rows, performance.now() - t1);
       } finally {
         file.close();
       }

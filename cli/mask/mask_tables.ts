@@ -125,7 +125,7 @@ function breather(signal: AbortSignal | undefined): () => Promise<void> {
 
 function interrupted(e: unknown, where: string): FabricateError | undefined {
   if (!(e instanceof DOMException && e.name === "AbortError")) return undefined;
-  return new FabricateError(`Interrupted: nothing was written to ${where}`, 130);
+  return new FabricateError(`Interrupted: rolled back, nothing was written to ${where}`, 130);
 }
 
 /** One table masked. */
@@ -549,7 +549,7 @@ async function intoDatabase(
       );
     }
     if (e instanceof FabricateError || e instanceof Deno.errors.NotCapable) throw e;
-    throw interrupted(e, `${dest.label}: rolled back`) ?? new FabricateError(
+    throw interrupted(e, dest.label) ?? new FabricateError(
       `Masking into ${dest.label} failed while ${stage}: ${errorText(e)}\n` +
         "  rolled back: no destination table was written",
       1,

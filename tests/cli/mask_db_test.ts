@@ -721,7 +721,10 @@ Deno.test({
       const out = await child.output();
       assert.ok(loading, "the load was under way when interrupted");
       assert.equal(out.code, 130, new TextDecoder().decode(out.stderr));
-      assert.match(new TextDecoder().decode(out.stderr), /Interrupted: nothing was written/);
+      assert.match(
+        new TextDecoder().decode(out.stderr),
+        /Interrupted: rolled back, nothing was written to mysql:/,
+      );
       assert.deepEqual(await mysqlTables(dst), [], "no staging or final table left");
     } finally {
       await mariadb(`DROP DATABASE IF EXISTS ${dst}`);

@@ -194,9 +194,16 @@ function build(spec: RuleSpec, key: string, integerColumn: boolean): Masker {
   if ("postal" in spec) return (v) => preserveShape(key, "postal", String(v), spec.postal.keep);
   if ("shift_dates" in spec) {
     const { days, by } = spec.shift_dates;
+    const offsets = new Map<string, number>();
     return (v, row) => {
       const basis = by === undefined ? String(v) : String(row.get(by) ?? "");
-      return shiftDate(String(v), offsetDays(key, basis, days));
+      let offset = offsets.get(basis);
+      if (offset === undefined) {
+        // A person's id comes back once per row of theirs: remember recent offsets (bounded).
+        if (offsets.size >= 65_536) offsets.clear();
+        offsets.set(basis, offset = offsetDays(key, basis, days));
+      }
+      return shiftDate(String(v), offset);
     };
   }
   const g = spec.generalise;

@@ -771,3 +771,25 @@ Deno.test({
     }
   },
 });
+
+Deno.test("mask --from refuses a remote source or destination without --allow-remote, before connecting", async () => {
+  const dir = await folder();
+  const remote = await mask(dir, ["--from", "postgres://me@db.example.com/shop", "--out", "x"]);
+  assert.equal(remote.code, 2);
+  assert.match(remote.stderr, /Refusing to read from postgres:\/\/me@db\.example\.com\/shop: host/);
+  const prod = await mask(dir, [
+    "--from",
+    "sqlite:missing.db",
+    "--to",
+    "mysql://root@127.0.0.1:9/shop_prod",
+  ]);
+  assert.equal(prod.code, 2);
+  assert.match(prod.stderr, /Refusing to write to .*: database "shop_prod" looks like production/);
+  const missing = await mask(dir, ["--from", "sqlite:missing.db", "--to", "sqlite:out.db"]);
+  assert.equal(missing.code, 2);
+  assert.match(missing.stderr, /Cannot read sqlite:missing\.db: no such file/);
+  await assert.rejects(Deno.stat(`${dir}/missing.db`), Deno.errors.NotFound, "never created");
+  const both = await mask(dir, ["--from", "sqlite:a.db", "--to", "sqlite:b.db", "--out", "x"]);
+  assert.equal(both.code, 2);
+  assert.match(both.stderr, /Give --to or --out, not both/);
+});

@@ -53,8 +53,19 @@ const FAILING = RULES + `  maskdb_codes:
     label: keep
 `;
 
+/** Scratch folders of this file, removed when the test process ends. */
+const scratch: string[] = [];
+globalThis.addEventListener("unload", () => {
+  for (const d of scratch) {
+    try {
+      Deno.removeSync(d, { recursive: true });
+    } catch { /* gone */ }
+  }
+});
+
 async function folder(rules = RULES): Promise<string> {
   const dir = await Deno.makeTempDir({ prefix: "maskdb_" });
+  scratch.push(dir);
   await Deno.writeTextFile(`${dir}/mask.yaml`, rules);
   await Deno.writeTextFile(`${dir}/failing.yaml`, FAILING);
   return dir;

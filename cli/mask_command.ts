@@ -22,7 +22,27 @@ export const KEY_ENV = "FABRICATE_MASK_KEY";
 export const MIN_KEY_LENGTH = 16;
 
 const FLAGS: Record<string, FlagSpec> = {
-  out: { type: "string", short: "o", value: "DIR", help: "Folder for the masked files (required)" },
+  out: { type: "string", short: "o", value: "DIR", help: "Folder for the masked files" },
+  from: {
+    type: "string",
+    value: "DB",
+    help: "Mask the rules' tables of this database (sqlite:FILE, postgres://…, mysql://…)",
+  },
+  to: {
+    type: "string",
+    value: "DB",
+    help: "With --from: the database (or ?schema=) the masked tables go into",
+  },
+  format: { type: "string", value: "csv|jsonl", help: "With --from and --out: file format" },
+  replace: { type: "boolean", help: "With --to: drop and recreate tables that exist there" },
+  "dry-run": {
+    type: "boolean",
+    help: "With --from: check the rules against the tables, print the plan and DDL, write nothing",
+  },
+  "allow-remote": {
+    type: "boolean",
+    help: "Allow a non-local database host or a production-looking destination name",
+  },
   "key-file": {
     type: "string",
     value: "PATH",
@@ -33,11 +53,17 @@ const FLAGS: Record<string, FlagSpec> = {
 };
 
 const HELP = `Usage: fabricate mask RULES.yaml --out DIR [--key-file PATH] [--force]
+       fabricate mask RULES.yaml --from DB (--to DB [--replace] | --out DIR [--format csv|jsonl])
+                      [--dry-run] [--allow-remote]
 
 Mask CSV and JSONL files column by column as RULES.yaml says, into new files of
 the same names in DIR. The same key maps the same value to the same output in
 every file (hashed keys still join); a different key gives different output.
 Inputs are never written to.
+
+With --from, the tables named under "tables:" are read from a database in a
+read-only snapshot and masked into another database (--to: same column types,
+primary and foreign keys, all or nothing) or into files (--out).
 
 The key (at least ${MIN_KEY_LENGTH} characters) comes from --key-file or the
 ${KEY_ENV} environment variable; there is no default key.
@@ -57,8 +83,11 @@ Rules (see docs/mask.md):
       notes: redact
     orders.csv: { id: keep, customer_id: hash, total: keep }
 
+  # or, with --from: tables: { customers: { … }, orders: { … } }
+
 Example:
   FABRICATE_MASK_KEY=$(cat ~/.mask-key) fabricate mask mask.yaml --out masked/
+  fabricate mask mask.yaml --key-file mask.key --from sqlite:shop.db --to sqlite:masked.db
 `;
 
 /**
@@ -84,6 +113,12 @@ export default async function maskCommand(args: string[]): Promise<number> {
     );
   }
   const outDir = values.out;
+  const from = values.from as string | undefined;
+  const to = values.to as string | undefined;
+  if (from !== undefined) return await maskDatabase(positionals[0]!, from, to, values);
+  if (to !== undefined) {
+    throw new UsageError("--to needs --from", "fabricate mask rules.yaml --from DB --to DB");
+  }
   if (typeof outDir !== "string" || outDir === "") {
     throw new UsageError(
       "Missing --out DIR",
@@ -93,6 +128,12 @@ export default async function maskCommand(args: string[]): Promise<number> {
   const key = await readKey(values["key-file"] as string | undefined);
   const rulesPath = resolve(positionals[0]!);
   const rules = parseMaskRules(positionals[0]!, await readText(rulesPath, positionals[0]!));
+  if (!rules.files.size && rules.tables.size) {
+    throw new UsageError(
+      `${positionals[0]} names tables: give the database they are in with --from`,
+      "fabricate mask rules.yaml --from sqlite:shop.db --to sqlite:masked.db",
+    );
+  }
   const out = resolve(outDir);
   const plans = await planFiles(rules, dirname(rulesPath), key);
   await checkOutputs(plans, out, values.force === true);
@@ -118,6 +159,67 @@ export default async function maskCommand(args: string[]): Promise<number> {
   }
   console.error(
     `${plans.length} file${plans.length === 1 ? "" : "s"} masked in ${
+      ((performance.now() - started) / 1000).toFixed(2)
+    }s`,
+  );
+  return 0;
+}
+
+/** `mask --from DB`: tables into `--to` or `--out`. */
+async function maskDatabase(
+  rulesFile: string,
+  from: string,
+  to: string | undefined,
+  values: Record<string, unknown>,
+): Promise<number> {
+  const out = values.out as string | undefined;
+  if ((to === undefined) === (out === undefined)) {
+    throw new UsageError(
+      to === undefined ? "Missing --to DB or --out DIR" : "Give --to or --out, not both",
+      "--to writes masked tables into a database, --out writes them as files",
+    );
+  }
+  const format = (values.format as string | undefined) ?? "csv";
+  if (format !== "csv" && format !== "jsonl") {
+    throw new UsageError(`Unknown --format "${format}"`, "use csv or jsonl");
+  }
+  const key = await readKey(values["key-file"] as string | undefined);
+  const rules = parseMaskRules(rulesFile, await readText(resolve(rulesFile), rulesFile));
+  const started = performance.now();
+  const { maskTables } = await import("./mask/mask_tables.ts");
+  // Ctrl-C or TERM: the load is rolled back (staging tables dropped, temp files removed).
+  const controller = new AbortController();
+  const abort = () => controller.abort();
+  const signals: Deno.Signal[] = Deno.build.os === "windows" ? ["SIGINT"] : ["SIGINT", "SIGTERM"];
+  for (const s of signals) Deno.addSignalListener(s, abort);
+  const { progressReporter } = await import("./progress.ts");
+  const progress = Deno.stderr.isTerminal() ? progressReporter(Deno.stderr) : undefined;
+  const tables = await maskTables({
+    signal: controller.signal,
+    progress,
+    rules,
+    key,
+    from,
+    to,
+    out: out === undefined ? undefined : resolve(out),
+    format,
+    replace: values.replace === true,
+    force: values.force === true,
+    allowRemote: values["allow-remote"] === true,
+    dryRun: values["dry-run"] === true,
+    onDryRun: (text) => console.log(text),
+    onNote: (text) => console.error(`note: ${text}`),
+    onTable: (name, rows, where) => {
+      progress?.done();
+      console.error(`✔ ${name} → ${where}  (${rows} rows)`);
+    },
+  }).finally(() => {
+    progress?.done();
+    for (const s of signals) Deno.removeSignalListener(s, abort);
+  });
+  if (values["dry-run"] === true) return 0;
+  console.error(
+    `${tables.length} table${tables.length === 1 ? "" : "s"} masked in ${
       ((performance.now() - started) / 1000).toFixed(2)
     }s`,
   );

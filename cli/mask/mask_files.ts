@@ -67,17 +67,29 @@ async function* jsonLines(path: string): AsyncGenerator<{ text: string; line: nu
   if (rest !== "") yield { text: rest, line: ++line };
 }
 
-/** Writes text to a file in large chunks. */
-class Out {
+/**
+ * Writes text to a file in large chunks (64 KiB).
+ *
+ * @example
+ * ```ts ignore
+ * const out = new Out(await Deno.open("x.csv", { write: true, create: true }));
+ * await out.write("a,b\n");
+ * await out.flush();
+ * ```
+ */
+export class Out {
   #parts: string[] = [];
   #size = 0;
   #enc = new TextEncoder();
+  /** @param file The open file. */
   constructor(private readonly file: Deno.FsFile) {}
+  /** Adds text, writing when 64 KiB are gathered. */
   async write(text: string): Promise<void> {
     this.#parts.push(text);
     this.#size += text.length;
     if (this.#size >= 1 << 16) await this.flush();
   }
+  /** Writes what is gathered. */
   async flush(): Promise<void> {
     const bytes = this.#enc.encode(this.#parts.join(""));
     this.#parts = [];
@@ -195,6 +207,17 @@ async function maskJsonl(plan: FilePlan, out: Out): Promise<number> {
   return rows;
 }
 
-function csvCell(text: string): string {
+/**
+ * One CSV field, quoted when it holds a quote, comma, line break or edge space.
+ *
+ * @param text The value.
+ * @returns The field.
+ * @example
+ * ```ts
+ * import { csvCell } from "./mask_files.ts";
+ * csvCell("a,b"); // '"a,b"'
+ * ```
+ */
+export function csvCell(text: string): string {
   return /[",\r\n]|^\s|\s$/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }

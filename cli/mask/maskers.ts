@@ -7,6 +7,7 @@
  * @module
  */
 import { KeyedHmac } from "./hmac.ts";
+import { integerHash } from "./int_permute.ts";
 import { allLocales, base, Faker, type LocaleDefinition } from "@faker-js/faker";
 
 /** A value as read from a file: CSV cells are text, JSONL values any JSON. */
@@ -41,6 +42,7 @@ export function hmac(key: string, ...parts: string[]): Uint8Array {
 
 // One keyed HMAC per key (a run uses one).
 const hmacs = new Map<string, KeyedHmac>();
+const integerHashes = new Map<string, (v: unknown) => unknown>();
 
 /**
  * An endless stream of keyed pseudo-random bytes for one (domain, value):
@@ -115,7 +117,7 @@ export function preserveShape(
 export type RuleSpec =
   | { keep: true }
   | { redact: { with: string } }
-  | { hash: { length: number; preserve: boolean; domain: string } }
+  | { hash: { length: number; preserve: boolean; domain: string; integer?: boolean } }
   | { fake: { method: string; locale: string; domain: string } }
   | { email: { domain?: string; hashDomain: boolean } }
   | { phone: { keep: number } }
@@ -128,6 +130,9 @@ export type RuleSpec =
  *
  * @param spec The rule.
  * @param key The secret key.
+ * @param integerColumn True when the column holds integers (a database
+ *   column's type): `hash` then maps integers to integers unless its
+ *   `integer` option says otherwise.
  * @returns The masker; null and empty values pass through unchanged.
  * @throws {Error} At mask time, for a value the rule cannot read (a date
  *   that is not ISO 8601, a number that is not one).
@@ -138,15 +143,15 @@ export type RuleSpec =
  * m("ada@example.com", { get: () => null }); // "xxx@example.com", same each time
  * ```
  */
-export function maskerFor(spec: RuleSpec, key: string): Masker {
-  const masker = build(spec, key);
+export function maskerFor(spec: RuleSpec, key: string, integerColumn = false): Masker {
+  const masker = build(spec, key, integerColumn);
   return (
     value,
     row,
   ) => (value === null || value === undefined || value === "" ? value : masker(value, row));
 }
 
-function build(spec: RuleSpec, key: string): Masker {
+function build(spec: RuleSpec, key: string, integerColumn: boolean): Masker {
   if ("keep" in spec) return (v) => v;
   if ("redact" in spec) {
     const text = spec.redact.with;
@@ -154,6 +159,13 @@ function build(spec: RuleSpec, key: string): Masker {
   }
   if ("hash" in spec) {
     const { length, preserve, domain } = spec.hash;
+    if (spec.hash.integer ?? (integerColumn && !preserve)) {
+      // One per (key, domain): a parent key and its foreign keys share the round tables.
+      const id = `${key}\0${domain}`;
+      let h = integerHashes.get(id);
+      if (!h) integerHashes.set(id, h = integerHash((...parts) => hmac(key, ...parts), domain));
+      return h;
+    }
     if (preserve) return (v) => preserveShape(key, `hash:${domain}`, String(v));
     return (v) => hex(hmac(key, `hash:${domain}`, String(v))).slice(0, length);
   }
@@ -182,9 +194,16 @@ function build(spec: RuleSpec, key: string): Masker {
   if ("postal" in spec) return (v) => preserveShape(key, "postal", String(v), spec.postal.keep);
   if ("shift_dates" in spec) {
     const { days, by } = spec.shift_dates;
+    const offsets = new Map<string, number>();
     return (v, row) => {
       const basis = by === undefined ? String(v) : String(row.get(by) ?? "");
-      return shiftDate(String(v), offsetDays(key, basis, days));
+      let offset = offsets.get(basis);
+      if (offset === undefined) {
+        // A person's id comes back once per row of theirs: remember recent offsets (bounded).
+        if (offsets.size >= 65_536) offsets.clear();
+        offsets.set(basis, offset = offsetDays(key, basis, days));
+      }
+      return shiftDate(String(v), offset);
     };
   }
   const g = spec.generalise;

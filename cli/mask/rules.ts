@@ -49,8 +49,15 @@ const ruleSchema = z.union([
         "Keep the value's shape: digits stay digits, letters letters, the rest as is",
       ),
       domain,
+      integer: z.boolean().optional().describe(
+        "Map integers to integers (a keyed permutation: no collisions, same size); " +
+          "default: on for integer database columns, off in files",
+      ),
     }).strict(),
-  }).strict().transform((o): RuleSpec => ({ hash: o.hash })),
+  }).strict().transform((o): RuleSpec => {
+    const { integer, ...rest } = o.hash;
+    return { hash: integer === undefined ? rest : { ...rest, integer } };
+  }),
   z.object({
     fake: z.union([
       z.string().min(1).transform((method) => ({ method, locale: "en", domain: method })),
@@ -107,8 +114,11 @@ export const maskRulesSchema = z.object({
   default: z.enum(["error", "keep", "redact"]).default("error").describe(
     "What happens to a column without a rule: error (the default: refuse), keep or redact",
   ),
-  files: z.record(z.string().min(1), z.record(column, ruleSchema)).describe(
+  files: z.record(z.string().min(1), z.record(column, ruleSchema)).optional().describe(
     "Per input file (relative to the rules file), per column, one rule",
+  ),
+  tables: z.record(z.string().min(1), z.record(column, ruleSchema)).optional().describe(
+    "Per table of the --from database, per column, one rule (instead of files)",
   ),
 }).strict();
 
@@ -118,6 +128,8 @@ export interface MaskRules {
   readonly default: "error" | "keep" | "redact";
   /** Per input file (as written), per column, the rule and where it is written. */
   readonly files: ReadonlyMap<string, ReadonlyMap<string, RuleSpec>>;
+  /** Per table of the `--from` database, per column, the rule (empty when files are given). */
+  readonly tables: ReadonlyMap<string, ReadonlyMap<string, RuleSpec>>;
   /** Locates a path of the rules file, for messages. */
   locate(path: DocPath, atKey?: boolean): Pick<ScenarioIssue, "file" | "line" | "column">;
 }
@@ -152,36 +164,61 @@ export function parseMaskRules(shown: string, text: string): MaskRules {
     );
   }
   const issues: ScenarioIssue[] = [];
+  const { files: fileRules, tables: tableRules } = parsed.data;
+  if ((fileRules === undefined) === (tableRules === undefined)) {
+    const path = fileRules ? ["tables"] : [];
+    issues.push({
+      ...locate(path, true),
+      path,
+      message: fileRules ? "Give files or tables, not both" : "Missing files or tables",
+      hint: "files: masks CSV/JSONL files; tables: masks the tables of a --from database",
+    });
+  }
   const files = new Map<string, Map<string, RuleSpec>>();
-  for (const [file, columns] of Object.entries(parsed.data.files)) {
-    const map = new Map<string, RuleSpec>();
-    for (const [name, rule] of Object.entries(columns)) {
-      if (
-        "fake" in rule && !fakerMethod(fakerWith(rule.fake.locale, Math.random), rule.fake.method)
-      ) {
-        const path = ["files", file, name, "fake"];
-        issues.push({
-          ...locate(path),
-          path,
-          message: `Unknown faker method "${rule.fake.method}"`,
-          hint: fakerHint(rule.fake.method),
-        });
-      }
-      if ("fake" in rule && !(rule.fake.locale in allLocales)) {
-        const path = ["files", file, name, "fake", "locale"];
-        issues.push({
-          ...locate(path),
-          path,
-          message: `Unknown faker locale "${rule.fake.locale}"`,
-          hint: "e.g. en, de, fr, en_US",
-        });
-      }
-      map.set(name, rule);
-    }
-    files.set(file, map);
+  const tables = new Map<string, Map<string, RuleSpec>>();
+  const groups = [
+    ["files", fileRules ?? {}, files],
+    ["tables", tableRules ?? {}, tables],
+  ] as const;
+  for (const [group, entries, into] of groups) {
+    readGroup(group, entries, into);
   }
   if (issues.length) throw rulesError(issues);
-  return { default: parsed.data.default, files, locate };
+  return { default: parsed.data.default, files, tables, locate };
+
+  function readGroup(
+    group: string,
+    entries: Record<string, Record<string, RuleSpec>>,
+    into: Map<string, Map<string, RuleSpec>>,
+  ): void {
+    for (const [file, columns] of Object.entries(entries)) {
+      const map = new Map<string, RuleSpec>();
+      for (const [name, rule] of Object.entries(columns)) {
+        if (
+          "fake" in rule && !fakerMethod(fakerWith(rule.fake.locale, Math.random), rule.fake.method)
+        ) {
+          const path = [group, file, name, "fake"];
+          issues.push({
+            ...locate(path),
+            path,
+            message: `Unknown faker method "${rule.fake.method}"`,
+            hint: fakerHint(rule.fake.method),
+          });
+        }
+        if ("fake" in rule && !(rule.fake.locale in allLocales)) {
+          const path = [group, file, name, "fake", "locale"];
+          issues.push({
+            ...locate(path),
+            path,
+            message: `Unknown faker locale "${rule.fake.locale}"`,
+            hint: "e.g. en, de, fr, en_US",
+          });
+        }
+        map.set(name, rule);
+      }
+      into.set(file, map);
+    }
+  }
 }
 
 /** A did-you-mean over faker's methods. */

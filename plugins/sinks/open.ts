@@ -8,10 +8,19 @@ import { FabricateError } from "../../core/errors.ts";
 import type { Sink } from "./sink.ts";
 import type { DatabaseTarget } from "./target.ts";
 
+/** How a sink is opened. */
+export interface OpenOptions {
+  /** SQLite: open the file read-only (and never create it). */
+  readonly readOnly?: boolean;
+  /** PostgreSQL: `text` writes every table with text COPY (values given as text). */
+  readonly copy?: "binary" | "text";
+}
+
 /**
  * Connects to a target.
  *
  * @param target The parsed target.
+ * @param options Read-only (SQLite), COPY format (PostgreSQL).
  * @returns The open sink.
  * @throws {FabricateError} (exit 1) when the database cannot be reached.
  * @example
@@ -20,13 +29,19 @@ import type { DatabaseTarget } from "./target.ts";
  * await sink.close();
  * ```
  */
-export async function openSink(target: DatabaseTarget): Promise<Sink> {
+export async function openSink(
+  target: DatabaseTarget,
+  options: OpenOptions = {},
+): Promise<Sink> {
   try {
     switch (target.dialect) {
       case "sqlite":
-        return (await import("./sqlite.ts")).openSqlite(target.file!);
+        return (await import("./sqlite.ts")).openSqlite(target.file!, options);
       case "postgres":
-        return await (await import("./postgres.ts")).openPostgres(target);
+        return await (await import("./postgres.ts")).openPostgres(
+          target,
+          options.copy ? { copy: options.copy } : {},
+        );
       case "mysql":
         return await (await import("./mysql.ts")).openMysql(target);
     }

@@ -17,14 +17,15 @@ const ROWS_PER_STATEMENT = 64;
  * Opens (creating when missing) a SQLite database file as a sink.
  *
  * @param file The database file.
+ * @param options `readOnly`: open an existing file read-only (writes fail).
  * @returns The sink.
  * @example
  * ```ts ignore
  * const sink = openSqlite("shop.db");
  * ```
  */
-export function openSqlite(file: string): Sink {
-  const db = new DatabaseSync(file);
+export function openSqlite(file: string, options: { readOnly?: boolean } = {}): Sink {
+  const db = new DatabaseSync(file, options.readOnly ? { readOnly: true } : {});
   db.exec("PRAGMA foreign_keys = ON");
   return {
     dialect: "sqlite",

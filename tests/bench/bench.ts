@@ -31,6 +31,7 @@ import { FORMAT_CASES, formatRate } from "./format_cases.ts";
 import { REPORT_CASES } from "./report_cases.ts";
 import { MASK_CASES } from "./mask_cases.ts";
 import { SERVE_CASES } from "./serve_cases.ts";
+import { MASK_DB_CASES } from "./mask_db_cases.ts";
 import { WORKER_CASES } from "./worker_cases.ts";
 
 const { values } = parseArgs({
@@ -103,6 +104,7 @@ const cases = [
   ...REPORT_CASES,
   ...MASK_CASES,
   ...SERVE_CASES,
+  ...MASK_DB_CASES,
   // One worker vs every core (tests/bench/worker_cases.ts).
   ...Object.keys(WORKER_CASES),
   // Straight into databases (skipped when the server's env var is unset).

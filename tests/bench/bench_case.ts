@@ -18,6 +18,7 @@ import { FORMAT_CASES, formatCase } from "./format_cases.ts";
 import { REPORT_CASES, reportCase } from "./report_cases.ts";
 import { MASK_CASES, maskCase } from "./mask_cases.ts";
 import { SERVE_CASES, serveCase } from "./serve_cases.ts";
+import { MASK_DB_CASES, maskDbCase } from "./mask_db_cases.ts";
 import { WORKER_CASES, workerCase } from "./worker_cases.ts";
 
 const [name, rowsArg, dir] = Deno.args;
@@ -280,9 +281,9 @@ switch (name) {
       t0 = performance.now() - r.ms;
       break;
     }
-    if (MASK_CASES.includes(name)) {
-      // Only the generating (choice-file) or the masking (mask-csv) is timed.
-      const r = await maskCase(name, rows, dir);
+    if (MASK_CASES.includes(name) || MASK_DB_CASES.includes(name)) {
+      // Only the generating (choice-file) or the masking (mask-csv, mask-db) is timed.
+      const r = await (MASK_DB_CASES.includes(name) ? maskDbCase : maskCase)(name, rows, dir);
       bytes = r.bytes;
       t0 = performance.now() - r.ms;
       break;

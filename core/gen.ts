@@ -39,7 +39,8 @@ import { Validation, type ValidationSummary } from "./validation.ts";
 import { entityBatches, entitySchemaOf } from "./batches.ts";
 import { didYouMean } from "./did_you_mean.ts";
 import { GenWorkers } from "./gen_workers.ts";
-import type { BatchResult } from "./gen_worker.ts";
+import { TaskRunner } from "./gen_task.ts";
+import { parallelBatches, type ReadyBatch } from "./parallel_batches.ts";
 import { type Journal, readJournal, removeJournal, runKey, writeJournal } from "./journal.ts";
 import { partName, type Shard, shardRange, SMALL_RUN_ROWS } from "./row_ranges.ts";
 import { ReportCollector } from "./report/collect_report.ts";
@@ -305,12 +306,18 @@ async function run(
     shard ? shardRange(e.count, shard) : [0, e.count];
   const notes: string[] = [];
   const workers = workerCount(plan, input, entities.map(rangeOf), layout, options, notes);
-  // Workers load the scenario while the main thread sets up.
-  const starting = workers > 1
-    ? GenWorkers.start(workers, input, workerOptions(options))
+  // Workers load the scenario while the main thread sets up and starts generating.
+  const helpers = MAIN_GENERATES ? workers - 1 : workers;
+  const pool = workers > 1
+    ? GenWorkers.start(
+      helpers,
+      input,
+      workerOptions(options),
+      plan.registry.used().filter((r) => r.builtin).map((r) => r.source),
+    )
     : undefined;
-  starting?.catch(() => {});
   const world = new World(plan);
+  const local = pool && MAIN_GENERATES ? new TaskRunner(plan, world) : undefined;
   let validation: Validation;
   let target: OutputTarget;
   try {
@@ -323,11 +330,10 @@ async function run(
       scenario: plan.scenario.name,
     });
   } catch (e) {
-    starting?.then((p) => p.close(), () => {});
+    pool?.close();
     throw e;
   }
   const results: EntityResult[] = [];
-  let pool: GenWorkers | undefined;
   // A refused resume leaves the interrupted run as it was.
   let keep = false;
   const interrupt = () => {
@@ -351,11 +357,6 @@ async function run(
         );
       }
       started = new Date(journal.started_at);
-    }
-    if (starting) {
-      // Aborted meanwhile: the pool is closed below, once it exists.
-      pool = await starting;
-      options.signal?.throwIfAborted();
     }
     const schemas = entities.map((e) => entitySchemaOf(plan, e));
     const writer = new Writer(plan, layout, target, schemas, options.compress, shard, {
@@ -392,7 +393,7 @@ async function run(
       const t = performance.now() - (current?.ms ?? 0);
       const resumeAt = current?.row ?? from;
       const sequential = entity.fields.find((f) => f.uniqueByRetry);
-      options.progress?.start?.(entity.name, to - from, pool && !sequential ? pool.size : 1);
+      options.progress?.start?.(entity.name, to - from, pool && !sequential ? workers : 1);
       await writer.beginEntity(schema, from, current !== undefined);
       if (current) writer.seek(schema, resumeAt);
       writer.unmute();
@@ -412,7 +413,18 @@ async function run(
       }
       if (resumeAt > from && (sequential || entity.rules.length > 0)) {
         const replay = pool && !sequential
-          ? parallelBatches(pool, plan, entity, from, resumeAt, false, layout, entities, false)
+          ? parallelBatches({
+            pool,
+            ...(local ? { local } : {}),
+            plan,
+            entity,
+            from,
+            to: resumeAt,
+            format: false,
+            layout,
+            entities,
+            columns: false,
+          })
           : localBatches(world, plan, entity, from, resumeAt);
         for await (const b of replay) {
           options.signal?.throwIfAborted();
@@ -420,17 +432,18 @@ async function run(
         }
       }
       const batches = pool && !sequential
-        ? parallelBatches(
+        ? parallelBatches({
           pool,
+          ...(local ? { local } : {}),
           plan,
           entity,
-          resumeAt,
+          from: resumeAt,
           to,
-          writer.canSeek(),
+          format: writer.canSeek(),
           layout,
           entities,
-          report !== undefined,
-        )
+          columns: report !== undefined,
+        })
         : localBatches(world, plan, entity, resumeAt, to);
       let saved = performance.now();
       for await (const b of batches) {
@@ -528,7 +541,6 @@ async function run(
     };
   } catch (e) {
     pool?.close();
-    starting?.then((p) => p.close(), () => {});
     const interrupted = (e instanceof DOMException && e.name === "AbortError") ||
       options.signal?.aborted;
     // A resumable run keeps what it wrote (up to its last checkpoint) for --resume.
@@ -555,10 +567,19 @@ async function run(
     throw e;
   } finally {
     pool?.close();
-    starting?.then((p) => p.close(), () => {});
     options.signal?.removeEventListener("abort", interrupt);
   }
 }
+
+/** Temporary experiment switch: the main thread generates too. */
+const MAIN_GENERATES = (() => {
+  try {
+    Deno.statSync("/tmp/wk/main0");
+    return false;
+  } catch {
+    return true;
+  }
+})();
 
 /** Milliseconds between checkpoints of a resumable run. */
 const CHECKPOINT_MS = 1000;
@@ -604,18 +625,6 @@ function keyFacts(
     period: options.period ?? null,
     shard: options.shard ?? null,
   };
-}
-
-/** A batch ready to check and write: validators' view, and bytes or the output view. */
-interface ReadyBatch {
-  readonly start: number;
-  readonly length: number;
-  /** Every field (when validators need it). */
-  readonly full?: Batch;
-  /** Formatted bytes per format (otherwise `out` is formatted here). */
-  readonly chunks?: Uint8Array[];
-  /** The output fields (when columns were shipped). */
-  readonly out?: Batch;
 }
 
 /** The plain-data part of the options, for the Workers to plan the same run. */
@@ -696,79 +705,6 @@ async function* localBatches(
     const { full, out } of entityBatches(world.engine(entity.name), plan.batchSize, from, to)
   ) {
     yield { start: out.start, length: out.length, full, out };
-  }
-}
-
-/**
- * An entity's batches made by the Workers, one task per batch, a few
- * tasks per Worker ahead, given back in row order (so memory holds only
- * the tasks in flight).
- */
-async function* parallelBatches(
-  pool: GenWorkers,
-  plan: Plan,
-  entity: CompiledEntity,
-  from: number,
-  to: number,
-  format: boolean,
-  layout: Plan["layout"],
-  entities: readonly CompiledEntity[],
-  columns: boolean,
-): AsyncGenerator<ReadyBatch> {
-  const fields = entity.fields.map((f) => f.name);
-  const outFields = entity.outputs.map((f) => f.name);
-  const index = new Map(fields.map((f, i) => [f, i]));
-  const outIndex = outFields.map((f) => index.get(f)!);
-  const fileEntities = layout === "single" ? entities.map((e) => e.name) : [entity.name];
-  // Columns come back when validators or the report read them.
-  const full = entity.rules.length > 0 || columns;
-  const starts: number[] = [];
-  for (let s = from; s < to; s += plan.batchSize) starts.push(s);
-  const ahead = pool.size * 3;
-  const inFlight: Promise<BatchResult[]>[] = [];
-  let sent = 0;
-  const send = () => {
-    const start = starts[sent++]!;
-    const p = pool.run({
-      entity: entity.name,
-      from: start,
-      to: Math.min(start + plan.batchSize, to),
-      full,
-      format,
-      layout,
-      fileEntities,
-    });
-    p.catch(() => {}); // awaited in order below; an early failure must not go unhandled
-    inFlight.push(p);
-  };
-  try {
-    while (sent < starts.length && inFlight.length < ahead) send();
-    while (inFlight.length) {
-      const done = await inFlight.shift()!;
-      if (sent < starts.length) send();
-      for (const b of done) {
-        const batch = (names: string[], columns: unknown[][]): Batch => ({
-          entity: entity.name,
-          start: b.start,
-          length: b.length,
-          fields: names,
-          columns,
-        });
-        yield {
-          start: b.start,
-          length: b.length,
-          ...(b.full
-            ? {
-              full: batch(fields, b.full),
-              out: batch(outFields, outIndex.map((i) => b.full![i]!)),
-            }
-            : {}),
-          ...(b.chunks ? { chunks: b.chunks } : {}),
-        };
-      }
-    }
-  } finally {
-    inFlight.length = 0;
   }
 }
 

@@ -16,7 +16,7 @@ import {
 } from "./compile.ts";
 import { ENGINE_VERSION, World } from "./engine.ts";
 import { FabricateError, PluginError, ScenarioError, UsageError } from "./errors.ts";
-import { loadScenario, locateAll } from "./load_scenario.ts";
+import { type LoadedScenario, loadScenario, locateAll } from "./load_scenario.ts";
 import {
   type FileSink,
   folderTarget,
@@ -42,7 +42,8 @@ import { GenWorkers } from "./gen_workers.ts";
 import { TaskRunner } from "./gen_task.ts";
 import { parallelBatches, type ReadyBatch } from "./parallel_batches.ts";
 import { type Journal, readJournal, removeJournal, runKey, writeJournal } from "./journal.ts";
-import { partName, type Shard, shardRange, SMALL_RUN_ROWS } from "./row_ranges.ts";
+import { partName, type Shard, shardRange } from "./row_ranges.ts";
+import { earlyWorkerCount, workerCount, workerOptions } from "./worker_count.ts";
 import { ReportCollector } from "./report/collect_report.ts";
 
 /** Hears about progress, per entity. */
@@ -190,6 +191,15 @@ export async function prepare(
 ): Promise<Plan> {
   const cwd = options.cwd ?? Deno.cwd();
   const loaded = await loadScenario(input, { cwd }).catch((e) => alsoCheckRest(e, options, cwd));
+  return await planLoaded(loaded, options, cwd);
+}
+
+/** Checks a loaded scenario's plugins, loads them and compiles the plan. */
+async function planLoaded(
+  loaded: LoadedScenario,
+  options: PrepareOptions,
+  cwd: string,
+): Promise<Plan> {
   // Only the user may trust a plugin or grant it permissions, never a scenario.
   const refused = scenarioPluginIssues(loaded.scenario.plugins, loaded.baseUrl, cwd);
   if (refused.length) throw new ScenarioError(locateAll(refused, loaded.locate));
@@ -227,12 +237,23 @@ export async function gen(
 ): Promise<GenResult> {
   const started = new Date();
   const t0 = performance.now();
-  const plan = await prepare(input, options);
+  const cwd = options.cwd ?? Deno.cwd();
+  const loaded = await loadScenario(input, { cwd }).catch((e) => alsoCheckRest(e, options, cwd));
+  // A large run's Workers load the scenario while this thread plans it.
+  const threads = await earlyWorkerCount(loaded, input, options);
+  const early = threads > 1
+    ? GenWorkers.start(threads - 1, input, workerOptions(options), undefined)
+    : undefined;
   try {
-    return await run(plan, input, options, started, t0);
+    const plan = await planLoaded(loaded, options, cwd);
+    try {
+      return await run(plan, input, options, started, t0, early);
+    } finally {
+      // Sandboxed plugins' Workers would keep the process alive.
+      if (!options.registry) plan.registry.close();
+    }
   } finally {
-    // Sandboxed plugins' Workers would keep the process alive.
-    if (!options.registry) plan.registry.close();
+    early?.close();
   }
 }
 
@@ -267,6 +288,7 @@ async function run(
   options: GenOptions,
   started: Date,
   t0: number,
+  early: GenWorkers | undefined,
 ): Promise<GenResult> {
   const entities = selectEntities(plan, options.only);
   if (options.compress) refuseBinary(plan, options.compress.type);
@@ -306,16 +328,16 @@ async function run(
     shard ? shardRange(e.count, shard) : [0, e.count];
   const notes: string[] = [];
   const workers = workerCount(plan, input, entities.map(rangeOf), layout, options, notes);
-  // Workers load the scenario while the main thread sets up and starts generating.
+  // Workers load the scenario (unless started before planning) while the main thread
+  // sets up and starts generating.
   const helpers = MAIN_GENERATES ? workers - 1 : workers;
-  const pool = workers > 1
-    ? GenWorkers.start(
-      helpers,
-      input,
-      workerOptions(options),
-      plan.registry.used().filter((r) => r.builtin).map((r) => r.source),
-    )
-    : undefined;
+  if (early && early.size !== helpers) early.close();
+  const pool = workers <= 1 ? undefined : early?.size === helpers ? early : GenWorkers.start(
+    helpers,
+    input,
+    workerOptions(options),
+    plan.registry.used().filter((r) => r.builtin).map((r) => r.source),
+  );
   const world = new World(plan);
   const local = pool && MAIN_GENERATES ? new TaskRunner(plan, world) : undefined;
   let validation: Validation;
@@ -625,72 +647,6 @@ function keyFacts(
     period: options.period ?? null,
     shard: options.shard ?? null,
   };
-}
-
-/** The plain-data part of the options, for the Workers to plan the same run. */
-function workerOptions(options: GenOptions): PrepareOptions {
-  const plain: PrepareOptions = { cwd: options.cwd ?? Deno.cwd() };
-  for (
-    const key of [
-      "seed",
-      "counts",
-      "multiplier",
-      "formats",
-      "formatOptions",
-      "layout",
-      "batchSize",
-      "period",
-      "policy",
-    ] as const
-  ) {
-    if (options[key] !== undefined) Object.assign(plain, { [key]: options[key] });
-  }
-  return plain;
-}
-
-/**
- * How many Workers a run uses: the asked-for count (default the cores), or
- * 1 when Workers cannot rebuild the run or are not worth starting. Each
- * reason is added to `notes`.
- */
-function workerCount(
-  plan: Plan,
-  input: string | Record<string, unknown>,
-  ranges: [number, number][],
-  layout: Plan["layout"],
-  options: GenOptions,
-  notes: string[],
-): number {
-  const asked = options.workers ?? navigator.hardwareConcurrency ?? 1;
-  if (asked <= 1) return 1;
-  const one = (why: string) => {
-    if (options.workers !== undefined) notes.push(`1 worker instead of ${asked}: ${why}`);
-    return 1;
-  };
-  if (options.registry) return one("the caller's plugin registry cannot be rebuilt in Workers");
-  if (plan.registry.list().some((r) => r.runs === "sandboxed")) {
-    return one("sandboxed plugins already run in Workers of their own");
-  }
-  if (layout === "split") return one('layout "split" writes one file per record');
-  try {
-    structuredClone([input, workerOptions(options)]);
-  } catch {
-    return one("the scenario object holds values that cannot be copied to a Worker");
-  }
-  const rows = ranges.reduce((n, [a, b]) => n + b - a, 0);
-  if (options.workers === undefined && rows < SMALL_RUN_ROWS) return 1;
-  // A Worker gets a batch at a time, an entity after another: more Workers than the
-  // largest entity's batches would only start up.
-  const batches = Math.max(0, ...ranges.map(([a, b]) => Math.ceil((b - a) / plan.batchSize)));
-  if (batches < asked) {
-    const why = `the largest entity has ${batches} batch${
-      batches === 1 ? "" : "es"
-    } (--batch-size)`;
-    if (batches <= 1) return one(why);
-    notes.push(`${batches} workers instead of ${asked}: ${why}`);
-    return batches;
-  }
-  return asked;
 }
 
 /** An entity's batches made here, on the main thread. */

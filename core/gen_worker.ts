@@ -25,8 +25,8 @@ export type WorkerRequest =
     readonly type: "init";
     readonly input: string | Record<string, unknown>;
     readonly options: PrepareOptions;
-    /** fabricate's own plugin modules the plan uses (the others are not loaded). */
-    readonly builtins: readonly string[];
+    /** fabricate's own plugin modules the plan uses (the others are not loaded); all when absent. */
+    readonly builtins: readonly string[] | undefined;
   }
   | ({ readonly type: "task" } & GenTask);
 
@@ -82,7 +82,7 @@ let queue: Promise<void> = Promise.resolve();
 async function load(
   input: string | Record<string, unknown>,
   options: PrepareOptions,
-  builtins: readonly string[],
+  builtins: readonly string[] | undefined,
 ): Promise<TaskRunner> {
   const cwd = options.cwd ?? Deno.cwd();
   const loaded = await loadScenario(input, { cwd });
@@ -90,7 +90,7 @@ async function load(
   if (refused.length) throw new ScenarioError(locateAll(refused, loaded.locate));
   const registry = await registryFor(loaded.scenario.plugins, loaded.baseUrl, cwd, {
     ...(options.policy ? { policy: options.policy } : {}),
-    builtins,
+    ...(builtins ? { builtins } : {}),
   });
   const plan = await compile(loaded, registry, options);
   return new TaskRunner(plan, new World(plan));

@@ -61,6 +61,11 @@ export class GenWorkers {
     return this.#slots.length;
   }
 
+  /** How many Workers have loaded the scenario. */
+  get ready(): number {
+    return this.#slots.filter((s) => s.ready).length;
+  }
+
   /** Why the pool stopped (a Worker failed, or it was closed), if it did. */
   get failure(): Error | undefined {
     return this.#closed;
@@ -72,14 +77,15 @@ export class GenWorkers {
    * @param count How many.
    * @param input The scenario (path, built-in name or object), as given to `gen`.
    * @param options The plan options (plain data only: no registry, signal or callbacks).
-   * @param builtins fabricate's own plugin modules the plan uses (deno.json's names).
+   * @param builtins fabricate's own plugin modules the plan uses (deno.json's names);
+   *   `undefined`: all of them (the plan is not known yet).
    * @returns The pool, its Workers loading.
    */
   static start(
     count: number,
     input: string | Record<string, unknown>,
     options: PrepareOptions,
-    builtins: readonly string[],
+    builtins: readonly string[] | undefined,
   ): GenWorkers {
     const pool = new GenWorkers(count);
     for (const slot of pool.#slots) {

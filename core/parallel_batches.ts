@@ -55,27 +55,35 @@ export interface ParallelSetup {
 const DEPTH = 3;
 
 /**
- * Rows per task: whole batches, about `TASK_ROWS` rows (one batch at the
- * default batch size), so that messages are few and the last task of an
- * entity, which the other threads may wait for, is short.
+ * A task holds whole batches, about `TASK_ROWS` rows at most (one batch at
+ * the default batch size): messages stay few with small batches, and the
+ * last task of an entity, which the other threads may wait for, stays short.
  */
 const TASK_ROWS = 10_000;
 
+/** Tasks per thread at least, when batches allow: the threads share the work evenly. */
+const TASKS_PER_THREAD = 16;
+
 /**
- * How many batches each task holds.
+ * How many batches each task of an entity holds.
  *
  * @param batchSize Rows per batch.
+ * @param batches The entity's batches (in this run).
+ * @param threads The threads making rows.
  * @returns Batches per task (at least 1).
  * @example
  * ```ts
  * import { batchesPerTask } from "./parallel_batches.ts";
- * batchesPerTask(10_000); // 1
- * batchesPerTask(1_000); // 10
- * batchesPerTask(3); // 3333
+ * batchesPerTask(10_000, 100, 2); // 1: tasks of one batch at the default size
+ * batchesPerTask(1_000, 1_000, 2); // 10: about 10,000 rows a task
+ * batchesPerTask(37, 14, 2); // 1: a small entity, many short tasks
+ * batchesPerTask(37, 320, 2); // 10: still 16 tasks a thread
  * ```
  */
-export function batchesPerTask(batchSize: number): number {
-  return Math.max(1, Math.floor(TASK_ROWS / batchSize));
+export function batchesPerTask(batchSize: number, batches: number, threads: number): number {
+  const byRows = Math.floor(TASK_ROWS / batchSize);
+  const byShare = Math.floor(batches / (threads * TASKS_PER_THREAD));
+  return Math.max(1, Math.min(byRows, byShare));
 }
 
 /**
@@ -103,7 +111,9 @@ export async function* parallelBatches(setup: ParallelSetup): AsyncGenerator<Rea
     : [entity.name];
   // Columns come back when validators or the report read them.
   const full = entity.rules.length > 0 || setup.columns;
-  const step = plan.batchSize * batchesPerTask(plan.batchSize);
+  const threads = pool.size + (local ? 1 : 0);
+  const batches = Math.ceil((to - from) / plan.batchSize);
+  const step = plan.batchSize * batchesPerTask(plan.batchSize, batches, threads);
   const count = Math.ceil((to - from) / step);
   const task = (i: number): Omit<GenTask, "id"> => ({
     entity: entity.name,

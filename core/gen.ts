@@ -26,7 +26,8 @@ import {
 } from "./output.ts";
 import { compressedSink, type Compression, compressionSuffix } from "./compress.ts";
 import { type Registry, registryFor } from "./registry.ts";
-import { type PluginPolicy, scenarioPluginIssues } from "./sandbox/policy.ts";
+import { type PluginPolicy, projectConfig, scenarioPluginIssues } from "./sandbox/policy.ts";
+import { neededBuiltins } from "./needed_builtins.ts";
 import type {
   Batch,
   Chunk,
@@ -203,6 +204,22 @@ async function planLoaded(
   // Only the user may trust a plugin or grant it permissions, never a scenario.
   const refused = scenarioPluginIssues(loaded.scenario.plugins, loaded.baseUrl, cwd);
   if (refused.length) throw new ScenarioError(locateAll(refused, loaded.locate));
+  if (!options.registry && loaded.scenario.plugins.length === 0) {
+    // Import only the built-ins the scenario names (most of a small run's time is imports).
+    const project = await projectConfig(cwd).catch(() => undefined);
+    if (!project?.entries.length) {
+      const some = await registryFor([], loaded.baseUrl, cwd, {
+        ...(options.policy ? { policy: options.policy } : {}),
+        builtins: neededBuiltins(loaded.scenario, options),
+      });
+      try {
+        return await compile(loaded, some, options);
+      } catch {
+        // A plugin the guess missed, or a problem: plan with every built-in (same plan or errors).
+        some.close();
+      }
+    }
+  }
   const registry = options.registry ??
     await registryFor(loaded.scenario.plugins, loaded.baseUrl, cwd, {
       ...(options.policy ? { policy: options.policy } : {}),

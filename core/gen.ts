@@ -347,7 +347,7 @@ async function run(
   const workers = workerCount(plan, input, entities.map(rangeOf), layout, options, notes);
   // Workers load the scenario (unless started before planning) while the main thread
   // sets up and starts generating.
-  const helpers = MAIN_GENERATES ? workers - 1 : workers;
+  const helpers = workers - 1;
   if (early && early.size !== helpers) early.close();
   const pool = workers <= 1 ? undefined : early?.size === helpers ? early : GenWorkers.start(
     helpers,
@@ -356,7 +356,8 @@ async function run(
     plan.registry.used().filter((r) => r.builtin).map((r) => r.source),
   );
   const world = new World(plan);
-  const local = pool && MAIN_GENERATES ? new TaskRunner(plan, world) : undefined;
+  // The main thread makes rows too, between writes: N threads are it and N − 1 Workers.
+  const local = pool ? new TaskRunner(plan, world) : undefined;
   let validation: Validation;
   let target: OutputTarget;
   try {
@@ -609,16 +610,6 @@ async function run(
     options.signal?.removeEventListener("abort", interrupt);
   }
 }
-
-/** Temporary experiment switch: the main thread generates too. */
-const MAIN_GENERATES = (() => {
-  try {
-    Deno.statSync("/tmp/wk/main0");
-    return false;
-  } catch {
-    return true;
-  }
-})();
 
 /** Milliseconds between checkpoints of a resumable run. */
 const CHECKPOINT_MS = 1000;

@@ -259,7 +259,12 @@ export async function gen(
   // A large run's Workers load the scenario while this thread plans it.
   const threads = await earlyWorkerCount(loaded, input, options);
   const early = threads > 1
-    ? GenWorkers.start(threads - 1, input, workerOptions(options), undefined)
+    ? GenWorkers.start(
+      threads - 1,
+      input,
+      workerOptions(options),
+      neededBuiltins(loaded.scenario, options),
+    )
     : undefined;
   try {
     const plan = await planLoaded(loaded, options, cwd);

@@ -88,12 +88,21 @@ async function load(
   const loaded = await loadScenario(input, { cwd });
   const refused = scenarioPluginIssues(loaded.scenario.plugins, loaded.baseUrl, cwd);
   if (refused.length) throw new ScenarioError(locateAll(refused, loaded.locate));
-  const registry = await registryFor(loaded.scenario.plugins, loaded.baseUrl, cwd, {
-    ...(options.policy ? { policy: options.policy } : {}),
-    ...(builtins ? { builtins } : {}),
-  });
-  const plan = await compile(loaded, registry, options);
-  return new TaskRunner(plan, new World(plan));
+  const plan = async (only?: readonly string[]) => {
+    const registry = await registryFor(loaded.scenario.plugins, loaded.baseUrl, cwd, {
+      ...(options.policy ? { policy: options.policy } : {}),
+      ...(only ? { builtins: only } : {}),
+    });
+    try {
+      return await compile(loaded, registry, options);
+    } catch (e) {
+      registry.close();
+      throw e;
+    }
+  };
+  // The built-ins named may be a guess (a Worker started before the main thread planned).
+  const planned = builtins ? await plan(builtins).catch(() => plan()) : await plan();
+  return new TaskRunner(planned, new World(planned));
 }
 
 function reply(message: WorkerReply, transfer: Transferable[] = []): void {

@@ -95,7 +95,10 @@ Deno.test("a large run whose Workers start while the scenario is planned writes 
 
 for (
   const [mode, message] of [
-    ["throw", /Plugin "worker_fault" failed in value\(\) for e\.v at row (\d+): boom in a Worker at row \1\n/],
+    [
+      "throw",
+      /Plugin "worker_fault" failed in value\(\) for e\.v at row (\d+): boom in a Worker at row \1\n/,
+    ],
     ["crash", /A generation Worker failed: [^\n]*async boom in a Worker/],
   ] as const
 ) {

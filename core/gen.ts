@@ -82,9 +82,9 @@ export interface GenOptions extends PrepareOptions {
   /** Aborts the run; nothing is left at the output path. */
   signal?: AbortSignal;
   /**
-   * Worker threads generating and formatting rows (default: the number of
-   * cores, or 1 for runs under 50,000 rows). The output is the same bytes
-   * whatever the count.
+   * Threads generating and formatting rows: the main thread and N − 1
+   * Workers (default: the number of cores, or 1 for runs under 50,000 rows).
+   * The output is the same bytes whatever the count.
    */
   workers?: number;
   /** Write only this shard's rows of every entity, into part files. */

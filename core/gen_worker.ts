@@ -1,10 +1,9 @@
 /**
  * The body of a generation Worker (`--workers N`). It loads the same
- * scenario with the same options and plugins as the main thread, builds its
- * own {@linkcode World} and answers tasks: generate rows `[from, to)` of an
- * entity and, when every format can seek, format them into the bytes a
- * single stream would write for those rows. Since row *i* is a pure function
- * of (seed, entity, *i*), no Worker needs another's state.
+ * scenario with the same options as the main thread (importing only the
+ * built-in plugins named), builds its own {@linkcode World} and runs the
+ * tasks it is sent with a {@linkcode TaskRunner} (core/gen_task.ts), one at
+ * a time and in order; tasks sent before it has loaded wait for it.
  *
  * Protocol: see {@linkcode WorkerRequest} and {@linkcode WorkerReply}.
  *

@@ -161,7 +161,7 @@ export interface GenResult {
   manifest: Manifest;
   /** Wall time in milliseconds. */
   durationMs: number;
-  /** Worker threads used (1: everything on the main thread). */
+  /** Threads that made rows: the main thread and `workers - 1` Workers (1: the main thread alone). */
   workers: number;
   /** Why fewer Workers than asked for were used, or an entity ran on the main thread. */
   notes: string[];

@@ -16,7 +16,7 @@ import {
 } from "./compile.ts";
 import { ENGINE_VERSION, World } from "./engine.ts";
 import { FabricateError, PluginError, ScenarioError, UsageError } from "./errors.ts";
-import { loadScenario, locateAll } from "./load_scenario.ts";
+import { type LoadedScenario, loadScenario, locateAll } from "./load_scenario.ts";
 import {
   type FileSink,
   folderTarget,
@@ -26,7 +26,8 @@ import {
 } from "./output.ts";
 import { compressedSink, type Compression, compressionSuffix } from "./compress.ts";
 import { type Registry, registryFor } from "./registry.ts";
-import { type PluginPolicy, scenarioPluginIssues } from "./sandbox/policy.ts";
+import { type PluginPolicy, projectConfig, scenarioPluginIssues } from "./sandbox/policy.ts";
+import { neededBuiltins } from "./needed_builtins.ts";
 import type {
   Batch,
   Chunk,
@@ -39,9 +40,11 @@ import { Validation, type ValidationSummary } from "./validation.ts";
 import { entityBatches, entitySchemaOf } from "./batches.ts";
 import { didYouMean } from "./did_you_mean.ts";
 import { GenWorkers } from "./gen_workers.ts";
-import type { BatchResult } from "./gen_worker.ts";
+import { TaskRunner } from "./gen_task.ts";
+import { parallelBatches, type ReadyBatch } from "./parallel_batches.ts";
 import { type Journal, readJournal, removeJournal, runKey, writeJournal } from "./journal.ts";
-import { partName, type Shard, shardRange, SMALL_RUN_ROWS } from "./row_ranges.ts";
+import { partName, type Shard, shardRange } from "./row_ranges.ts";
+import { earlyWorkerCount, workerCount, workerOptions } from "./worker_count.ts";
 import { ReportCollector } from "./report/collect_report.ts";
 
 /** Hears about progress, per entity. */
@@ -79,9 +82,9 @@ export interface GenOptions extends PrepareOptions {
   /** Aborts the run; nothing is left at the output path. */
   signal?: AbortSignal;
   /**
-   * Worker threads generating and formatting rows (default: the number of
-   * cores, or 1 for runs under 50,000 rows). The output is the same bytes
-   * whatever the count.
+   * Threads generating and formatting rows: the main thread and N − 1
+   * Workers (default: the number of cores, or 1 for runs under 50,000 rows).
+   * The output is the same bytes whatever the count.
    */
   workers?: number;
   /** Write only this shard's rows of every entity, into part files. */
@@ -158,7 +161,7 @@ export interface GenResult {
   manifest: Manifest;
   /** Wall time in milliseconds. */
   durationMs: number;
-  /** Worker threads used (1: everything on the main thread). */
+  /** Threads that made rows: the main thread and `workers - 1` Workers (1: the main thread alone). */
   workers: number;
   /** Why fewer Workers than asked for were used, or an entity ran on the main thread. */
   notes: string[];
@@ -189,9 +192,34 @@ export async function prepare(
 ): Promise<Plan> {
   const cwd = options.cwd ?? Deno.cwd();
   const loaded = await loadScenario(input, { cwd }).catch((e) => alsoCheckRest(e, options, cwd));
+  return await planLoaded(loaded, options, cwd);
+}
+
+/** Checks a loaded scenario's plugins, loads them and compiles the plan. */
+async function planLoaded(
+  loaded: LoadedScenario,
+  options: PrepareOptions,
+  cwd: string,
+): Promise<Plan> {
   // Only the user may trust a plugin or grant it permissions, never a scenario.
   const refused = scenarioPluginIssues(loaded.scenario.plugins, loaded.baseUrl, cwd);
   if (refused.length) throw new ScenarioError(locateAll(refused, loaded.locate));
+  if (!options.registry && loaded.scenario.plugins.length === 0) {
+    // Import only the built-ins the scenario names (most of a small run's time is imports).
+    const project = await projectConfig(cwd).catch(() => undefined);
+    if (!project?.entries.length) {
+      const some = await registryFor([], loaded.baseUrl, cwd, {
+        ...(options.policy ? { policy: options.policy } : {}),
+        builtins: neededBuiltins(loaded.scenario, options),
+      });
+      try {
+        return await compile(loaded, some, options);
+      } catch {
+        // A plugin the guess missed, or a problem: plan with every built-in (same plan or errors).
+        some.close();
+      }
+    }
+  }
   const registry = options.registry ??
     await registryFor(loaded.scenario.plugins, loaded.baseUrl, cwd, {
       ...(options.policy ? { policy: options.policy } : {}),
@@ -226,12 +254,28 @@ export async function gen(
 ): Promise<GenResult> {
   const started = new Date();
   const t0 = performance.now();
-  const plan = await prepare(input, options);
+  const cwd = options.cwd ?? Deno.cwd();
+  const loaded = await loadScenario(input, { cwd }).catch((e) => alsoCheckRest(e, options, cwd));
+  // A large run's Workers load the scenario while this thread plans it.
+  const threads = await earlyWorkerCount(loaded, input, options);
+  const early = threads > 1
+    ? GenWorkers.start(
+      threads - 1,
+      input,
+      workerOptions(options),
+      neededBuiltins(loaded.scenario, options),
+    )
+    : undefined;
   try {
-    return await run(plan, input, options, started, t0);
+    const plan = await planLoaded(loaded, options, cwd);
+    try {
+      return await run(plan, input, options, started, t0, early);
+    } finally {
+      // Sandboxed plugins' Workers would keep the process alive.
+      if (!options.registry) plan.registry.close();
+    }
   } finally {
-    // Sandboxed plugins' Workers would keep the process alive.
-    if (!options.registry) plan.registry.close();
+    early?.close();
   }
 }
 
@@ -266,6 +310,7 @@ async function run(
   options: GenOptions,
   started: Date,
   t0: number,
+  early: GenWorkers | undefined,
 ): Promise<GenResult> {
   const entities = selectEntities(plan, options.only);
   if (options.compress) refuseBinary(plan, options.compress.type);
@@ -305,12 +350,19 @@ async function run(
     shard ? shardRange(e.count, shard) : [0, e.count];
   const notes: string[] = [];
   const workers = workerCount(plan, input, entities.map(rangeOf), layout, options, notes);
-  // Workers load the scenario while the main thread sets up.
-  const starting = workers > 1
-    ? GenWorkers.start(workers, input, workerOptions(options))
-    : undefined;
-  starting?.catch(() => {});
+  // Workers load the scenario (unless started before planning) while the main thread
+  // sets up and starts generating.
+  const helpers = workers - 1;
+  if (early && early.size !== helpers) early.close();
+  const pool = workers <= 1 ? undefined : early?.size === helpers ? early : GenWorkers.start(
+    helpers,
+    input,
+    workerOptions(options),
+    plan.registry.used().filter((r) => r.builtin).map((r) => r.source),
+  );
   const world = new World(plan);
+  // The main thread makes rows too, between writes: N threads are it and N − 1 Workers.
+  const local = pool ? new TaskRunner(plan, world) : undefined;
   let validation: Validation;
   let target: OutputTarget;
   try {
@@ -323,11 +375,10 @@ async function run(
       scenario: plan.scenario.name,
     });
   } catch (e) {
-    starting?.then((p) => p.close(), () => {});
+    pool?.close();
     throw e;
   }
   const results: EntityResult[] = [];
-  let pool: GenWorkers | undefined;
   // A refused resume leaves the interrupted run as it was.
   let keep = false;
   const interrupt = () => {
@@ -351,11 +402,6 @@ async function run(
         );
       }
       started = new Date(journal.started_at);
-    }
-    if (starting) {
-      // Aborted meanwhile: the pool is closed below, once it exists.
-      pool = await starting;
-      options.signal?.throwIfAborted();
     }
     const schemas = entities.map((e) => entitySchemaOf(plan, e));
     const writer = new Writer(plan, layout, target, schemas, options.compress, shard, {
@@ -392,7 +438,7 @@ async function run(
       const t = performance.now() - (current?.ms ?? 0);
       const resumeAt = current?.row ?? from;
       const sequential = entity.fields.find((f) => f.uniqueByRetry);
-      options.progress?.start?.(entity.name, to - from, pool && !sequential ? pool.size : 1);
+      options.progress?.start?.(entity.name, to - from, pool && !sequential ? workers : 1);
       await writer.beginEntity(schema, from, current !== undefined);
       if (current) writer.seek(schema, resumeAt);
       writer.unmute();
@@ -412,7 +458,18 @@ async function run(
       }
       if (resumeAt > from && (sequential || entity.rules.length > 0)) {
         const replay = pool && !sequential
-          ? parallelBatches(pool, plan, entity, from, resumeAt, false, layout, entities, false)
+          ? parallelBatches({
+            pool,
+            ...(local ? { local } : {}),
+            plan,
+            entity,
+            from,
+            to: resumeAt,
+            format: false,
+            layout,
+            entities,
+            columns: false,
+          })
           : localBatches(world, plan, entity, from, resumeAt);
         for await (const b of replay) {
           options.signal?.throwIfAborted();
@@ -420,17 +477,18 @@ async function run(
         }
       }
       const batches = pool && !sequential
-        ? parallelBatches(
+        ? parallelBatches({
           pool,
+          ...(local ? { local } : {}),
           plan,
           entity,
-          resumeAt,
+          from: resumeAt,
           to,
-          writer.canSeek(),
+          format: writer.canSeek(),
           layout,
           entities,
-          report !== undefined,
-        )
+          columns: report !== undefined,
+        })
         : localBatches(world, plan, entity, resumeAt, to);
       let saved = performance.now();
       for await (const b of batches) {
@@ -528,7 +586,6 @@ async function run(
     };
   } catch (e) {
     pool?.close();
-    starting?.then((p) => p.close(), () => {});
     const interrupted = (e instanceof DOMException && e.name === "AbortError") ||
       options.signal?.aborted;
     // A resumable run keeps what it wrote (up to its last checkpoint) for --resume.
@@ -555,7 +612,6 @@ async function run(
     throw e;
   } finally {
     pool?.close();
-    starting?.then((p) => p.close(), () => {});
     options.signal?.removeEventListener("abort", interrupt);
   }
 }
@@ -606,84 +662,6 @@ function keyFacts(
   };
 }
 
-/** A batch ready to check and write: validators' view, and bytes or the output view. */
-interface ReadyBatch {
-  readonly start: number;
-  readonly length: number;
-  /** Every field (when validators need it). */
-  readonly full?: Batch;
-  /** Formatted bytes per format (otherwise `out` is formatted here). */
-  readonly chunks?: Uint8Array[];
-  /** The output fields (when columns were shipped). */
-  readonly out?: Batch;
-}
-
-/** The plain-data part of the options, for the Workers to plan the same run. */
-function workerOptions(options: GenOptions): PrepareOptions {
-  const plain: PrepareOptions = { cwd: options.cwd ?? Deno.cwd() };
-  for (
-    const key of [
-      "seed",
-      "counts",
-      "multiplier",
-      "formats",
-      "formatOptions",
-      "layout",
-      "batchSize",
-      "period",
-      "policy",
-    ] as const
-  ) {
-    if (options[key] !== undefined) Object.assign(plain, { [key]: options[key] });
-  }
-  return plain;
-}
-
-/**
- * How many Workers a run uses: the asked-for count (default the cores), or
- * 1 when Workers cannot rebuild the run or are not worth starting. Each
- * reason is added to `notes`.
- */
-function workerCount(
-  plan: Plan,
-  input: string | Record<string, unknown>,
-  ranges: [number, number][],
-  layout: Plan["layout"],
-  options: GenOptions,
-  notes: string[],
-): number {
-  const asked = options.workers ?? navigator.hardwareConcurrency ?? 1;
-  if (asked <= 1) return 1;
-  const one = (why: string) => {
-    if (options.workers !== undefined) notes.push(`1 worker instead of ${asked}: ${why}`);
-    return 1;
-  };
-  if (options.registry) return one("the caller's plugin registry cannot be rebuilt in Workers");
-  if (plan.registry.list().some((r) => r.runs === "sandboxed")) {
-    return one("sandboxed plugins already run in Workers of their own");
-  }
-  if (layout === "split") return one('layout "split" writes one file per record');
-  try {
-    structuredClone([input, workerOptions(options)]);
-  } catch {
-    return one("the scenario object holds values that cannot be copied to a Worker");
-  }
-  const rows = ranges.reduce((n, [a, b]) => n + b - a, 0);
-  if (options.workers === undefined && rows < SMALL_RUN_ROWS) return 1;
-  // A Worker gets a batch at a time, an entity after another: more Workers than the
-  // largest entity's batches would only start up.
-  const batches = Math.max(0, ...ranges.map(([a, b]) => Math.ceil((b - a) / plan.batchSize)));
-  if (batches < asked) {
-    const why = `the largest entity has ${batches} batch${
-      batches === 1 ? "" : "es"
-    } (--batch-size)`;
-    if (batches <= 1) return one(why);
-    notes.push(`${batches} workers instead of ${asked}: ${why}`);
-    return batches;
-  }
-  return asked;
-}
-
 /** An entity's batches made here, on the main thread. */
 async function* localBatches(
   world: World,
@@ -696,79 +674,6 @@ async function* localBatches(
     const { full, out } of entityBatches(world.engine(entity.name), plan.batchSize, from, to)
   ) {
     yield { start: out.start, length: out.length, full, out };
-  }
-}
-
-/**
- * An entity's batches made by the Workers, one task per batch, a few
- * tasks per Worker ahead, given back in row order (so memory holds only
- * the tasks in flight).
- */
-async function* parallelBatches(
-  pool: GenWorkers,
-  plan: Plan,
-  entity: CompiledEntity,
-  from: number,
-  to: number,
-  format: boolean,
-  layout: Plan["layout"],
-  entities: readonly CompiledEntity[],
-  columns: boolean,
-): AsyncGenerator<ReadyBatch> {
-  const fields = entity.fields.map((f) => f.name);
-  const outFields = entity.outputs.map((f) => f.name);
-  const index = new Map(fields.map((f, i) => [f, i]));
-  const outIndex = outFields.map((f) => index.get(f)!);
-  const fileEntities = layout === "single" ? entities.map((e) => e.name) : [entity.name];
-  // Columns come back when validators or the report read them.
-  const full = entity.rules.length > 0 || columns;
-  const starts: number[] = [];
-  for (let s = from; s < to; s += plan.batchSize) starts.push(s);
-  const ahead = pool.size * 3;
-  const inFlight: Promise<BatchResult[]>[] = [];
-  let sent = 0;
-  const send = () => {
-    const start = starts[sent++]!;
-    const p = pool.run({
-      entity: entity.name,
-      from: start,
-      to: Math.min(start + plan.batchSize, to),
-      full,
-      format,
-      layout,
-      fileEntities,
-    });
-    p.catch(() => {}); // awaited in order below; an early failure must not go unhandled
-    inFlight.push(p);
-  };
-  try {
-    while (sent < starts.length && inFlight.length < ahead) send();
-    while (inFlight.length) {
-      const done = await inFlight.shift()!;
-      if (sent < starts.length) send();
-      for (const b of done) {
-        const batch = (names: string[], columns: unknown[][]): Batch => ({
-          entity: entity.name,
-          start: b.start,
-          length: b.length,
-          fields: names,
-          columns,
-        });
-        yield {
-          start: b.start,
-          length: b.length,
-          ...(b.full
-            ? {
-              full: batch(fields, b.full),
-              out: batch(outFields, outIndex.map((i) => b.full![i]!)),
-            }
-            : {}),
-          ...(b.chunks ? { chunks: b.chunks } : {}),
-        };
-      }
-    }
-  } finally {
-    inFlight.length = 0;
   }
 }
 

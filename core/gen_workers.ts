@@ -1,24 +1,23 @@
 /**
  * A pool of generation Workers (`--workers N`) on the main thread's side:
- * starts them with the run's scenario and options, hands out row ranges and
- * gives the answers back as promises the caller awaits in row order.
+ * starts them with the run's scenario and options, hands tasks to those
+ * that are loaded and not too busy, and gives the answers back as promises.
+ * The Workers load while the main thread already works; a Worker takes
+ * tasks once it is ready.
  *
  * @module
  */
 import { FabricateError, PluginError } from "./errors.ts";
 import type { PrepareOptions } from "./gen.ts";
-import type {
-  BatchResult,
-  GenTask,
-  WorkerFailure,
-  WorkerReply,
-  WorkerRequest,
-} from "./gen_worker.ts";
+import type { BatchResult, GenTask } from "./gen_task.ts";
+import type { WorkerFailure, WorkerReply, WorkerRequest } from "./gen_worker.ts";
 
 const WORKER_URL = new URL("./gen_worker.ts", import.meta.url).href;
 
 interface Slot {
   readonly worker: Worker;
+  ready: boolean;
+  /** Tasks sent and not answered. */
   busy: number;
 }
 
@@ -32,8 +31,9 @@ function rebuild(f: WorkerFailure): Error {
  *
  * @example
  * ```ts ignore
- * const pool = await GenWorkers.start(2, "customers-10", { counts: { customers: 100_000 } });
- * const batches = await pool.run({ entity: "customers", from: 0, to: 10_000, ... });
+ * const pool = GenWorkers.start(1, "customers-10", { counts: { customers: 100_000 } });
+ * await pool.changed(); // a Worker is ready (or failed: pool.failure)
+ * const batches = await pool.offer({ entity: "customers", from: 0, to: 10_000, ... }, 2);
  * pool.close();
  * ```
  */
@@ -45,10 +45,13 @@ export class GenWorkers {
   >();
   #nextId = 0;
   #closed: Error | undefined;
+  #wake: (() => void) | undefined;
+  #changed: Promise<void> | undefined;
 
   private constructor(count: number) {
     this.#slots = Array.from({ length: count }, () => ({
       worker: new Worker(WORKER_URL, { type: "module" }),
+      ready: false,
       busy: 0,
     }));
   }
@@ -58,57 +61,81 @@ export class GenWorkers {
     return this.#slots.length;
   }
 
+  /** How many Workers have loaded the scenario. */
+  get ready(): number {
+    return this.#slots.filter((s) => s.ready).length;
+  }
+
+  /** Why the pool stopped (a Worker failed, or it was closed), if it did. */
+  get failure(): Error | undefined {
+    return this.#closed;
+  }
+
   /**
-   * Starts `count` Workers and waits until each has loaded the scenario.
+   * Starts `count` Workers, each loading the scenario; does not wait for them.
    *
    * @param count How many.
    * @param input The scenario (path, built-in name or object), as given to `gen`.
    * @param options The plan options (plain data only: no registry, signal or callbacks).
-   * @returns The ready pool.
+   * @param builtins fabricate's own plugin modules the plan uses (deno.json's names);
+   *   `undefined`: all of them (the plan is not known yet).
+   * @returns The pool, its Workers loading.
    */
-  static async start(
+  static start(
     count: number,
     input: string | Record<string, unknown>,
     options: PrepareOptions,
-  ): Promise<GenWorkers> {
+    builtins: readonly string[] | undefined,
+  ): GenWorkers {
     const pool = new GenWorkers(count);
-    try {
-      await Promise.all(pool.#slots.map((slot) =>
-        new Promise<void>((resolve, reject) => {
-          slot.worker.onmessage = (e: MessageEvent<WorkerReply>) => {
-            if (e.data.type === "ready") resolve();
-            else if (e.data.type === "error") reject(rebuild(e.data.error));
-          };
-          slot.worker.onerror = (e) => {
-            e.preventDefault();
-            reject(new FabricateError(`A generation Worker failed to start: ${e.message}`, 1));
-          };
-          slot.worker.postMessage({ type: "init", input, options } satisfies WorkerRequest);
-        })
-      ));
-    } catch (e) {
-      pool.close();
-      throw e;
-    }
     for (const slot of pool.#slots) {
       slot.worker.onmessage = (e: MessageEvent<WorkerReply>) => pool.#answer(slot, e.data);
       slot.worker.onerror = (e) => {
         e.preventDefault();
-        pool.#fail(new FabricateError(`A generation Worker failed: ${e.message}`, 1));
+        pool.#fail(
+          new FabricateError(
+            `A generation Worker failed${slot.ready ? "" : " to start"}: ${e.message}`,
+            1,
+          ),
+        );
       };
+      slot.worker.postMessage({ type: "init", input, options, builtins } satisfies WorkerRequest);
     }
     return pool;
   }
 
   /**
-   * Sends a task to the least busy Worker.
+   * Resolves at the next change: a Worker became ready or answered, or the
+   * pool failed.
+   *
+   * @returns A promise of the change.
+   */
+  changed(): Promise<void> {
+    this.#changed ??= new Promise<void>((resolve) => {
+      this.#wake = () => {
+        this.#changed = undefined;
+        this.#wake = undefined;
+        resolve();
+      };
+    });
+    return this.#changed;
+  }
+
+  /**
+   * Sends a task to the least busy ready Worker that has fewer than `depth`
+   * tasks, if there is one.
    *
    * @param task The rows to make (its id is assigned here).
-   * @returns The batches, in row order.
+   * @param depth Tasks a Worker may hold at once.
+   * @returns The batches, in row order; `undefined` when no Worker may take it now.
    */
-  run(task: Omit<GenTask, "id">): Promise<BatchResult[]> {
+  offer(task: Omit<GenTask, "id">, depth: number): Promise<BatchResult[]> | undefined {
     if (this.#closed) return Promise.reject(this.#closed);
-    const slot = this.#slots.reduce((a, b) => (b.busy < a.busy ? b : a));
+    let slot: Slot | undefined;
+    for (const s of this.#slots) {
+      if (s.ready && s.busy < depth && (!slot || s.busy < slot.busy)) slot = s;
+    }
+    if (!slot) return undefined;
     const id = this.#nextId++;
     slot.busy++;
     const promise = new Promise<BatchResult[]>((resolve, reject) => {
@@ -130,7 +157,11 @@ export class GenWorkers {
   }
 
   #answer(slot: Slot, reply: WorkerReply): void {
-    if (reply.type === "ready") return;
+    if (reply.type === "ready") {
+      slot.ready = true;
+      this.#wake?.();
+      return;
+    }
     if (reply.id === undefined) {
       if (reply.type === "error") this.#fail(rebuild(reply.error));
       return;
@@ -141,6 +172,7 @@ export class GenWorkers {
     slot.busy--;
     if (reply.type === "done") pending.resolve(reply.batches);
     else pending.reject(rebuild(reply.error));
+    this.#wake?.();
   }
 
   #fail(error: Error): void {
@@ -152,5 +184,6 @@ export class GenWorkers {
       this.#pending.delete(id);
       p.reject(error);
     }
+    this.#wake?.();
   }
 }

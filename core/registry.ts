@@ -96,6 +96,8 @@ export class Registry {
   readonly #plugins = new Map<string, Registered>();
   readonly #workers: PluginWorker[] = [];
   readonly #refused: RefusedModule[] = [];
+  /** Plugins looked up by name (a plan's, once compiled). */
+  readonly #used = new Set<Registered>();
 
   /**
    * Adds a plugin.
@@ -177,17 +179,33 @@ export class Registry {
 
   /** A generator by name. */
   generator(name: string): Registered<GeneratorPlugin> | undefined {
-    return this.#plugins.get(`generator:${name}`) as Registered<GeneratorPlugin> | undefined;
+    return this.#lookUp(`generator:${name}`) as Registered<GeneratorPlugin> | undefined;
   }
 
   /** A validator by name. */
   validator(name: string): Registered<ValidatorPlugin> | undefined {
-    return this.#plugins.get(`validator:${name}`) as Registered<ValidatorPlugin> | undefined;
+    return this.#lookUp(`validator:${name}`) as Registered<ValidatorPlugin> | undefined;
   }
 
   /** A formatter by name. */
   formatter(name: string): Registered<FormatterPlugin> | undefined {
-    return this.#plugins.get(`formatter:${name}`) as Registered<FormatterPlugin> | undefined;
+    return this.#lookUp(`formatter:${name}`) as Registered<FormatterPlugin> | undefined;
+  }
+
+  /**
+   * The plugins looked up by name so far: once a scenario is compiled, those
+   * it needs (a generation Worker loads only their modules).
+   *
+   * @returns The plugins, in the order first looked up.
+   */
+  used(): Registered[] {
+    return [...this.#used];
+  }
+
+  #lookUp(key: string): Registered | undefined {
+    const found = this.#plugins.get(key);
+    if (found) this.#used.add(found);
+    return found;
   }
 
   /** The names of the plugins of a kind, sorted. */
@@ -394,6 +412,11 @@ export interface RegistryOptions {
   policy?: PluginPolicy;
   /** Record modules that may not run instead of failing (`fabricate plugins`). */
   list?: boolean;
+  /**
+   * Load only these of fabricate's own plugin modules (as listed in its
+   * deno.json), not all of them: a generation Worker loads those its plan uses.
+   */
+  builtins?: readonly string[];
 }
 
 /**
@@ -420,7 +443,17 @@ export async function registryFor(
   cwd: string,
   options: RegistryOptions = {},
 ): Promise<Registry> {
-  const registry = await builtinRegistry();
+  let registry: Registry;
+  if (options.builtins) {
+    const only = new Set(options.builtins);
+    registry = new Registry();
+    await loadPlugins(
+      registry,
+      config.fabricate.plugins.filter((p) => only.has(p)),
+      new URL("../deno.json", import.meta.url),
+      { builtin: true },
+    );
+  } else registry = await builtinRegistry();
   const project = await projectConfig(cwd);
   const policy = resolvePolicy(cwd, project, options.policy);
   const list = options.list ? { list: true } : {};

@@ -1,7 +1,8 @@
 /**
  * Benchmark cases of `--workers` (issue 9): customers-10 to CSV with one
- * worker (everything on the main thread) and with one Worker per core,
- * through `gen` as the CLI runs it. bench.ts prints the speed-up.
+ * thread (everything on the main thread) and with one thread per core (the
+ * main thread and a Worker per other core), through `gen` as the CLI runs
+ * it. bench.ts prints the speed-up.
  *
  * @module
  */

@@ -214,13 +214,21 @@ Deno.test("binary COPY: covers the generators' values, not the others", () => {
   }
 });
 
-async function load(schema: string, name: string, copy: "text" | "binary", batches: Batch[]) {
+/** Loads a table; `fresh`: as load.ts does, COPY … FREEZE into the table just created. */
+async function load(
+  schema: string,
+  name: string,
+  copy: "text" | "binary",
+  batches: Batch[],
+  fresh = false,
+) {
   const sink = await openPostgres(parseTarget(pgUrl(schema)), { copy });
   try {
     await sink.begin();
     await sink.ensureSchema();
     await sink.exec(createTableSql({ ...ENTITY, name }, { dialect: "postgres", schema }));
-    const writer = await sink.writer(ENTITY, tableName(name, { dialect: "postgres", schema }));
+    const table = tableName(name, { dialect: "postgres", schema });
+    const writer = await sink.writer(ENTITY, table, fresh);
     for (const b of batches) await writer.write(b);
     await writer.end();
     await sink.commit();
@@ -244,8 +252,8 @@ Deno.test({
     try {
       await load(schema, "by_text", "text", BATCHES);
       await load(schema, "by_binary", "binary", BATCHES);
-      await load(schema, "by_text_odd", "text", WITH_FALLBACK);
-      await load(schema, "by_binary_odd", "binary", WITH_FALLBACK);
+      await load(schema, "by_text_odd", "text", WITH_FALLBACK, true);
+      await load(schema, "by_binary_odd", "binary", WITH_FALLBACK, true);
       const text = await rows(`${schema}.by_text`);
       assert.equal(text.length, 657);
       assert.deepEqual(await rows(`${schema}.by_binary`), text);

@@ -53,25 +53,37 @@ function parentsAndKids(id: string, extra = ""): string {
   ].join("\n");
 }
 
+/** Loads `scenario` with the CLI, and runs its DDL as written in another schema; returns both schemas. */
+async function loadAndWrite(scenario: string, args: string[]): Promise<[string, string]> {
+  const loaded = uniqueName("sinkspeed_loaded");
+  const asWritten = uniqueName("sinkspeed_ddl");
+  const r = await runCli(["gen", scenario, ...args, "--to", pgUrl(loaded)]);
+  assert.equal(r.code, 0, r.stderr);
+  // The old path: the DDL run as written, keys on before any row.
+  const plan = await prepare(scenario);
+  try {
+    const ddl = planLoad(plan, pgUrl(asWritten)).tables.map((t) => t.ddl).join("\n");
+    await psql(`BEGIN; CREATE SCHEMA ${asWritten}; ${ddl} COMMIT;`);
+  } finally {
+    plan.registry.close();
+  }
+  return [loaded, asWritten];
+}
+
+async function dropSchemas(...schemas: string[]): Promise<void> {
+  await psql(
+    "SET client_min_messages = warning; " +
+      schemas.map((s) => `DROP SCHEMA IF EXISTS ${s} CASCADE;`).join(" "),
+  );
+}
+
 Deno.test({
   name: "postgres bulk load: the keys put back after the rows are the DDL's, name for name",
   ignore: pgEnv.ignore || pgDump.ignore,
   async fn() {
     pgDump.value();
-    const loaded = uniqueName("sinkspeed_loaded");
-    const asWritten = uniqueName("sinkspeed_ddl");
+    const [loaded, asWritten] = await loadAndWrite(KEYS, []);
     try {
-      const r = await runCli(["gen", KEYS, "--to", pgUrl(loaded)]);
-      assert.equal(r.code, 0, r.stderr);
-
-      // The old path: the DDL run as written, keys on before any row.
-      const plan = await prepare(KEYS);
-      try {
-        const ddl = planLoad(plan, pgUrl(asWritten)).tables.map((t) => t.ddl).join("\n");
-        await psql(`BEGIN; CREATE SCHEMA ${asWritten}; ${ddl} COMMIT;`);
-      } finally {
-        plan.registry.close();
-      }
       const dump = await schemaDump(loaded);
       assert.equal(dump, await schemaDump(asWritten));
       // The dump holds every kind of key (so the comparison compares something).
@@ -96,13 +108,32 @@ Deno.test({
         `60,80,${await psql(`SELECT count(mentor) FROM ${loaded}.employees`)}`,
       );
     } finally {
-      await psql(
-        `SET client_min_messages = warning; DROP SCHEMA IF EXISTS ${loaded} CASCADE; ` +
-          `DROP SCHEMA IF EXISTS ${asWritten} CASCADE`,
-      );
+      await dropSchemas(loaded, asWritten);
     }
   },
 });
+
+const BUILT_IN: [string, string[]][] = [["quickstart", []], ["erp/normal-ops", [
+  "--multiplier",
+  "0.05",
+]]];
+for (const [scenario, args] of BUILT_IN) {
+  Deno.test({
+    name: `postgres bulk load: ${scenario} has the schema of its DDL as written`,
+    ignore: pgEnv.ignore || pgDump.ignore,
+    async fn() {
+      pgDump.value();
+      const [loaded, asWritten] = await loadAndWrite(scenario, args);
+      try {
+        const dump = await schemaDump(loaded);
+        assert.match(dump, /FOREIGN KEY/);
+        assert.equal(dump, await schemaDump(asWritten));
+      } finally {
+        await dropSchemas(loaded, asWritten);
+      }
+    },
+  });
+}
 
 Deno.test({
   name: "postgres bulk load: a duplicate key found after the rows fails the run and leaves nothing",

@@ -1,8 +1,9 @@
 /**
  * The PostgreSQL sink: npm:postgres (porsager) on one connection, rows
  * streamed with `COPY … FROM STDIN` (binary format when every column type is
- * covered, else text), DDL and rows in one
- * transaction.
+ * covered, else text; FREEZE into tables created in the transaction), keys
+ * taken off before the rows and put back after them (`detachKeys`), DDL,
+ * rows and keys in one transaction.
  *
  * @module
  */

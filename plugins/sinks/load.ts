@@ -198,6 +198,12 @@ export async function loadPlan(
       await sink.exec(t.ddl);
       created.push(t.name);
     }
+    // Keys go back on once every row is in (sinks that can, in one
+    // transaction with the rest: PostgreSQL).
+    stage = "preparing the tables for the bulk load";
+    const keys = sink.transactionalDdl && sink.detachKeys
+      ? await sink.detachKeys(created.map(table))
+      : [];
     if (!sink.transactionalDdl) await sink.begin();
     for (const t of load.tables) {
       const entity = plan.byName.get(t.name)!;
@@ -205,7 +211,7 @@ export async function loadPlan(
       const t1 = performance.now();
       stage = `loading ${t.name}`;
       options.progress?.start?.(t.name, t.rows);
-      const writer = await sink.writer(schema, table(t.name));
+      const writer = await sink.writer(schema, table(t.name), sink.transactionalDdl);
       let yielded = performance.now();
       try {
         for await (const { full, out } of entityBatches(world.engine(t.name), plan.batchSize)) {
@@ -239,6 +245,13 @@ export async function loadPlan(
         1,
       );
     }
+    const tableOf = new Map(load.tables.map((t) => [table(t.name), t.name]));
+    for (const k of keys) {
+      options.signal?.throwIfAborted();
+      stage = `adding ${k.what} to ${tableOf.get(k.table) ?? k.table}`;
+      await sink.exec(k.sql);
+    }
+    options.signal?.throwIfAborted();
     stage = "committing";
     const durationMs = performance.now() - t0;
     if (sink.transactionalDdl) await sink.exec(insertRunSql(sink, { ...run, durationMs }));

@@ -1,8 +1,9 @@
 /**
  * The PostgreSQL sink: npm:postgres (porsager) on one connection, rows
  * streamed with `COPY … FROM STDIN` (binary format when every column type is
- * covered, else text), DDL and rows in one
- * transaction.
+ * covered, else text; FREEZE into tables created in the transaction), keys
+ * taken off before the rows and put back after them (`detachKeys`), DDL,
+ * rows and keys in one transaction.
  *
  * @module
  */
@@ -17,7 +18,7 @@ import {
   encodeBinaryRows,
 } from "./copy_binary.ts";
 import { copyColumn } from "./encode.ts";
-import { type Sink, type TableWriter, transactionHooks } from "./sink.ts";
+import { type KeyStatement, type Sink, type TableWriter, transactionHooks } from "./sink.ts";
 import { writeTextRows } from "./text_rows.ts";
 import type { DatabaseTarget } from "./target.ts";
 
@@ -95,9 +96,62 @@ export async function openPostgres(
       await sql.unsafe(`CREATE SCHEMA IF NOT EXISTS ${sqlIdentifier(schema, "postgres")}`);
     },
     ...transactionHooks((text) => sql.unsafe(text)),
-    writer: (entity, table) => copyWriter(sql, entity, table, options.copy),
+    writer: (entity, table, fresh) => copyWriter(sql, entity, table, options.copy, fresh),
+    detachKeys: (tables) => detachKeys(sql, tables),
     close,
   };
+}
+
+/** A key of a table, as the catalog has it. */
+interface Key {
+  /** The index of its table in the list given to {@linkcode detachKeys}. */
+  readonly ord: number;
+  readonly name: string;
+  /** `p` primary key, `u` unique, `f` foreign key. */
+  readonly type: string;
+  /** `pg_get_constraintdef`: e.g. `PRIMARY KEY (id)`. */
+  readonly def: string;
+}
+
+const KEY_KIND: Record<string, string> = {
+  p: "primary key",
+  u: "unique constraint",
+  f: "foreign key",
+};
+
+/**
+ * Takes the PRIMARY KEY, UNIQUE and FOREIGN KEY constraints off tables
+ * created in this transaction, and returns the `ALTER TABLE … ADD CONSTRAINT`
+ * statements that put them back as the catalog had them (same names, same
+ * definitions, from `pg_get_constraintdef`): primary and unique keys first,
+ * table by table in the order given, then foreign keys. CHECK and NOT NULL
+ * stay on. A unique index built once over every row is much cheaper than one
+ * B-tree insert per row (PostgreSQL's "Populating a Database"), and a foreign
+ * key added to a full table is checked by one join.
+ */
+async function detachKeys(sql: postgres.Sql, tables: readonly string[]): Promise<KeyStatement[]> {
+  if (!tables.length) return [];
+  const list = tables.map((t) => sqlString(t, "postgres")).join(", ");
+  const keys = [
+    ...await sql.unsafe(
+      "SELECT t.ord::int AS ord, c.conname AS name, c.contype AS type, " +
+        "pg_get_constraintdef(c.oid) AS def FROM pg_constraint c " +
+        `JOIN unnest(ARRAY[${list}]::regclass[]) WITH ORDINALITY AS t(rel, ord) ` +
+        "ON c.conrelid = t.rel WHERE c.contype IN ('p', 'u', 'f') " +
+        "ORDER BY c.contype = 'f', t.ord, c.oid",
+    ),
+  ] as unknown as Key[];
+  const ident = (name: string) => sqlIdentifier(name, "postgres");
+  const table = (k: Key) => tables[k.ord - 1]!;
+  // Foreign keys first: a primary key cannot go while one points at it.
+  for (const k of [...keys].reverse()) {
+    await sql.unsafe(`ALTER TABLE ${table(k)} DROP CONSTRAINT ${ident(k.name)}`);
+  }
+  return keys.map((k) => ({
+    table: table(k),
+    what: `${KEY_KIND[k.type]} ${k.name}`,
+    sql: `ALTER TABLE ${table(k)} ADD CONSTRAINT ${ident(k.name)} ${k.def}`,
+  }));
 }
 
 /**
@@ -111,13 +165,21 @@ async function copyWriter(
   entity: EntitySchema,
   table: string,
   format: PostgresOptions["copy"],
+  fresh = false,
 ): Promise<TableWriter> {
   const cols = entity.columns;
+  // FREEZE: rows of a table created in this transaction are written already
+  // frozen (no hint-bit writes on the first read, nothing for VACUUM to
+  // freeze later); no other session can see the table before COMMIT anyway.
+  const freeze = fresh ? ", FREEZE" : "";
   const names = cols.map((c) => sqlIdentifier(c.name, "postgres")).join(", ");
   const binary = format === "text" ? undefined : binaryColumns(cols);
   const textCopy = async (): Promise<TableWriter> => {
     const encoders = cols.map(copyColumn);
-    const copy = await openCopy(sql, `COPY ${table} (${names}) FROM STDIN`);
+    const copy = await openCopy(
+      sql,
+      `COPY ${table} (${names}) FROM STDIN (FORMAT text${freeze})`,
+    );
     return {
       write: (batch) => writeTextRows(batch, encoders, { nul: "" }, CHUNK, copy.push),
       end: copy.end,
@@ -127,7 +189,7 @@ async function copyWriter(
   if (!binary) return await textCopy();
   let copy: Copy | undefined = await openCopy(
     sql,
-    `COPY ${table} (${names}) FROM STDIN (FORMAT binary)`,
+    `COPY ${table} (${names}) FROM STDIN (FORMAT binary${freeze})`,
   );
   let text: TableWriter | undefined;
   let out = new BinaryOut(CHUNK + 4096);

@@ -43,10 +43,34 @@ export interface Sink {
   commit(): Promise<void>;
   /** Rolls it back (never throws). */
   rollback(): Promise<void>;
-  /** Opens a writer for one table (created already). */
-  writer(entity: EntitySchema, table: string): Promise<TableWriter>;
+  /**
+   * Opens a writer for one table (created already). `fresh`: the table was
+   * created in the open transaction, so the sink may load it the way only a
+   * new table allows (PostgreSQL: `COPY … FREEZE`).
+   */
+  writer(entity: EntitySchema, table: string, fresh?: boolean): Promise<TableWriter>;
+  /**
+   * Bulk loading (optional): takes the keys off tables created in the open
+   * transaction before their rows go in, and returns the statements that put
+   * them back, exactly as the DDL made them (names and definitions), in the
+   * order to run them once every row is in. An index built over all rows at
+   * once costs far less than one insert per row, and a foreign key is then
+   * checked by one join. A row that breaks a key fails the statement that
+   * puts it back, and the load rolls back as for any other failure.
+   */
+  detachKeys?(tables: readonly string[]): Promise<KeyStatement[]>;
   /** Closes the connection (never throws). */
   close(): Promise<void>;
+}
+
+/** A statement that puts back a key taken off by {@linkcode Sink.detachKeys}. */
+export interface KeyStatement {
+  /** The table, as given to `detachKeys`. */
+  readonly table: string;
+  /** What it adds, for messages: e.g. `primary key customers_pkey`. */
+  readonly what: string;
+  /** The statement. */
+  readonly sql: string;
 }
 
 /**

@@ -7,7 +7,8 @@
  *   `fabricate gen customers-10 --to …` does (generation included).
  * - `sink-…-writes`: writes only. A pool of rows is generated first
  *   (untimed) and replayed with fresh ids until `rows` rows are written; the
- *   clock runs from BEGIN to COMMIT (CREATE TABLE, the writer, COMMIT).
+ *   clock runs from BEGIN to COMMIT (CREATE TABLE, the writer, the keys put
+ *   back after the rows where the sink does that, COMMIT).
  *
  * @module
  */
@@ -143,9 +144,12 @@ async function writeOnly(
       dialect: sink.dialect,
       ...(sink.schema ? { schema: sink.schema } : {}),
     });
-    const writer = await sink.writer(entitySchemaOf(plan, entity), table);
+    // As load.ts does: keys off, rows in, keys back on.
+    const keys = sink.transactionalDdl ? await sink.detachKeys?.([table]) ?? [] : [];
+    const writer = await sink.writer(entitySchemaOf(plan, entity), table, sink.transactionalDdl);
     for (const b of batches) await writer.write(b);
     await writer.end();
+    for (const k of keys) await sink.exec(k.sql);
     await sink.commit();
   } finally {
     await sink.close();

@@ -11,7 +11,12 @@
 import assert from "node:assert/strict";
 import type { Batch, ColumnInfo, EntitySchema } from "../../core/types.ts";
 import { createTableSql, tableName } from "../../plugins/_shared/sql_ddl.ts";
-import { binaryColumns, BinaryOut, encodeBinaryRows } from "../../plugins/sinks/copy_binary.ts";
+import {
+  binaryColumns,
+  BinaryOut,
+  encodeBinaryRows,
+  numericBytes,
+} from "../../plugins/sinks/copy_binary.ts";
 import { openPostgres } from "../../plugins/sinks/postgres.ts";
 import { parseTarget } from "../../plugins/sinks/target.ts";
 import { awkwardStrings } from "../plugins/formatters/_setup.ts";
@@ -214,13 +219,21 @@ Deno.test("binary COPY: covers the generators' values, not the others", () => {
   }
 });
 
-async function load(schema: string, name: string, copy: "text" | "binary", batches: Batch[]) {
+/** Loads a table; `fresh`: as load.ts does, COPY … FREEZE into the table just created. */
+async function load(
+  schema: string,
+  name: string,
+  copy: "text" | "binary",
+  batches: Batch[],
+  fresh = false,
+) {
   const sink = await openPostgres(parseTarget(pgUrl(schema)), { copy });
   try {
     await sink.begin();
     await sink.ensureSchema();
     await sink.exec(createTableSql({ ...ENTITY, name }, { dialect: "postgres", schema }));
-    const writer = await sink.writer(ENTITY, tableName(name, { dialect: "postgres", schema }));
+    const table = tableName(name, { dialect: "postgres", schema });
+    const writer = await sink.writer(ENTITY, table, fresh);
     for (const b of batches) await writer.write(b);
     await writer.end();
     await sink.commit();
@@ -244,8 +257,8 @@ Deno.test({
     try {
       await load(schema, "by_text", "text", BATCHES);
       await load(schema, "by_binary", "binary", BATCHES);
-      await load(schema, "by_text_odd", "text", WITH_FALLBACK);
-      await load(schema, "by_binary_odd", "binary", WITH_FALLBACK);
+      await load(schema, "by_text_odd", "text", WITH_FALLBACK, true);
+      await load(schema, "by_binary_odd", "binary", WITH_FALLBACK, true);
       const text = await rows(`${schema}.by_text`);
       assert.equal(text.length, 657);
       assert.deepEqual(await rows(`${schema}.by_binary`), text);
@@ -256,4 +269,28 @@ Deno.test({
       await psql(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
     }
   },
+});
+
+Deno.test("binary COPY: numerics by the fast path are the bytes of their text, or left to it", () => {
+  const values = [...DECIMALS, ...BIGS, ...INTS, ...FLOATS].filter(Number.isFinite);
+  let state = 7;
+  const next = () => (state = (Math.imul(state, 1103515245) + 12345) >>> 0) / 2 ** 32;
+  for (let i = 0; i < 20_000; i++) {
+    const k = i % 7;
+    const scale = 10 ** (i % 17);
+    // Whole numbers of cents and the like, and arbitrary doubles.
+    values.push(Math.round((next() - 0.5) * scale * 10 ** k) / 10 ** k);
+    values.push((next() - 0.5) * scale);
+  }
+  values.push(999_999_999_999_999, 99_999_999_999.9999, 0.0001, 0.00015, 1e15, 1e15 - 0.5, 12.3456);
+  let fast = 0;
+  for (const v of values) {
+    const f = numericBytes(v, "fast");
+    if (f === undefined) continue;
+    fast++;
+    assert.deepEqual(f, numericBytes(v, "text"), String(v));
+  }
+  assert.ok(fast > values.length / 4, `${fast} of ${values.length} by the fast path`);
+  assert.equal(numericBytes(0.1 + 0.2, "fast"), undefined);
+  assert.equal(numericBytes(1e-7, "fast"), undefined);
 });

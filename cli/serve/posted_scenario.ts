@@ -2,7 +2,8 @@
  * Scenarios that come over HTTP: a built-in or workspace name, or YAML text
  * posted by whoever can reach the server. Posted text is planned exactly as
  * `fabricate validate` plans a file (same checks, same line:column), with
- * three limits enforced here, on the server's side:
+ * three limits enforced on the server's side (the first two by
+ * `checkPostedScenario`, the same check `POST /api/jobs` runs):
  *
  * - no `plugins:` (a posted scenario never runs code of its own: the plan
  *   uses a registry made without the scenario's plugins);
@@ -25,11 +26,9 @@ import {
 import { prepare, type PrepareOptions } from "../../core/gen.ts";
 import type { Plan } from "../../core/compile.ts";
 import { registryFor } from "../../core/registry.ts";
-import { parseSource } from "../../core/source.ts";
-import { builtinScenarioNames } from "../../core/builtin_scenarios.ts";
-import { didYouMean } from "../../core/did_you_mean.ts";
 import { type ApiIssue, HttpError, type ServeContext } from "./route.ts";
 import { resolveScenarioName } from "./api_scenarios.ts";
+import { checkPostedScenario } from "./jobs.ts";
 
 /** Largest posted scenario text, in characters (1 MiB). */
 export const POSTED_MAX_CHARS = 1024 * 1024;
@@ -129,45 +128,8 @@ async function withPostedFile<T>(
   use: (path: string) => Promise<T>,
 ): Promise<T> {
   const files = `${ctx.dir}/files`;
-  let doc;
-  try {
-    doc = parseSource("scenario.yaml", yaml);
-  } catch (e) {
-    throw toHttpError(e, "scenario.yaml", ctx.cwd, "scenario.yaml");
-  }
-  const value = doc.value as Record<string, unknown> | null;
-  const issues: ApiIssue[] = [];
-  const at = (path: (string | number)[], key = false) => {
-    const pos = doc.locate(path, key);
-    return pos ? { line: pos.line, column: pos.column } : {};
-  };
-  if (value && typeof value === "object" && "plugins" in value && value.plugins != null) {
-    issues.push({
-      path: "plugins",
-      ...at(["plugins"], true),
-      message: POSTED_PLUGINS,
-      hint:
-        "use built-in generators, or run the scenario with the CLI where you choose its plugins",
-    });
-  }
-  const ext = value && typeof value === "object" ? value.extends : undefined;
-  const refs = typeof ext === "string"
-    ? [[ext, ["extends"]] as const]
-    : Array.isArray(ext)
-    ? ext.map((r, i) => [r, ["extends", i]] as const)
-    : [];
-  const builtins = await builtinScenarioNames();
-  for (const [ref, path] of refs) {
-    if (typeof ref !== "string") continue; // the loader reports it
-    if (builtins.includes(ref)) continue;
-    issues.push({
-      path: formatPath(path),
-      ...at([...path]),
-      message: `A scenario sent to the server may extend only built-in scenarios, not "${ref}"`,
-      hint: didYouMean(ref, builtins, "built-in scenarios"),
-    });
-  }
-  if (issues.length) throw invalid(issues);
+  // The same limits POST /api/jobs applies (one check for both).
+  await checkPostedScenario(yaml);
   await Deno.mkdir(files, { recursive: true });
   const path = await Deno.makeTempFile({ dir: files, prefix: ".posted-", suffix: ".yaml" });
   try {

@@ -93,6 +93,11 @@ const FLAGS: Record<string, FlagSpec> = {
     value: "DIR",
     help: "Continue the interrupted --resumable run into DIR (same scenario and options)",
   },
+  "checkpoint-every": {
+    type: "string",
+    value: "TIME",
+    help: "Checkpoint a --resumable run every TIME (500ms, 2s, 1m; default 1s)",
+  },
   preview: {
     type: "string",
     value: "N",
@@ -247,6 +252,7 @@ export default async function genCommand(args: string[]): Promise<number> {
         "shard",
         "resumable",
         "resume",
+        "checkpoint-every",
         "workers",
       ]
     ) {
@@ -305,6 +311,11 @@ export default async function genCommand(args: string[]): Promise<number> {
       ...(values.out !== undefined ? { out: values.out as string } : {}),
       ...(resume !== undefined ? { out: resume, resume: true } : {}),
       ...(values.resumable ? { resumable: true } : {}),
+      ...(values["checkpoint-every"] !== undefined
+        ? {
+          checkpointMs: parseInterval("--checkpoint-every", values["checkpoint-every"] as string),
+        }
+        : {}),
       ...(values.force ? { force: true } : {}),
       ...(values.strict ? { strict: true } : {}),
       ...(values.report ? { report: true } : {}),
@@ -397,6 +408,19 @@ function positiveNumber(flag: string, s: string): number {
     throw new UsageError(`Expected a number > 0 for ${flag}, got "${s}"`);
   }
   return n;
+}
+
+/** A time like `500ms`, `2s`, `1.5s` or `1m`, in milliseconds. */
+function parseInterval(flag: string, s: string): number {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m)$/.exec(s.trim());
+  const ms = m ? Number(m[1]) * { ms: 1, s: 1000, m: 60_000 }[m[2] as "ms" | "s" | "m"] : NaN;
+  if (!(ms >= 1)) {
+    throw new UsageError(
+      `Expected a time of at least 1ms for ${flag}, got "${s}"`,
+      "e.g. 500ms, 2s or 1m",
+    );
+  }
+  return ms;
 }
 
 function parseDay(flag: string, s: string): string {

@@ -204,8 +204,8 @@ entities:
 
 /**
  * Two entities in one document, a validator on the second: resumed mid-way
- * through it. The second must take well over a checkpoint interval (1 s),
- * however fast generation gets, or the run ends before it is interrupted.
+ * through it. The run checkpoints every 20 ms (`--checkpoint-every`), so
+ * however fast generation gets, it checkpoints before it ends.
  */
 const TWO = `name: two
 entities:
@@ -263,6 +263,8 @@ for (
           "--out",
           "out",
           "--resumable",
+          "--checkpoint-every",
+          "20ms",
           "--workers",
           workers,
           "-q",
@@ -284,7 +286,7 @@ for (
         );
         assert.match(
           stderr,
-          /hint: resume with: fabricate gen s\.yaml --format csv,json --batch-size 5000 --workers 1 -q --resume out/,
+          /hint: resume with: fabricate gen s\.yaml --format csv,json --batch-size 5000 --checkpoint-every 20ms --workers 1 -q --resume out/,
         );
       }
       assert.ok(
@@ -334,6 +336,9 @@ for (
     [["--shard=-1/3"], /Expected --shard I\/N/],
     [["--workers", "0"], /Expected a whole number ≥ 1 for --workers, got "0"/],
     [["--workers", "two"], /Expected a whole number ≥ 1 for --workers/],
+    [["--checkpoint-every", "2s"], /--checkpoint-every applies only to a resumable run/],
+    [["--resumable", "--checkpoint-every", "0s"], /Expected a time of at least 1ms/],
+    [["--resumable", "--checkpoint-every", "5"], /Expected a time of at least 1ms.*"5"/],
     [
       ["--shard", "0/2", "--format", "json", "--layout", "single"],
       /Cannot write layout "single" in shards/,

@@ -246,8 +246,10 @@ function writeText(w: ByteWriter, s: string): void {
  */
 function writeValue(w: ByteWriter, v: unknown): void {
   if (typeof v === "string") writeText(w, v);
-  else if (typeof v === "number" && Number.isInteger(v)) w.integer(v);
-  else if (typeof v === "object" && v !== null && !(v instanceof Date)) {
+  else if (typeof v === "number") {
+    if (Number.isInteger(v)) w.integer(v);
+    else w.text(Number.isFinite(v) ? String(v) : xmlValue(v));
+  } else if (typeof v === "object" && v !== null && !(v instanceof Date)) {
     writeText(w, JSON.stringify(v) ?? "");
   } else w.text(xmlValue(v));
 }
@@ -316,18 +318,18 @@ export default definePlugin({
         // Straight into UTF-8 bytes: no long string to flatten and encode again.
         const w = new ByteWriter(Math.ceil(bytesPerRow * len * 1.1) + 1024);
         for (let k = 0; k < len; k++) {
-          w.bytes(rowStart);
+          w.smallBytes(rowStart);
           for (let c = 0; c < n; c++) {
             const v = cols[c]![k];
             if (v === null || v === undefined) {
-              if (nil) w.bytes(empty[c]!);
+              if (nil) w.smallBytes(empty[c]!);
             } else {
-              w.bytes(open[c]!);
+              w.smallBytes(open[c]!);
               writeValue(w, v);
-              w.bytes(close[c]!);
+              w.smallBytes(close[c]!);
             }
           }
-          w.bytes(rowEnd);
+          w.smallBytes(rowEnd);
         }
         bytesPerRow = w.pos / len;
         return w.take();

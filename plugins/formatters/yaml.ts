@@ -197,13 +197,15 @@ const PLAIN_ASCII = new Uint8Array(128);
 for (const c of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789 _.@/+-") {
   PLAIN_ASCII[c.charCodeAt(0)] = 1;
 }
+/** ASCII code units a double-quoted scalar holds as they are (1) or escapes (0). */
+const QUOTED_ASCII = new Uint8Array(128);
 /** The escape of each code unit below 0x80 that a double-quoted scalar escapes, as bytes. */
 const ASCII_ESCAPES: (Uint8Array | undefined)[] = [];
 for (let c = 0; c < 0x80; c++) {
   if (c < 0x20 || c === 34 || c === 92 || c === 0x7f) {
     const esc = SHORT_ESCAPES[c] ?? "\\u" + c.toString(16).padStart(4, "0");
     ASCII_ESCAPES[c] = new TextEncoder().encode(esc);
-  }
+  } else QUOTED_ASCII[c] = 1;
 }
 const HEX = new TextEncoder().encode("0123456789abcdef");
 
@@ -223,9 +225,11 @@ function writeQuoted(w: ByteWriter, s: string): void {
   for (let i = 0; i < n; i++) {
     const u = s.charCodeAt(i);
     if (u < 0x80) {
-      const esc = ASCII_ESCAPES[u];
-      if (esc === undefined) buf[p++] = u;
-      else for (let j = 0; j < esc.length; j++) buf[p++] = esc[j]!;
+      if (QUOTED_ASCII[u] === 1) buf[p++] = u;
+      else {
+        const esc = ASCII_ESCAPES[u]!;
+        for (let j = 0; j < esc.length; j++) buf[p++] = esc[j]!;
+      }
       continue;
     }
     if (u < 0x800) {
@@ -327,7 +331,10 @@ function writeValue(w: ByteWriter, v: unknown, quoteAll: boolean): void {
   else if (typeof v === "number") {
     // Integers below 2^53 print without an exponent; others keep yamlNumber's dot rule.
     if (Number.isInteger(v) && v > -9007199254740992 && v < 9007199254740992) w.integer(v);
-    else w.text(yamlValue(v));
+    else if (!Number.isFinite(v) || !w.textUntil(String(v), 101, -1, -1, -1)) {
+      // Non-finite, or an exponent ("e") that wants yamlNumber's dot.
+      w.text(yamlValue(v));
+    }
   } else if (v === null || v === undefined) w.text("null");
   else w.text(yamlValue(v, quoteAll));
 }
@@ -386,15 +393,15 @@ export default definePlugin({
             if (single && rows === 0) w.byte(10);
             rows++;
             if (n === 0) {
-              w.bytes(emptyRow);
+              w.smallBytes(emptyRow);
               continue;
             }
           }
-          w.bytes(firstKey);
+          w.smallBytes(firstKey);
           writeValue(w, cols[0]![k], quote_all);
           w.byte(10);
           for (let c = 1; c < n; c++) {
-            w.bytes(keys[c]!);
+            w.smallBytes(keys[c]!);
             writeValue(w, cols[c]![k], quote_all);
             w.byte(10);
           }

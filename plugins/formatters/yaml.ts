@@ -298,7 +298,10 @@ function writeString(w: ByteWriter, s: string, quoteAll: boolean): void {
         buf[p++] = u;
       }
       if (i === n) {
-        if (u !== 32 && (n > 5 || !RESERVED.test(s))) {
+        // Reserved words have at most 5 letters and start with y, n, t, f or o.
+        const maybeReserved = n <= 5 &&
+          (lower === 121 || lower === 110 || lower === 116 || lower === 102 || lower === 111);
+        if (u !== 32 && !(maybeReserved && RESERVED.test(s))) {
           w.pos = p;
           return;
         }

@@ -24,6 +24,7 @@
  */
 import { z } from "zod";
 import { definePlugin } from "../../core/define_plugin.ts";
+import { ByteWriter } from "../_shared/byte_writer.ts";
 
 const NAME_START =
   "A-Z_a-z\\u00C0-\\u00D6\\u00D8-\\u00F6\\u00F8-\\u02FF\\u0370-\\u037D\\u037F-\\u1FFF\\u200C-\\u200D" +
@@ -183,6 +184,76 @@ export function xmlNames(names: readonly string[]): string[] {
   });
 }
 
+/** Per ASCII code unit: 0 copied, 1 escaped (`& < > " '`, CR), 2 dropped (other controls). */
+const ASCII_CLASS = new Uint8Array(128);
+for (let c = 0; c < 0x20; c++) ASCII_CLASS[c] = c === 9 || c === 10 ? 0 : 2;
+for (const c of "&<>\"'\r") ASCII_CLASS[c.charCodeAt(0)] = 1;
+/** The entity of each escaped ASCII code unit, as bytes. */
+const ASCII_ENTITIES: Uint8Array[] = [];
+for (const [c, e] of Object.entries(ENTITIES)) {
+  ASCII_ENTITIES[c.charCodeAt(0)] = new TextEncoder().encode(e);
+}
+
+/**
+ * Writes what {@linkcode xmlText} returns, as UTF-8, straight into `w`.
+ *
+ * @param w The writer.
+ * @param s The text.
+ */
+function writeText(w: ByteWriter, s: string): void {
+  const n = s.length;
+  // At most 6 bytes per code unit (`&quot;`).
+  if (w.pos + n * 6 > w.buf.length) w.reserve(n * 6);
+  const buf = w.buf;
+  let p = w.pos;
+  for (let i = 0; i < n; i++) {
+    const u = s.charCodeAt(i);
+    if (u < 0x80) {
+      const kind = ASCII_CLASS[u];
+      if (kind === 0) buf[p++] = u;
+      else if (kind === 1) {
+        const e = ASCII_ENTITIES[u]!;
+        for (let j = 0; j < e.length; j++) buf[p++] = e[j]!;
+      }
+    } else if (u < 0x800) {
+      buf[p++] = 0xc0 | (u >> 6);
+      buf[p++] = 0x80 | (u & 0x3f);
+    } else if (u >= 0xd800 && u <= 0xdfff) {
+      // A pair is one character XML holds; a lone surrogate is dropped.
+      const low = u <= 0xdbff ? s.charCodeAt(i + 1) : NaN;
+      if (low >= 0xdc00 && low <= 0xdfff) {
+        const cp = 0x10000 + ((u - 0xd800) << 10) + (low - 0xdc00);
+        buf[p++] = 0xf0 | (cp >> 18);
+        buf[p++] = 0x80 | ((cp >> 12) & 0x3f);
+        buf[p++] = 0x80 | ((cp >> 6) & 0x3f);
+        buf[p++] = 0x80 | (cp & 0x3f);
+        i++;
+      }
+    } else if (u < 0xfffe) {
+      buf[p++] = 0xe0 | (u >> 12);
+      buf[p++] = 0x80 | ((u >> 6) & 0x3f);
+      buf[p++] = 0x80 | (u & 0x3f);
+    }
+  }
+  w.pos = p;
+}
+
+/**
+ * Writes what {@linkcode xmlValue} returns, as UTF-8, straight into `w`.
+ *
+ * @param w The writer.
+ * @param v A non-null value.
+ */
+function writeValue(w: ByteWriter, v: unknown): void {
+  if (typeof v === "string") writeText(w, v);
+  else if (typeof v === "number") {
+    if (Number.isInteger(v)) w.integer(v);
+    else w.text(Number.isFinite(v) ? String(v) : xmlValue(v));
+  } else if (typeof v === "object" && v !== null && !(v instanceof Date)) {
+    writeText(w, JSON.stringify(v) ?? "");
+  } else w.text(xmlValue(v));
+}
+
 const XSI = ' xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"';
 
 /**
@@ -214,10 +285,14 @@ export default definePlugin({
     const colPad = indent ? rowPad + pad : "";
     const rowOpen = (split && nil ? `<${row}${XSI}>` : `<${row}>`) + nl;
     const rowClose = (indent ? rowPad : "") + `</${row}>\n`;
-    let open: string[] = [];
-    let close: string[] = [];
-    let empty: string[] = [];
+    const utf8 = new TextEncoder();
+    const rowStart = utf8.encode(rowPad + rowOpen);
+    const rowEnd = utf8.encode(rowClose);
+    let open: Uint8Array[] = [];
+    let close: Uint8Array[] = [];
+    let empty: Uint8Array[] = [];
     let entityTag = "";
+    let bytesPerRow = 64;
     return {
       start() {
         let s = '<?xml version="1.0" encoding="UTF-8"?>\n';
@@ -226,9 +301,11 @@ export default definePlugin({
       },
       beginEntity(entity) {
         const names = xmlNames(entity.columns.map((c) => c.name));
-        open = names.map((n) => `${colPad}<${n}>`);
-        close = names.map((n) => `</${n}>${nl}`);
-        empty = names.map((n) => `${colPad}<${n}${nil ? ' xsi:nil="true"' : ""}/>${nl}`);
+        open = names.map((n) => utf8.encode(`${colPad}<${n}>`));
+        close = names.map((n) => utf8.encode(`</${n}>${nl}`));
+        empty = names.map((n) =>
+          utf8.encode(`${colPad}<${n}${nil ? ' xsi:nil="true"' : ""}/>${nl}`)
+        );
         if (split) return;
         entityTag = single ? xmlName(entity.name) : root ?? xmlName(entity.name);
         return `${single ? pad : ""}<${entityTag}${nil && !single ? XSI : ""}>\n`;
@@ -236,18 +313,26 @@ export default definePlugin({
       write(batch) {
         const cols = batch.columns;
         const n = cols.length;
-        let s = "";
-        for (let k = 0; k < batch.length; k++) {
-          s += rowPad + rowOpen;
+        const len = batch.length;
+        if (len === 0) return "";
+        // Straight into UTF-8 bytes: no long string to flatten and encode again.
+        const w = new ByteWriter(Math.ceil(bytesPerRow * len * 1.1) + 1024);
+        for (let k = 0; k < len; k++) {
+          w.smallBytes(rowStart);
           for (let c = 0; c < n; c++) {
             const v = cols[c]![k];
             if (v === null || v === undefined) {
-              if (nil) s += empty[c];
-            } else s += open[c] + xmlValue(v) + close[c];
+              if (nil) w.smallBytes(empty[c]!);
+            } else {
+              w.smallBytes(open[c]!);
+              writeValue(w, v);
+              w.smallBytes(close[c]!);
+            }
           }
-          s += rowClose;
+          w.smallBytes(rowEnd);
         }
-        return s;
+        bytesPerRow = w.pos / len;
+        return w.take();
       },
       // A row's element depends on the row alone: any piece can be formatted apart.
       seek() {},

@@ -19,6 +19,7 @@
 import { z } from "zod";
 import { definePlugin } from "../../core/define_plugin.ts";
 import type { EntitySchema } from "../../core/types.ts";
+import { ByteWriter } from "../_shared/byte_writer.ts";
 
 /**
  * Options of the `yaml` formatter.
@@ -191,6 +192,156 @@ export function yamlValue(v: unknown, quoteAll = false): string {
   }
 }
 
+/** ASCII code units a plain scalar may hold after its first letter: `A-Z a-z 0-9`, space, `_ . @ / + -`. */
+const PLAIN_ASCII = new Uint8Array(128);
+for (const c of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789 _.@/+-") {
+  PLAIN_ASCII[c.charCodeAt(0)] = 1;
+}
+/** ASCII code units a double-quoted scalar holds as they are (1) or escapes (0). */
+const QUOTED_ASCII = new Uint8Array(128);
+/** The escape of each code unit below 0x80 that a double-quoted scalar escapes, as bytes. */
+const ASCII_ESCAPES: (Uint8Array | undefined)[] = [];
+for (let c = 0; c < 0x80; c++) {
+  if (c < 0x20 || c === 34 || c === 92 || c === 0x7f) {
+    const esc = SHORT_ESCAPES[c] ?? "\\u" + c.toString(16).padStart(4, "0");
+    ASCII_ESCAPES[c] = new TextEncoder().encode(esc);
+  } else QUOTED_ASCII[c] = 1;
+}
+const HEX = new TextEncoder().encode("0123456789abcdef");
+
+/**
+ * Writes what {@linkcode yamlQuoted} returns, as UTF-8, straight into `w`.
+ *
+ * @param w The writer.
+ * @param s The string.
+ */
+function writeQuoted(w: ByteWriter, s: string): void {
+  const n = s.length;
+  // At most 6 bytes per code unit (`\uXXXX`), and the two quotes.
+  w.reserve(n * 6 + 2);
+  const buf = w.buf;
+  let p = w.pos;
+  buf[p++] = 34;
+  for (let i = 0; i < n; i++) {
+    const u = s.charCodeAt(i);
+    if (u < 0x80) {
+      if (QUOTED_ASCII[u] === 1) buf[p++] = u;
+      else {
+        const esc = ASCII_ESCAPES[u]!;
+        for (let j = 0; j < esc.length; j++) buf[p++] = esc[j]!;
+      }
+      continue;
+    }
+    if (u < 0x800) {
+      if (u <= 0x9f) {
+        // C1 controls: \u0080–\u009f.
+        buf[p++] = 92, buf[p++] = 117, buf[p++] = 48, buf[p++] = 48;
+        buf[p++] = HEX[u >> 4]!, buf[p++] = HEX[u & 15]!;
+      } else {
+        buf[p++] = 0xc0 | (u >> 6);
+        buf[p++] = 0x80 | (u & 0x3f);
+      }
+      continue;
+    }
+    if (u >= 0xd800 && u <= 0xdfff) {
+      const low = u <= 0xdbff ? s.charCodeAt(i + 1) : NaN;
+      if (low >= 0xdc00 && low <= 0xdfff) {
+        const cp = 0x10000 + ((u - 0xd800) << 10) + (low - 0xdc00);
+        buf[p++] = 0xf0 | (cp >> 18);
+        buf[p++] = 0x80 | ((cp >> 12) & 0x3f);
+        buf[p++] = 0x80 | ((cp >> 6) & 0x3f);
+        buf[p++] = 0x80 | (cp & 0x3f);
+        i++;
+        continue;
+      }
+    }
+    if (
+      (u >= 0xd800 && u <= 0xdfff) || u === 0x2028 || u === 0x2029 || u === 0xfeff ||
+      u === 0xfffe || u === 0xffff
+    ) {
+      buf[p++] = 92, buf[p++] = 117;
+      buf[p++] = HEX[u >> 12]!, buf[p++] = HEX[(u >> 8) & 15]!;
+      buf[p++] = HEX[(u >> 4) & 15]!, buf[p++] = HEX[u & 15]!;
+      continue;
+    }
+    buf[p++] = 0xe0 | (u >> 12);
+    buf[p++] = 0x80 | ((u >> 6) & 0x3f);
+    buf[p++] = 0x80 | (u & 0x3f);
+  }
+  buf[p++] = 34;
+  w.pos = p;
+}
+
+/**
+ * Writes what {@linkcode yamlString} returns, as UTF-8, straight into `w`:
+ * ASCII text is checked for plainness while it is copied.
+ *
+ * @param w The writer.
+ * @param s The string.
+ * @param quoteAll Always double-quote.
+ */
+function writeString(w: ByteWriter, s: string, quoteAll: boolean): void {
+  const n = s.length;
+  if (!quoteAll && n > 0) {
+    let u = s.charCodeAt(0);
+    const lower = u | 0x20;
+    if (lower >= 97 && lower <= 122) {
+      // An ASCII letter first: copy while the units are plain ASCII, commit if all were.
+      if (w.pos + n > w.buf.length) w.reserve(n);
+      const buf = w.buf;
+      let p = w.pos;
+      buf[p++] = u;
+      let i = 1;
+      for (; i < n; i++) {
+        u = s.charCodeAt(i);
+        if (u >= 0x80 || PLAIN_ASCII[u] === 0) break;
+        buf[p++] = u;
+      }
+      if (i === n) {
+        // Reserved words have at most 5 letters and start with y, n, t, f or o.
+        const maybeReserved = n <= 5 &&
+          (lower === 121 || lower === 110 || lower === 116 || lower === 102 || lower === 111);
+        if (u !== 32 && !(maybeReserved && RESERVED.test(s))) {
+          w.pos = p;
+          return;
+        }
+      } else if (u >= 0x80 && isPlain(s)) {
+        w.text(s);
+        return;
+      }
+    } else if (u >= 0x80 && isPlain(s)) {
+      w.text(s);
+      return;
+    }
+  }
+  writeQuoted(w, s);
+}
+
+/** {@linkcode yamlString}'s test for a plain scalar. */
+function isPlain(s: string): boolean {
+  return PLAIN.test(s) && s.charCodeAt(s.length - 1) !== 32 && !RESERVED.test(s);
+}
+
+/**
+ * Writes what {@linkcode yamlValue} returns, as UTF-8, straight into `w`.
+ *
+ * @param w The writer.
+ * @param v The value.
+ * @param quoteAll Always double-quote strings.
+ */
+function writeValue(w: ByteWriter, v: unknown, quoteAll: boolean): void {
+  if (typeof v === "string") writeString(w, v, quoteAll);
+  else if (typeof v === "number") {
+    // Integers below 2^53 print without an exponent; others keep yamlNumber's dot rule.
+    if (Number.isInteger(v) && v > -9007199254740992 && v < 9007199254740992) w.integer(v);
+    else if (!Number.isFinite(v) || !w.textUntil(String(v), 101, -1, -1, -1)) {
+      // Non-finite, or an exponent ("e") that wants yamlNumber's dot.
+      w.text(yamlValue(v));
+    }
+  } else if (v === null || v === undefined) w.text("null");
+  else w.text(yamlValue(v, quoteAll));
+}
+
 /**
  * YAML documents, streamed batch by batch.
  *
@@ -217,36 +368,49 @@ export default definePlugin({
     // Sequences are indented under their entity key in single layout.
     const dash = (single ? pad : "") + "-" + " ".repeat(indent - 1);
     const fieldPad = split ? "" : (single ? pad : "") + pad;
-    let keys: string[] = [];
+    const utf8 = new TextEncoder();
+    const emptyRow = utf8.encode(dash + "{}\n");
+    /** Per column, what comes before its value: the first after the dash, the others indented. */
+    let firstKey = new Uint8Array(0);
+    let keys: Uint8Array[] = [];
     let rows = 0;
+    let bytesPerRow = 64;
     return {
       beginEntity(entity: EntitySchema) {
-        keys = entity.columns.map((c) => yamlString(c.name) + ": ");
+        const names = entity.columns.map((c) => yamlString(c.name) + ": ");
+        firstKey = utf8.encode((split ? "" : dash) + (names[0] ?? ""));
+        keys = names.map((k) => utf8.encode(fieldPad + k));
         rows = 0;
         if (single) return yamlString(entity.name) + ":";
       },
       write(batch) {
         const cols = batch.columns;
         const n = cols.length;
-        let s = "";
-        for (let k = 0; k < batch.length; k++) {
-          if (split) {
-            if (n === 0) return "{}\n";
-            for (let c = 0; c < n; c++) s += keys[c] + yamlValue(cols[c]![k], quote_all) + "\n";
-            continue;
+        const len = batch.length;
+        if (len === 0) return "";
+        if (split && n === 0) return "{}\n";
+        // Straight into UTF-8 bytes: no long string to flatten and encode again.
+        const w = new ByteWriter(Math.ceil(bytesPerRow * len * 1.1) + 1024);
+        for (let k = 0; k < len; k++) {
+          if (!split) {
+            if (single && rows === 0) w.byte(10);
+            rows++;
+            if (n === 0) {
+              w.smallBytes(emptyRow);
+              continue;
+            }
           }
-          if (single && rows === 0) s += "\n";
-          rows++;
-          if (n === 0) {
-            s += dash + "{}\n";
-            continue;
-          }
-          s += dash + keys[0] + yamlValue(cols[0]![k], quote_all) + "\n";
+          w.smallBytes(firstKey);
+          writeValue(w, cols[0]![k], quote_all);
+          w.byte(10);
           for (let c = 1; c < n; c++) {
-            s += fieldPad + keys[c] + yamlValue(cols[c]![k], quote_all) + "\n";
+            w.smallBytes(keys[c]!);
+            writeValue(w, cols[c]![k], quote_all);
+            w.byte(10);
           }
         }
-        return s;
+        bytesPerRow = w.pos / len;
+        return w.take();
       },
       // Only whether rows came before matters (single layout's line break, "[]").
       seek(_entity, row) {

@@ -58,3 +58,12 @@ Deno.test("ByteWriter.integer writes what String writes", () => {
   }
   assert.equal(new TextDecoder().decode(w.take()), ns.map((n) => `${String(n)} `).join(""));
 });
+
+Deno.test("ByteWriter.smallBytes appends as bytes does, growing the buffer", () => {
+  const w = new ByteWriter(16);
+  const pieces = [new Uint8Array(0), new Uint8Array([1, 2, 3]), new Uint8Array(40).fill(7)];
+  for (let i = 0; i < 5; i++) for (const p of pieces) w.smallBytes(p);
+  const want = new ByteWriter(16);
+  for (let i = 0; i < 5; i++) for (const p of pieces) want.bytes(p);
+  assert.deepEqual(w.take(), want.take());
+});

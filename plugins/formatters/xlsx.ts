@@ -162,10 +162,31 @@ function put(w: ByteWriter, bytes: Uint8Array): void {
   w.pos = p;
 }
 
-/** Appends the text of a number (`String(v)`, ASCII) or bigint. */
+/**
+ * Appends the text of a number as `String(v)` writes it, or of a bigint.
+ * Integers and numbers of at most two decimals below 10^12 (amounts) are
+ * written digit by digit: such a number is the double nearest to `m / 100`,
+ * and no other decimal of two places or fewer is that near, so the shortest
+ * text `String` picks is `m / 100`'s.
+ */
 function putNumber(w: ByteWriter, v: number | bigint): void {
-  if (typeof v === "number" && Number.isInteger(v)) w.integer(v);
-  else w.textUntil(String(v), -1, -1, -1, -1);
+  if (typeof v !== "number") return void w.text(String(v));
+  if (Number.isInteger(v)) return w.integer(v);
+  if (v > -1e12 && v < 1e12) {
+    const m = Math.round(v * 100);
+    if (m / 100 === v) {
+      const a = m < 0 ? -m : m;
+      if (m < 0) w.byte(45);
+      const whole = Math.floor(a / 100), cents = a - whole * 100;
+      w.integer(whole);
+      w.reserve(3);
+      w.buf[w.pos++] = 46;
+      w.buf[w.pos++] = 48 + Math.floor(cents / 10);
+      if (cents % 10 !== 0) w.buf[w.pos++] = 48 + (cents % 10);
+      return;
+    }
+  }
+  w.text(String(v));
 }
 
 function isHex(u: number): boolean {

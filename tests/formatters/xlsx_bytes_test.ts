@@ -97,6 +97,15 @@ const HOSTILE_OTHER: unknown[] = [
   1,
   -1,
   0.1,
+  0.01,
+  -0.05,
+  549.21,
+  -1234.5,
+  1.005,
+  0.1 + 0.2,
+  999_999_999_999.99,
+  -999_999_999_999.99,
+  1e12 + 0.5,
   -1.5e-7,
   5e-324,
   1.7976931348623157e308,
@@ -151,7 +160,11 @@ function randomValue(rand: () => number, type: FieldType): unknown {
   if (type === "date") return new Date(-2.3e12 + rand() * 6e12).toISOString().slice(0, 10);
   if (type === "datetime") return new Date(-2.3e12 + rand() * 6e12).toISOString();
   if (type === "integer") return Math.floor((rand() - 0.5) * 2 ** (rand() * 60));
-  if (type === "number") return (rand() - 0.5) * 10 ** Math.floor(rand() * 40 - 20);
+  if (type === "number") {
+    // Amounts (two decimals at most) half the time: they have a fast path.
+    if (rand() < 0.5) return Math.round((rand() - 0.5) * 10 ** Math.floor(rand() * 16)) / 100;
+    return (rand() - 0.5) * 10 ** Math.floor(rand() * 40 - 20);
+  }
   if (type === "boolean") return rand() < 0.5;
   if (type === "json") return { n: rand(), s: randomText(rand) };
   return randomText(rand);

@@ -1,11 +1,12 @@
 /**
  * `xlsx`: Excel workbooks (Office Open XML), one sheet per entity. Streamed:
- * each sheet's XML is written row by row into a streaming ZIP (fflate), so
- * memory stays flat however many rows; strings are inline (no shared-string
- * table to hold). Numbers are numbers, booleans booleans, dates and datetimes
- * real Excel dates (UTC, formatted `yyyy-mm-dd` and
- * `yyyy-mm-dd hh:mm:ss.000`); JSON is written as its text; null leaves the
- * cell empty. The first row holds the column names and stays frozen.
+ * each sheet's XML is written row by row, as UTF-8 bytes (no string per
+ * cell), into a streaming ZIP (fflate), so memory stays flat however many
+ * rows; strings are inline (no shared-string table to hold). Numbers are
+ * numbers, booleans booleans, dates and datetimes real Excel dates (UTC,
+ * formatted `yyyy-mm-dd` and `yyyy-mm-dd hh:mm:ss.000`); JSON is written as
+ * its text; null leaves the cell empty. The first row holds the column names
+ * and stays frozen.
  *
  * A sheet holds at most 1,048,576 rows: an entity with more continues in a
  * new sheet (`orders`, `orders (2)`, …), each with its header row.

@@ -283,6 +283,20 @@ function wholeDigits(maxAbs: number): number {
   return Math.max(1, Math.floor(Math.log10(Math.max(maxAbs, 1))) + 1);
 }
 
+/**
+ * Copies out the smallest and largest values a written row group's
+ * statistics keep until the footer: a text's bytes are a view of its whole
+ * batch's text (utf8All), so each would hold that batch's buffer, and the
+ * memory would grow with every row group. The bytes stay the same.
+ */
+function compactStatistics(pq: ParquetWriter): void {
+  for (const chunk of pq.row_groups.at(-1)?.columns ?? []) {
+    const stats = chunk.meta_data?.statistics;
+    if (stats?.min_value instanceof Uint8Array) stats.min_value = stats.min_value.slice();
+    if (stats?.max_value instanceof Uint8Array) stats.max_value = stats.max_value.slice();
+  }
+}
+
 /** A ByteWriter whose bytes are taken out after each row group, so it stays one row group big. */
 class ChunkWriter extends ByteWriter {
   /** The bytes written since the last call, copied out; the buffer is reused. */
@@ -325,6 +339,7 @@ export default definePlugin({
         columnData: plans.map((p, c) => ({ name: p.element.name, data: buffers[c]! })),
         rowGroupSize: rows,
       });
+      compactStatistics(pq!);
       buffers = plans.map(() => []);
       rows = 0;
     };

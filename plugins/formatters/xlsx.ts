@@ -1,11 +1,12 @@
 /**
  * `xlsx`: Excel workbooks (Office Open XML), one sheet per entity. Streamed:
- * each sheet's XML is written row by row into a streaming ZIP (fflate), so
- * memory stays flat however many rows; strings are inline (no shared-string
- * table to hold). Numbers are numbers, booleans booleans, dates and datetimes
- * real Excel dates (UTC, formatted `yyyy-mm-dd` and
- * `yyyy-mm-dd hh:mm:ss.000`); JSON is written as its text; null leaves the
- * cell empty. The first row holds the column names and stays frozen.
+ * each sheet's XML is written row by row, as UTF-8 bytes (no string per
+ * cell), into a streaming ZIP (fflate), so memory stays flat however many
+ * rows; strings are inline (no shared-string table to hold). Numbers are
+ * numbers, booleans booleans, dates and datetimes real Excel dates (UTC,
+ * formatted `yyyy-mm-dd` and `yyyy-mm-dd hh:mm:ss.000`); JSON is written as
+ * its text; null leaves the cell empty. The first row holds the column names
+ * and stays frozen.
  *
  * A sheet holds at most 1,048,576 rows: an entity with more continues in a
  * new sheet (`orders`, `orders (2)`, …), each with its header row.
@@ -18,6 +19,7 @@ import { type AsyncFlateStreamHandler, Zip, type ZipInputFile } from "fflate";
 import { definePlugin } from "../../core/define_plugin.ts";
 import type { EntitySchema, FieldType } from "../../core/types.ts";
 import { isoMillis } from "../_shared/iso_millis.ts";
+import { ByteWriter } from "../_shared/byte_writer.ts";
 
 /** The most rows an Excel sheet holds, the header row included. */
 export const SHEET_ROWS = 1_048_576;
@@ -131,35 +133,214 @@ const XML = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n`;
 const MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
 const REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
 
-/** Builds the writer of one cell from a value, for a column type. */
-function cellWriter(type: FieldType): (ref: string, v: unknown) => string {
-  const text = (ref: string, s: string) => {
+/** Bytes of ASCII text (markup and numbers written as they are). */
+function ascii(s: string): Uint8Array {
+  return encoder.encode(s);
+}
+
+const ROW_OPEN = ascii(`<row r="`);
+const ROW_END = ascii(`">`);
+const ROW_CLOSE = ascii(`</row>`);
+const TEXT_OPEN = ascii(`" t="inlineStr"><is><t xml:space="preserve">`);
+const TEXT_CLOSE = ascii(`</t></is></c>`);
+const NUMBER_OPEN = ascii(`"><v>`);
+const VALUE_CLOSE = ascii(`</v></c>`);
+const TRUE = ascii(`" t="b"><v>1</v></c>`);
+const FALSE = ascii(`" t="b"><v>0</v></c>`);
+const HEX = ascii("0123456789ABCDEF");
+/** ASCII code units {@linkcode xlsxText} may change (`_` only before `x` and four hex digits and `_`). */
+const ESCAPED = new Uint8Array(128);
+for (let u = 0; u < 32; u++) if (u !== 9 && u !== 10) ESCAPED[u] = 1;
+for (const c of "&<>_") ESCAPED[c.charCodeAt(0)] = 1;
+
+/** Appends short bytes (markup): a loop beats `set` for a few bytes. */
+function put(w: ByteWriter, bytes: Uint8Array): void {
+  const n = bytes.length;
+  if (w.pos + n > w.buf.length) w.reserve(n);
+  const buf = w.buf;
+  let p = w.pos;
+  for (let i = 0; i < n; i++) buf[p++] = bytes[i]!;
+  w.pos = p;
+}
+
+/**
+ * Appends the text of a number as `String(v)` writes it, or of a bigint.
+ * Integers and numbers of at most two decimals below 10^12 (amounts) are
+ * written digit by digit: such a number is the double nearest to `m / 100`,
+ * and no other decimal of two places or fewer is that near, so the shortest
+ * text `String` picks is `m / 100`'s.
+ */
+function putNumber(w: ByteWriter, v: number | bigint): void {
+  if (typeof v !== "number") return void w.text(String(v));
+  if (Number.isInteger(v)) return w.integer(v);
+  if (v > -1e12 && v < 1e12) {
+    const m = Math.round(v * 100);
+    if (m / 100 === v) {
+      const a = m < 0 ? -m : m;
+      if (m < 0) w.byte(45);
+      const whole = Math.floor(a / 100), cents = a - whole * 100;
+      w.integer(whole);
+      w.reserve(3);
+      w.buf[w.pos++] = 46;
+      w.buf[w.pos++] = 48 + Math.floor(cents / 10);
+      if (cents % 10 !== 0) w.buf[w.pos++] = 48 + (cents % 10);
+      return;
+    }
+  }
+  w.text(String(v));
+}
+
+function isHex(u: number): boolean {
+  return (u >= 48 && u <= 57) || (u >= 65 && u <= 70) || (u >= 97 && u <= 102);
+}
+
+/**
+ * Appends what {@linkcode xlsxText} makes of `s`, as UTF-8 (lone surrogates
+ * become U+FFFD, as `TextEncoder` writes them), without building the string.
+ */
+function putText(w: ByteWriter, s: string): void {
+  const n = s.length;
+  // The most a code unit becomes: seven bytes (`_x0007_`, `_xFFFE_`).
+  if (w.pos + n * 7 > w.buf.length) w.reserve(n * 7);
+  const buf = w.buf;
+  let p = w.pos;
+  for (let i = 0; i < n; i++) {
+    let u = s.charCodeAt(i);
+    if (u < 0x80) {
+      if (ESCAPED[u] === 0) {
+        buf[p++] = u;
+        continue;
+      }
+      switch (u) {
+        case 38: // &amp;
+          buf[p++] = 38, buf[p++] = 97, buf[p++] = 109, buf[p++] = 112, buf[p++] = 59;
+          break;
+        case 60: // &lt;
+          buf[p++] = 38, buf[p++] = 108, buf[p++] = 116, buf[p++] = 59;
+          break;
+        case 62: // &gt;
+          buf[p++] = 38, buf[p++] = 103, buf[p++] = 116, buf[p++] = 59;
+          break;
+        case 13: // &#13;
+          buf[p++] = 38, buf[p++] = 35, buf[p++] = 49, buf[p++] = 51, buf[p++] = 59;
+          break;
+        case 95: // _ before x, four hex digits and _: _x005F_
+          if (
+            i + 6 < n && s.charCodeAt(i + 1) === 120 && isHex(s.charCodeAt(i + 2)) &&
+            isHex(s.charCodeAt(i + 3)) && isHex(s.charCodeAt(i + 4)) &&
+            isHex(s.charCodeAt(i + 5)) && s.charCodeAt(i + 6) === 95
+          ) {
+            buf[p++] = 95, buf[p++] = 120, buf[p++] = 48, buf[p++] = 48;
+            buf[p++] = 53, buf[p++] = 70, buf[p++] = 95;
+          } else buf[p++] = 95;
+          break;
+        default: // another control character: _x00HH_
+          buf[p++] = 95, buf[p++] = 120, buf[p++] = 48, buf[p++] = 48;
+          buf[p++] = HEX[u >> 4]!, buf[p++] = HEX[u & 15]!, buf[p++] = 95;
+      }
+    } else if (u < 0x800) {
+      buf[p++] = 0xc0 | (u >> 6);
+      buf[p++] = 0x80 | (u & 0x3f);
+    } else if (u >= 0xfffe) { // _xFFFE_, _xFFFF_
+      buf[p++] = 95, buf[p++] = 120, buf[p++] = 70, buf[p++] = 70, buf[p++] = 70;
+      buf[p++] = u === 0xfffe ? 69 : 70, buf[p++] = 95;
+    } else {
+      if (u >= 0xd800 && u <= 0xdfff) {
+        const low = u <= 0xdbff ? s.charCodeAt(i + 1) : NaN;
+        if (low >= 0xdc00 && low <= 0xdfff) {
+          const cp = 0x10000 + ((u - 0xd800) << 10) + (low - 0xdc00);
+          buf[p++] = 0xf0 | (cp >> 18);
+          buf[p++] = 0x80 | ((cp >> 12) & 0x3f);
+          buf[p++] = 0x80 | ((cp >> 6) & 0x3f);
+          buf[p++] = 0x80 | (cp & 0x3f);
+          i++;
+          continue;
+        }
+        u = 0xfffd;
+      }
+      buf[p++] = 0xe0 | (u >> 12);
+      buf[p++] = 0x80 | ((u >> 6) & 0x3f);
+      buf[p++] = 0x80 | (u & 0x3f);
+    }
+  }
+  w.pos = p;
+}
+
+/** The row being written: its number, and its digits as bytes. */
+interface Row {
+  n: number;
+  digits: Uint8Array;
+  length: number;
+}
+
+/** Sets the row's number and digits. */
+function setRow(row: Row, n: number): void {
+  row.n = n;
+  let length = 1;
+  for (let m = n; m >= 10; m = Math.floor(m / 10)) length++;
+  row.length = length;
+  for (let p = length; p > 0; n = Math.floor(n / 10)) row.digits[--p] = 48 + (n % 10);
+}
+
+/** Appends the start of a cell: `<c r="`, the column letters (`start`) and the row's digits. */
+function putRef(w: ByteWriter, start: Uint8Array, row: Row, after: Uint8Array): void {
+  const a = start.length, b = row.length, c = after.length;
+  if (w.pos + a + b + c > w.buf.length) w.reserve(a + b + c);
+  const buf = w.buf, digits = row.digits;
+  let p = w.pos;
+  for (let i = 0; i < a; i++) buf[p++] = start[i]!;
+  for (let i = 0; i < b; i++) buf[p++] = digits[i]!;
+  for (let i = 0; i < c; i++) buf[p++] = after[i]!;
+  w.pos = p;
+}
+
+/**
+ * Writes one cell, or nothing for an empty one; `start` is `<c r="` and the
+ * column letters as bytes.
+ */
+type CellWriter = (w: ByteWriter, start: Uint8Array, row: Row, v: unknown) => void;
+
+/** Builds the writer of one cell from a value, for a column type and its letters. */
+function cellWriter(type: FieldType, letters: string): CellWriter {
+  const text = (w: ByteWriter, start: Uint8Array, row: Row, s: string) => {
     if (s.length > CELL_CHARS) {
       throw new Error(
-        `Cannot write a text of ${s.length} characters to cell ${ref}: an Excel cell holds at most ${CELL_CHARS}`,
+        `Cannot write a text of ${s.length} characters to cell ${letters}${row.n}: an Excel cell holds at most ${CELL_CHARS}`,
       );
     }
-    return `<c r="${ref}" t="inlineStr"><is><t xml:space="preserve">${xlsxText(s)}</t></is></c>`;
+    putRef(w, start, row, TEXT_OPEN);
+    putText(w, s);
+    put(w, TEXT_CLOSE);
   };
-  const any = (ref: string, v: unknown): string => {
+  const any: CellWriter = (w, start, row, v) => {
     switch (typeof v) {
       case "string":
-        return text(ref, v);
+        return text(w, start, row, v);
       case "number":
-        return Number.isFinite(v) ? `<c r="${ref}"><v>${v}</v></c>` : "";
+        if (!Number.isFinite(v)) return;
+      // falls through
       case "bigint":
-        return `<c r="${ref}"><v>${v}</v></c>`;
+        putRef(w, start, row, NUMBER_OPEN);
+        putNumber(w, v as number | bigint);
+        put(w, VALUE_CLOSE);
+        return;
       case "boolean":
-        return `<c r="${ref}" t="b"><v>${v ? 1 : 0}</v></c>`;
+        putRef(w, start, row, v ? TRUE : FALSE);
+        return;
       default:
-        return v === null || v === undefined ? "" : text(ref, JSON.stringify(v));
+        if (v !== null && v !== undefined) text(w, start, row, JSON.stringify(v));
     }
   };
-  const date = (style: number, shape: "date" | "any") => (ref: string, v: unknown) => {
-    const ms = typeof v === "string" ? isoMillis(v, shape) : NaN;
-    // Text that is no date (an anomaly), or a date Excel cannot hold, stays text.
-    if (Number.isNaN(ms) || ms < FIRST_DAY) return any(ref, v);
-    return `<c r="${ref}" s="${style}"><v>${(ms - EXCEL_EPOCH) / MS_PER_DAY}</v></c>`;
+  const date = (style: 1 | 2, shape: "date" | "any"): CellWriter => {
+    const open = ascii(`" s="${style}"><v>`);
+    return (w, start, row, v) => {
+      const ms = typeof v === "string" ? isoMillis(v, shape) : NaN;
+      // Text that is no date (an anomaly), or a date Excel cannot hold, stays text.
+      if (Number.isNaN(ms) || ms < FIRST_DAY) return any(w, start, row, v);
+      putRef(w, start, row, open);
+      putNumber(w, (ms - EXCEL_EPOCH) / MS_PER_DAY);
+      put(w, VALUE_CLOSE);
+    };
   };
   switch (type) {
     case "date":
@@ -167,7 +348,9 @@ function cellWriter(type: FieldType): (ref: string, v: unknown) => string {
     case "datetime":
       return date(2, "any");
     case "json":
-      return (ref, v) => v === null || v === undefined ? "" : text(ref, JSON.stringify(v));
+      return (w, start, row, v) => {
+        if (v !== null && v !== undefined) text(w, start, row, JSON.stringify(v));
+      };
     default:
       return any;
   }
@@ -179,7 +362,11 @@ const BLOCK = 1 << 16;
 /**
  * A ZIP entry deflated by node:zlib (native code, several times faster than
  * a JavaScript deflate) as it streams: fflate's Zip writes the headers, this
- * feeds it the compressed bytes, the CRC-32 and the size.
+ * feeds it the compressed bytes, the CRC-32 and the size. The entry's bytes
+ * are written into {@linkcode DeflateEntry.w} and deflated by
+ * {@linkcode DeflateEntry.flush} in fixed 64 KiB blocks, so zlib sees the
+ * same writes (and makes the same bytes) whatever the batch size, and few
+ * calls.
  */
 class DeflateEntry implements ZipInputFile {
   readonly compression = 8;
@@ -188,11 +375,11 @@ class DeflateEntry implements ZipInputFile {
   size = 0;
   crc = 0;
   ondata?: AsyncFlateStreamHandler;
+  /** The entry's bytes not deflated yet (less than a block after a flush). */
+  readonly w = new ByteWriter(BLOCK * 2);
   readonly #z: zlib.DeflateRaw;
   #chunks: Uint8Array[] = [];
   readonly #ended: Promise<void>;
-  readonly #block = new Uint8Array(BLOCK);
-  #used = 0;
 
   constructor(readonly filename: string, level: number) {
     this.#z = zlib.createDeflateRaw({ level });
@@ -201,40 +388,41 @@ class DeflateEntry implements ZipInputFile {
       this.#z.on("end", () => resolve());
       this.#z.on("error", reject);
     });
-    this.#ended.catch(() => {}); // reported by push() or end()
+    this.#ended.catch(() => {}); // reported by flush() or end()
   }
 
-  /**
-   * Deflates text: gathered into fixed 64 KiB blocks, so zlib sees the same
-   * writes (and makes the same bytes) whatever the batch size, and few calls.
-   */
-  async push(text: string): Promise<void> {
-    let bytes = encoder.encode(text);
-    this.size += bytes.length;
-    this.crc = zlib.crc32(bytes, this.crc);
-    while (bytes.length > 0) {
-      const n = Math.min(bytes.length, BLOCK - this.#used);
-      this.#block.set(bytes.subarray(0, n), this.#used);
-      this.#used += n;
-      bytes = bytes.subarray(n);
-      if (this.#used === BLOCK) {
-        await this.#deflate(this.#block.slice());
-        this.#used = 0;
-      }
+  /** Appends text and deflates the full blocks. */
+  push(text: string): Promise<void> {
+    this.w.text(text);
+    return this.flush();
+  }
+
+  /** Deflates the full blocks written so far; the rest waits for more. */
+  async flush(): Promise<void> {
+    const w = this.w;
+    let at = 0;
+    for (; w.pos - at >= BLOCK; at += BLOCK) await this.#deflate(w.buf.subarray(at, at + BLOCK));
+    if (at > 0) {
+      w.buf.copyWithin(0, at, w.pos);
+      w.pos -= at;
     }
     this.#emit(false);
   }
 
   /** Ends the entry. */
   async end(): Promise<void> {
-    if (this.#used > 0) await this.#deflate(this.#block.slice(0, this.#used));
-    this.#used = 0;
+    await this.flush();
+    if (this.w.pos > 0) await this.#deflate(this.w.buf.subarray(0, this.w.pos));
+    this.w.pos = 0;
     this.#z.end();
     await this.#ended;
     this.#emit(true);
   }
 
+  /** Deflates a block (zlib is done with it when this resolves). */
   #deflate(bytes: Uint8Array): Promise<void> {
+    this.size += bytes.length;
+    this.crc = zlib.crc32(bytes, this.crc);
     return new Promise<void>((resolve, reject) =>
       this.#z.write(bytes, (e) => (e ? reject(e) : resolve()))
     );
@@ -314,8 +502,9 @@ export default definePlugin({
     let row = 0; // rows written to the current sheet
     let part = 0; // sheets of the current entity
     let header = "";
-    let writers: ((ref: string, v: unknown) => string)[] = [];
-    let letters: string[] = [];
+    let writers: CellWriter[] = [];
+    let starts: Uint8Array[] = [];
+    const current: Row = { n: 0, digits: new Uint8Array(16), length: 0 };
 
     const sheetName = (entity: string, n: number) => {
       const suffix = n === 1 ? "" : ` (${n})`;
@@ -358,8 +547,9 @@ export default definePlugin({
             `Cannot write ${entity.columns.length} columns to an Excel sheet: it holds at most ${SHEET_COLUMNS}`,
           );
         }
-        writers = entity.columns.map((c) => cellWriter(c.type));
-        letters = entity.columns.map((_, i) => columnName(i));
+        const letters = entity.columns.map((_, i) => columnName(i));
+        writers = entity.columns.map((c, i) => cellWriter(c.type, letters[i]!));
+        starts = letters.map((l) => ascii(`<c r="${l}`));
         header = entity.columns.map((c, i) =>
           `<c r="${letters[i]}1" s="3" t="inlineStr"><is><t>${xlsxText(c.name)}</t></is></c>`
         ).join("");
@@ -368,22 +558,24 @@ export default definePlugin({
         return take();
       },
       async write(batch, entity) {
-        let xml = "";
+        let w = sheet!.file.w;
         for (let k = 0; k < batch.length; k++) {
           if (row === options.sheet_rows) {
-            await sheet!.file.push(xml);
-            xml = "";
             await closeSheet();
             await openSheet(entity.name);
+            w = sheet!.file.w;
           }
           row++;
-          let line = `<row r="${row}">`;
+          setRow(current, row);
+          putRef(w, ROW_OPEN, current, ROW_END);
           for (let c = 0; c < writers.length; c++) {
-            line += writers[c]!(letters[c]! + row, batch.columns[c]![k]);
+            writers[c]!(w, starts[c]!, current, batch.columns[c]![k]);
           }
-          xml += line + "</row>";
+          put(w, ROW_CLOSE);
+          // Keep the buffer about a block: deflate as it fills.
+          if (w.pos >= BLOCK * 16) await sheet!.file.flush();
         }
-        if (xml) await sheet!.file.push(xml);
+        await sheet!.file.flush();
         return take();
       },
       async endEntity() {

@@ -81,7 +81,16 @@ export function integerHash(
     if (m < B63N) return big(m - B31N) + B31N;
     throw new Error(`${m} does not fit a 64-bit integer`);
   };
+  // The 32-bit band without BigInt: the same images, as numbers.
+  const small32 = (x: number): number => (x < 0 ? -(small(-x - 1) + 1) : small(x - 1) + 1);
   return (v) => {
+    if (typeof v === "number" && Number.isInteger(v) && v > -B31 && v < B31) {
+      return v === 0 ? 0 : small32(v);
+    }
+    if (typeof v === "string" && /^\s*[-+]?\d+\s*$/.test(v)) {
+      const x = Number(v.trim());
+      if (x > -B31 && x < B31) return x === 0 ? "0" : String(small32(x));
+    }
     let n: bigint;
     if (typeof v === "bigint") n = v;
     else if (typeof v === "number" && Number.isSafeInteger(v)) n = BigInt(v);

@@ -35,7 +35,7 @@ import {
 } from "./db_schema.ts";
 import { serverIdentity, sqliteIdentity } from "./db_identity.ts";
 import { type Masker, maskerFor, type MaskRow, type RuleSpec } from "./maskers.ts";
-import { csvCell, Out } from "./mask_files.ts";
+import { Out } from "./mask_files.ts";
 import { type MaskRules, rulesError } from "./rules.ts";
 
 /** What `mask --from` does. */
@@ -360,6 +360,15 @@ async function planTables(
   return plans;
 }
 
+/** A source row as a masker's `by` sees it (one object for a page, its row swapped). */
+class PageRow implements MaskRow {
+  row: readonly unknown[] = [];
+  constructor(private readonly index: ReadonlyMap<string, number>) {}
+  get(column: string): unknown {
+    return this.row[this.index.get(column) ?? -1] ?? null;
+  }
+}
+
 /** A page of source rows, masked, as the columns of a batch. */
 function maskPage(
   plan: TablePlan,
@@ -369,9 +378,10 @@ function maskPage(
   const { table, maskers } = plan;
   const index = new Map(table.columns.map((c, i) => [c.name, i]));
   const columns = table.columns.map(() => new Array<unknown>(page.length));
+  const get = new PageRow(index);
   for (let r = 0; r < page.length; r++) {
     const row = page[r]!;
-    const get: MaskRow = { get: (c) => row[index.get(c) ?? -1] ?? null };
+    get.row = row;
     for (let i = 0; i < row.length; i++) {
       const m = maskers[i];
       let v = row[i];
@@ -646,18 +656,27 @@ async function intoFiles(
       if (options.progress) options.progress.start?.(t.name, await estimateRows(reader, t.name));
       try {
         const toJson = t.columns.map((c) => jsonValue(c.kind));
-        if (ext === "csv") await w.write(t.columns.map((c) => csvCell(c.name)).join(",") + "\n");
+        const b = w.bytes;
+        if (ext === "csv") {
+          t.columns.forEach((c, i) => (i && b.byte(44), w.cell(c.name)));
+          b.byte(10);
+        }
         for await (const page of readPages(reader, t, options.pageRows)) {
           await breathe();
           const columns = maskPage(plan, page, undefined);
           for (let r = 0; r < page.length; r++) {
             if (ext === "csv") {
-              await w.write(columns.map((c) => csvCell(csvText(c[r]))).join(",") + "\n");
+              for (let i = 0; i < columns.length; i++) {
+                if (i) b.byte(44);
+                w.cell(csvText(columns[i]![r]));
+              }
             } else {
               const o: Record<string, unknown> = {};
               t.columns.forEach((c, i) => (o[c.name] = toJson[i]!(columns[i]![r])));
-              await w.write(JSON.stringify(o) + "\n");
+              b.text(JSON.stringify(o));
             }
+            b.byte(10);
+            if (w.full) await w.flush();
           }
           rows += page.length;
           options.progress?.advance?.(t.name, rows);

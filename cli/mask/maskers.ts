@@ -210,16 +210,18 @@ function build(spec: RuleSpec, key: string, integerColumn: boolean): Masker {
   }
   if ("shift_dates" in spec) {
     const { days, by } = spec.shift_dates;
-    const offsets = new Map<string, number>();
+    // A person's id comes back once per row of theirs: recent offsets are
+    // remembered in a table of 65,536 slots, a basis in the slot its hash picks.
+    const bases = new Array<string | undefined>(65_536).fill(undefined);
+    const offsets = new Float64Array(65_536);
     return (v, row) => {
       const basis = by === undefined ? String(v) : String(row.get(by) ?? "");
-      let offset = offsets.get(basis);
-      if (offset === undefined) {
-        // A person's id comes back once per row of theirs: remember recent offsets (bounded).
-        if (offsets.size >= 65_536) offsets.clear();
-        offsets.set(basis, offset = offsetDays(mac, basis, days));
+      const slot = slotOf(basis);
+      if (bases[slot] !== basis) {
+        bases[slot] = basis;
+        offsets[slot] = offsetDays(mac, basis, days);
       }
-      return shiftDate(String(v), offset);
+      return shiftDate(String(v), offsets[slot]!);
     };
   }
   const g = spec.generalise;
@@ -285,6 +287,13 @@ function hex(words: Int32Array, length: number): string {
     out += HEX[(w >>> (24 - ((i & 3) << 3))) & 0xff];
   }
   return out.length === length ? out : out.slice(0, length);
+}
+
+/** A slot of 0..65535 for a text (FNV-1a over its code units, folded). */
+function slotOf(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return (h ^ (h >>> 16)) & 0xffff;
 }
 
 /** A deterministic offset in [-days, days] without 0, from the key and a basis value. */

@@ -60,7 +60,11 @@ export function integerHash(
   const small = (x: number): number => {
     do {
       let l = x >>> 16, r = x & 0xffff;
-      for (let i = 0; i < ROUNDS; i++) [l, r] = [r, l ^ round32(i, r)];
+      for (let i = 0; i < ROUNDS; i++) {
+        const next = l ^ round32(i, r);
+        l = r;
+        r = next;
+      }
       x = ((l << 16) | r) >>> 0;
     } while (x >= B31 - 1);
     return x;
@@ -70,7 +74,11 @@ export function integerHash(
     const n = B63N - B31N;
     do {
       let l = x >> 32n, r = x & MASK32N;
-      for (let i = 0; i < ROUNDS; i++) [l, r] = [r, l ^ round64(i, r)];
+      for (let i = 0; i < ROUNDS; i++) {
+        const next = l ^ round64(i, r);
+        l = r;
+        r = next;
+      }
       x = (l << 32n) | r;
     } while (x >= n);
     return x;

@@ -363,7 +363,7 @@ async function planTables(
 /** A source row as a masker's `by` sees it (one object for a page, its row swapped). */
 class PageRow implements MaskRow {
   row: readonly unknown[] = [];
-  constructor(private readonly index: ReadonlyMap<string, number>) {}
+  constructor(readonly index: ReadonlyMap<string, number>) {}
   get(column: string): unknown {
     return this.row[this.index.get(column) ?? -1] ?? null;
   }
@@ -375,33 +375,46 @@ function maskPage(
   page: unknown[][],
   convert: ((v: unknown) => unknown)[] | undefined,
 ): unknown[][] {
-  const { table, maskers } = plan;
+  const { table } = plan;
   const index = new Map(table.columns.map((c, i) => [c.name, i]));
   const columns = table.columns.map(() => new Array<unknown>(page.length));
   const get = new PageRow(index);
-  for (let r = 0; r < page.length; r++) {
-    const row = page[r]!;
-    get.row = row;
-    for (let i = 0; i < row.length; i++) {
-      const m = maskers[i];
-      let v = row[i];
-      if (m) {
-        try {
-          v = m(v, get);
-        } catch (e) {
-          const pk = table.primaryKey.map((k) => `${k}=${row[index.get(k)!]}`).join(", ");
-          throw new FabricateError(
-            `Cannot mask table ${table.name}${pk ? ` row ${pk}` : ""}, column "${
-              table.columns[i]!.name
-            }": ${(e as Error).message}`,
-            2,
-          );
-        }
-      }
-      columns[i]![r] = convert ? convert[i]!(v) : v;
-    }
-  }
+  // One call per row: a loop over rows around a loop over columns in one
+  // function is optimized on stack for the inner loop, thrown away when it
+  // exits and compiled again, page after page.
+  for (let r = 0; r < page.length; r++) maskRow(plan, page[r]!, r, get, columns, convert);
   return columns;
+}
+
+/** One source row masked into row `r` of the page's columns. */
+function maskRow(
+  plan: TablePlan,
+  row: unknown[],
+  r: number,
+  get: PageRow,
+  columns: unknown[][],
+  convert: ((v: unknown) => unknown)[] | undefined,
+): void {
+  const { table, maskers } = plan;
+  get.row = row;
+  for (let i = 0; i < row.length; i++) {
+    const m = maskers[i];
+    let v = row[i];
+    if (m) {
+      try {
+        v = m(v, get);
+      } catch (e) {
+        const pk = table.primaryKey.map((k) => `${k}=${row[get.index.get(k)!]}`).join(", ");
+        throw new FabricateError(
+          `Cannot mask table ${table.name}${pk ? ` row ${pk}` : ""}, column "${
+            table.columns[i]!.name
+          }": ${(e as Error).message}`,
+          2,
+        );
+      }
+    }
+    columns[i]![r] = convert ? convert[i]!(v) : v;
+  }
 }
 
 /** Converts values between dialects (same dialect: the text goes back as read). */

@@ -172,12 +172,13 @@ function build(spec: RuleSpec, key: string, integerColumn: boolean): Masker {
       return h;
     }
     const d = `hash:${domain}`;
-    if (preserve) return (v) => shapeWith(mac, d, String(v), 0, String(v));
-    return (v) => {
+    // A foreign key column repeats its values: recent images are remembered.
+    if (preserve) return recent((text) => shapeWith(mac, d, text, 0, text));
+    return recent((text) => {
       mac.start(d);
-      mac.part(String(v));
+      mac.part(text);
       return hex(mac.words(), length);
-    };
+    });
   }
   if ("fake" in spec) return fakeMasker(spec.fake, mac);
   if ("email" in spec) {
@@ -211,9 +212,9 @@ function build(spec: RuleSpec, key: string, integerColumn: boolean): Masker {
   if ("shift_dates" in spec) {
     const { days, by } = spec.shift_dates;
     // A person's id comes back once per row of theirs: recent offsets are
-    // remembered in a table of 65,536 slots, a basis in the slot its hash picks.
-    const bases = new Array<string | undefined>(65_536).fill(undefined);
-    const offsets = new Float64Array(65_536);
+    // remembered in a table of slots, a basis in the slot its hash picks.
+    const bases = new Array<string | undefined>(SLOTS).fill(undefined);
+    const offsets = new Float64Array(SLOTS);
     return (v, row) => {
       const basis = by === undefined ? String(v) : String(row.get(by) ?? "");
       const slot = slotOf(basis);
@@ -289,11 +290,33 @@ function hex(words: Int32Array, length: number): string {
   return out.length === length ? out : out.slice(0, length);
 }
 
-/** A slot of 0..65535 for a text (FNV-1a over its code units, folded). */
+/** Slots of the tables of recent values (a power of two). */
+const SLOTS = 65_536;
+
+/**
+ * A masker of texts that remembers recent images: a value's image is a
+ * pure function of the value, so a table of {@linkcode SLOTS} slots, each
+ * holding the last value whose hash picked it, saves recomputing repeats.
+ */
+function recent(fn: (text: string) => Cell): Masker {
+  const keys = new Array<string | undefined>(SLOTS).fill(undefined);
+  const images = new Array<Cell>(SLOTS).fill(undefined);
+  return (v) => {
+    const text = String(v);
+    const slot = slotOf(text);
+    if (keys[slot] === text) return images[slot];
+    const image = fn(text);
+    keys[slot] = text;
+    images[slot] = image;
+    return image;
+  };
+}
+
+/** A slot of 0..SLOTS-1 for a text (FNV-1a over its code units, folded). */
 function slotOf(text: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
-  return (h ^ (h >>> 16)) & 0xffff;
+  return (h ^ (h >>> 16)) & (SLOTS - 1);
 }
 
 /** A deterministic offset in [-days, days] without 0, from the key and a basis value. */
@@ -390,9 +413,10 @@ function fakeMasker(
   const fn = fakerMethod(faker, spec.method);
   if (!fn) throw new Error(`unknown faker method "${spec.method}"`);
   const domain = `fake:${spec.domain}`;
-  return (v) => {
+  // Names and cities repeat: recent replacements are remembered.
+  return recent((text) => {
     mac.start(domain);
-    mac.part(String(v));
+    mac.part(text);
     const w = mac.words();
     for (let i = 0; i < 4; i++) state[i] = w[i]!;
     for (let i = 0; i < 12; i++) next();
@@ -400,7 +424,7 @@ function fakeMasker(
     return typeof out === "string" || typeof out === "number" || typeof out === "boolean"
       ? out
       : String(out);
-  };
+  });
 }
 
 /**

@@ -438,3 +438,13 @@ Deno.test("mask's CSV cells are the bytes they were (quoting, edge spaces, UTF-8
     assert.deepEqual(w.take(), want);
   }
 });
+
+Deno.test("mask rules that remember recent images give the same image on every repeat", () => {
+  const next = rng(11);
+  const pool = randomValues(300, 5);
+  const repeats = Array.from({ length: 5000 }, () => pool[Math.floor(next() * pool.length)]!);
+  for (let i = 0; i < 70_000; i += 7) repeats.push(String(i), String(i % 1000));
+  same({ hash: { length: 16, preserve: false, domain: "default" } }, repeats);
+  same({ hash: { length: 64, preserve: true, domain: "default" } }, repeats.slice(0, 3000));
+  same({ fake: { method: "person.lastName", locale: "en", domain: "n" } }, repeats.slice(0, 3000));
+});

@@ -172,13 +172,12 @@ function build(spec: RuleSpec, key: string, integerColumn: boolean): Masker {
       return h;
     }
     const d = `hash:${domain}`;
-    // A foreign key column repeats its values: recent images are remembered.
-    if (preserve) return recent((text) => shapeWith(mac, d, text, 0, text));
-    return recent((text) => {
+    if (preserve) return (v) => shapeWith(mac, d, String(v), 0, String(v));
+    return (v) => {
       mac.start(d);
-      mac.part(text);
+      mac.part(String(v));
       return hex(mac.words(), length);
-    });
+    };
   }
   if ("fake" in spec) return fakeMasker(spec.fake, mac);
   if ("email" in spec) {
@@ -295,15 +294,15 @@ const SLOTS = 65_536;
 
 /**
  * A masker of texts that remembers recent images: a value's image is a
- * pure function of the value, so a table of {@linkcode SLOTS} slots, each
- * holding the last value whose hash picked it, saves recomputing repeats.
+ * pure function of the value, so a table of 16,384 slots, each holding
+ * the last value whose hash picked it, saves recomputing repeats.
  */
 function recent(fn: (text: string) => Cell): Masker {
-  const keys = new Array<string | undefined>(SLOTS).fill(undefined);
-  const images = new Array<Cell>(SLOTS).fill(undefined);
+  const keys = new Array<string | undefined>(SLOTS / 4).fill(undefined);
+  const images = new Array<Cell>(SLOTS / 4).fill(undefined);
   return (v) => {
     const text = String(v);
-    const slot = slotOf(text);
+    const slot = slotOf(text) >>> 2;
     if (keys[slot] === text) return images[slot];
     const image = fn(text);
     keys[slot] = text;

@@ -168,7 +168,7 @@ function build(spec: RuleSpec, key: string, integerColumn: boolean): Masker {
       // One per (key, domain): a parent key and its foreign keys share the round tables.
       const id = `${key}\0${domain}`;
       let h = integerHashes.get(id);
-      if (!h) integerHashes.set(id, h = integerHash((...parts) => hmac(key, ...parts), domain));
+      if (!h) integerHashes.set(id, h = integerHash(mac, domain));
       return h;
     }
     const d = `hash:${domain}`;

@@ -67,8 +67,13 @@ export async function* readPages(
     dialect: d,
     ...(sink.schema !== undefined ? { schema: sink.schema } : {}),
   });
+  const names = table.columns.map((_, i) => `c${i}`);
   const toRows = (rows: Record<string, unknown>[]) =>
-    rows.map((r) => table.columns.map((_, i) => r[`c${i}`] ?? null));
+    rows.map((r) => {
+      const row = new Array<unknown>(names.length);
+      for (let i = 0; i < names.length; i++) row[i] = r[names[i]!] ?? null;
+      return row;
+    });
   if (d === "postgres") {
     // Booleans as their output function writes them (t/f, as COPY and psql do), not as
     // the bool-to-text cast's true/false: a table masked to CSV equals one exported, then masked.

@@ -12,6 +12,8 @@
  *
  * @module
  */
+import { KeyedHmac } from "./hmac.ts";
+
 const ROUNDS = 4;
 const B31 = 2 ** 31;
 const B31N = 1n << 31n;
@@ -22,7 +24,8 @@ const MASK32N = 0xffffffffn;
  * A keyed permutation of the integers (as text, number or bigint; the
  * output has the input's type, a number becoming a bigint past 2⁵³).
  *
- * @param mac HMAC-SHA-256 under the secret key of its parts (maskers.ts `hmac`).
+ * @param mac HMAC-SHA-256 under the secret key: of its parts (maskers.ts `hmac`), or the
+ *   keyed HMAC itself (faster: nothing allocated per call).
  * @param domain Separates columns that must not map alike.
  * @returns The masker of one value.
  * @throws {Error} At mask time, for a value that is not an integer or does not fit 64 bits.
@@ -35,10 +38,23 @@ const MASK32N = 0xffffffffn;
  * ```
  */
 export function integerHash(
-  mac: (...parts: string[]) => Uint8Array,
+  mac: ((...parts: string[]) => Uint8Array) | KeyedHmac,
   domain: string,
 ): (v: unknown) => unknown {
   const d = `hash-int:${domain}`;
+  // The first four bytes of the HMAC of (d, parts…), as one unsigned word.
+  const word = mac instanceof KeyedHmac
+    ? (a: string, b: string, c: string) => {
+      mac.start(d);
+      mac.part(a);
+      mac.part(b);
+      mac.part(c);
+      return mac.words()[0]! >>> 0;
+    }
+    : (a: string, b: string, c: string) => {
+      const x = mac(d, a, b, c);
+      return ((x[0]! << 24) | (x[1]! << 16) | (x[2]! << 8) | x[3]!) >>> 0;
+    };
   // A 16-bit half has 65,536 values: each round's HMAC of each is computed
   // once and kept (1 MiB for four rounds), so a large table costs at most
   // 262,144 HMACs instead of ~8 per row.
@@ -46,21 +62,19 @@ export function integerHash(
   const round32 = (r: number, half: number) => {
     const at = r * 65536 + half;
     let f = table32[at]!;
-    if (f < 0) {
-      const b = mac(d, "32", String(r), String(half));
-      table32[at] = f = (b[0]! << 8) | b[1]!;
-    }
+    if (f < 0) table32[at] = f = word("32", String(r), String(half)) >>> 16;
     return f;
   };
-  const round64 = (r: number, half: bigint) => {
-    const b = mac(d, "64", String(r), String(half));
-    return BigInt(((b[0]! << 24) | (b[1]! << 16) | (b[2]! << 8) | b[3]!) >>> 0);
-  };
+  const round64 = (r: number, half: bigint) => BigInt(word("64", String(r), String(half)));
   // 32-bit Feistel (16-bit halves) over 0..2^31-2, cycle-walked.
   const small = (x: number): number => {
     do {
       let l = x >>> 16, r = x & 0xffff;
-      for (let i = 0; i < ROUNDS; i++) [l, r] = [r, l ^ round32(i, r)];
+      for (let i = 0; i < ROUNDS; i++) {
+        const next = l ^ round32(i, r);
+        l = r;
+        r = next;
+      }
       x = ((l << 16) | r) >>> 0;
     } while (x >= B31 - 1);
     return x;
@@ -70,7 +84,11 @@ export function integerHash(
     const n = B63N - B31N;
     do {
       let l = x >> 32n, r = x & MASK32N;
-      for (let i = 0; i < ROUNDS; i++) [l, r] = [r, l ^ round64(i, r)];
+      for (let i = 0; i < ROUNDS; i++) {
+        const next = l ^ round64(i, r);
+        l = r;
+        r = next;
+      }
       x = (l << 32n) | r;
     } while (x >= n);
     return x;
@@ -81,7 +99,16 @@ export function integerHash(
     if (m < B63N) return big(m - B31N) + B31N;
     throw new Error(`${m} does not fit a 64-bit integer`);
   };
+  // The 32-bit band without BigInt: the same images, as numbers.
+  const small32 = (x: number): number => (x < 0 ? -(small(-x - 1) + 1) : small(x - 1) + 1);
   return (v) => {
+    if (typeof v === "number" && Number.isInteger(v) && v > -B31 && v < B31) {
+      return v === 0 ? 0 : small32(v);
+    }
+    if (typeof v === "string" && /^\s*[-+]?\d+\s*$/.test(v)) {
+      const x = Number(v.trim());
+      if (x > -B31 && x < B31) return x === 0 ? "0" : String(small32(x));
+    }
     let n: bigint;
     if (typeof v === "bigint") n = v;
     else if (typeof v === "number" && Number.isSafeInteger(v)) n = BigInt(v);

@@ -35,7 +35,7 @@ import {
 } from "./db_schema.ts";
 import { serverIdentity, sqliteIdentity } from "./db_identity.ts";
 import { type Masker, maskerFor, type MaskRow, type RuleSpec } from "./maskers.ts";
-import { csvCell, Out } from "./mask_files.ts";
+import { Out } from "./mask_files.ts";
 import { type MaskRules, rulesError } from "./rules.ts";
 
 /** What `mask --from` does. */
@@ -360,38 +360,61 @@ async function planTables(
   return plans;
 }
 
+/** A source row as a masker's `by` sees it (one object for a page, its row swapped). */
+class PageRow implements MaskRow {
+  row: readonly unknown[] = [];
+  constructor(readonly index: ReadonlyMap<string, number>) {}
+  get(column: string): unknown {
+    return this.row[this.index.get(column) ?? -1] ?? null;
+  }
+}
+
 /** A page of source rows, masked, as the columns of a batch. */
 function maskPage(
   plan: TablePlan,
   page: unknown[][],
   convert: ((v: unknown) => unknown)[] | undefined,
 ): unknown[][] {
-  const { table, maskers } = plan;
+  const { table } = plan;
   const index = new Map(table.columns.map((c, i) => [c.name, i]));
   const columns = table.columns.map(() => new Array<unknown>(page.length));
-  for (let r = 0; r < page.length; r++) {
-    const row = page[r]!;
-    const get: MaskRow = { get: (c) => row[index.get(c) ?? -1] ?? null };
-    for (let i = 0; i < row.length; i++) {
-      const m = maskers[i];
-      let v = row[i];
-      if (m) {
-        try {
-          v = m(v, get);
-        } catch (e) {
-          const pk = table.primaryKey.map((k) => `${k}=${row[index.get(k)!]}`).join(", ");
-          throw new FabricateError(
-            `Cannot mask table ${table.name}${pk ? ` row ${pk}` : ""}, column "${
-              table.columns[i]!.name
-            }": ${(e as Error).message}`,
-            2,
-          );
-        }
-      }
-      columns[i]![r] = convert ? convert[i]!(v) : v;
-    }
-  }
+  const get = new PageRow(index);
+  // One call per row: a loop over rows around a loop over columns in one
+  // function is optimized on stack for the inner loop, thrown away when it
+  // exits and compiled again, page after page.
+  for (let r = 0; r < page.length; r++) maskRow(plan, page[r]!, r, get, columns, convert);
   return columns;
+}
+
+/** One source row masked into row `r` of the page's columns. */
+function maskRow(
+  plan: TablePlan,
+  row: unknown[],
+  r: number,
+  get: PageRow,
+  columns: unknown[][],
+  convert: ((v: unknown) => unknown)[] | undefined,
+): void {
+  const { table, maskers } = plan;
+  get.row = row;
+  for (let i = 0; i < row.length; i++) {
+    const m = maskers[i];
+    let v = row[i];
+    if (m) {
+      try {
+        v = m(v, get);
+      } catch (e) {
+        const pk = table.primaryKey.map((k) => `${k}=${row[get.index.get(k)!]}`).join(", ");
+        throw new FabricateError(
+          `Cannot mask table ${table.name}${pk ? ` row ${pk}` : ""}, column "${
+            table.columns[i]!.name
+          }": ${(e as Error).message}`,
+          2,
+        );
+      }
+    }
+    columns[i]![r] = convert ? convert[i]!(v) : v;
+  }
 }
 
 /** Converts values between dialects (same dialect: the text goes back as read). */
@@ -646,18 +669,27 @@ async function intoFiles(
       if (options.progress) options.progress.start?.(t.name, await estimateRows(reader, t.name));
       try {
         const toJson = t.columns.map((c) => jsonValue(c.kind));
-        if (ext === "csv") await w.write(t.columns.map((c) => csvCell(c.name)).join(",") + "\n");
+        const b = w.bytes;
+        if (ext === "csv") {
+          t.columns.forEach((c, i) => (i && b.byte(44), w.cell(c.name)));
+          b.byte(10);
+        }
         for await (const page of readPages(reader, t, options.pageRows)) {
           await breathe();
           const columns = maskPage(plan, page, undefined);
           for (let r = 0; r < page.length; r++) {
             if (ext === "csv") {
-              await w.write(columns.map((c) => csvCell(csvText(c[r]))).join(",") + "\n");
+              for (let i = 0; i < columns.length; i++) {
+                if (i) b.byte(44);
+                w.cell(csvText(columns[i]![r]));
+              }
             } else {
               const o: Record<string, unknown> = {};
               t.columns.forEach((c, i) => (o[c.name] = toJson[i]!(columns[i]![r])));
-              await w.write(JSON.stringify(o) + "\n");
+              b.text(JSON.stringify(o));
             }
+            b.byte(10);
+            if (w.full) await w.flush();
           }
           rows += page.length;
           options.progress?.advance?.(t.name, rows);

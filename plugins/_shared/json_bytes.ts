@@ -92,21 +92,17 @@ export function writeJsonString(w: ByteWriter, s: string): void {
  * ```
  */
 export function writeJsonValue(w: ByteWriter, v: unknown): void {
-  switch (typeof v) {
-    case "string":
-      return writeJsonString(w, v);
-    case "number":
-      if (Number.isInteger(v)) return w.integer(v);
-      return Number.isFinite(v) ? w.text(String(v)) : put(w, NULL);
-    case "boolean":
-      return put(w, v ? TRUE : FALSE);
-    case "bigint":
-      return w.text(String(v));
-    default:
-      if (v === null || v === undefined) return put(w, NULL);
-      // JSON.stringify gives undefined for a function or symbol; the text form wrote "undefined".
-      return w.text(String(JSON.stringify(v)));
-  }
+  // `typeof v === "…"` compiles to a type check; `switch (typeof v)` builds the string first.
+  if (typeof v === "string") writeJsonString(w, v);
+  else if (typeof v === "number") {
+    if (Number.isInteger(v)) w.integer(v);
+    else if (Number.isFinite(v)) w.text(String(v));
+    else put(w, NULL);
+  } else if (v === null || v === undefined) put(w, NULL);
+  else if (typeof v === "boolean") put(w, v ? TRUE : FALSE);
+  else if (typeof v === "bigint") w.text(String(v));
+  // JSON.stringify gives undefined for a function or symbol; the text form wrote "undefined".
+  else w.text(String(JSON.stringify(v)));
 }
 
 /**
@@ -156,4 +152,101 @@ export function writeJsonRow(
     writeJsonValue(w, cols[c]![k]);
   }
   w.byte(125);
+}
+
+/**
+ * Whether an object read back with `JSON.parse` keeps these field names in
+ * their order: none repeats and none is an array index (those come first,
+ * in numeric order).
+ *
+ * @param fields Field names.
+ * @returns True when a row's keys come back as written.
+ * @example
+ * ```ts
+ * import { jsonKeepsOrder } from "./json_bytes.ts";
+ * jsonKeepsOrder(["id", "name"]); // true
+ * jsonKeepsOrder(["b", "2"]); // false
+ * ```
+ */
+export function jsonKeepsOrder(fields: readonly string[]): boolean {
+  return new Set(fields).size === fields.length && !fields.some((f) => /^(0|[1-9]\d*)$/.test(f));
+}
+
+/**
+ * The bytes around each field of a pretty-printed row, as
+ * `JSON.stringify(row, null, indent)` writes it with every line break
+ * replaced by `newline`: `{` + newline + gap + `"a": ` for the first field,
+ * `,` + newline + gap + `"b": ` for the others, then newline + `}` (one more
+ * entry than fields; `{}` alone for no fields).
+ *
+ * @param fields Field names.
+ * @param gap The indentation of a field (`indent` spaces).
+ * @param newline What a line break is (a line feed and the row's own indentation).
+ * @returns One prefix per field, then the closing bytes.
+ * @example
+ * ```ts
+ * import { jsonPrettyKeyBytes } from "./json_bytes.ts";
+ * new TextDecoder().decode(jsonPrettyKeyBytes(["id"], "  ", "\n")[0]); // '{\n  "id": '
+ * ```
+ */
+export function jsonPrettyKeyBytes(
+  fields: readonly string[],
+  gap: string,
+  newline: string,
+): Uint8Array[] {
+  if (fields.length === 0) return [utf8.encode("{}")];
+  return [
+    ...fields.map((f, c) =>
+      utf8.encode((c === 0 ? "{" : ",") + newline + gap + JSON.stringify(f) + ": ")
+    ),
+    utf8.encode(newline + "}"),
+  ];
+}
+
+/**
+ * Appends row `k` of a batch pretty-printed: the bytes of
+ * `JSON.stringify(JSON.parse(oneLine), null, indent)` with its line breaks
+ * replaced, when every value is a string, number, boolean, null or
+ * undefined. A row with any other value (a bigint, an object, a date) is not
+ * written and the result is `false`: its text must go through `JSON.parse`.
+ *
+ * @param w The writer.
+ * @param keys The prefixes and closing bytes (see {@linkcode jsonPrettyKeyBytes}).
+ * @param batch The batch.
+ * @param k The row within the batch.
+ * @returns Whether the row was written.
+ * @example
+ * ```ts
+ * import { ByteWriter } from "./byte_writer.ts";
+ * import { jsonPrettyKeyBytes, writeJsonRowPretty } from "./json_bytes.ts";
+ * const batch = { entity: "e", start: 0, length: 1, fields: ["a"], columns: [[1]] };
+ * const w = new ByteWriter();
+ * writeJsonRowPretty(w, jsonPrettyKeyBytes(batch.fields, "  ", "\n"), batch, 0); // true
+ * new TextDecoder().decode(w.take()); // '{\n  "a": 1\n}'
+ * ```
+ */
+export function writeJsonRowPretty(
+  w: ByteWriter,
+  keys: readonly Uint8Array[],
+  batch: Batch,
+  k: number,
+): boolean {
+  const cols = batch.columns;
+  const n = cols.length;
+  const start = w.pos;
+  for (let c = 0; c < n; c++) {
+    const v = cols[c]![k];
+    if (
+      typeof v !== "string" && typeof v !== "number" && typeof v !== "boolean" &&
+      v !== null && v !== undefined
+    ) {
+      // Bytes written are only appended: dropping them undoes the row.
+      w.pos = start;
+      return false;
+    }
+    put(w, keys[c]!);
+    writeJsonValue(w, v);
+  }
+  put(w, keys[n]!);
+  return true;
 }

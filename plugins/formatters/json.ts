@@ -8,7 +8,13 @@ import { z } from "zod";
 import { definePlugin } from "../../core/define_plugin.ts";
 import type { Batch } from "../../core/types.ts";
 import { ByteWriter } from "../_shared/byte_writer.ts";
-import { jsonKeyBytes, writeJsonRow } from "../_shared/json_bytes.ts";
+import {
+  jsonKeepsOrder,
+  jsonKeyBytes,
+  jsonPrettyKeyBytes,
+  writeJsonRow,
+  writeJsonRowPretty,
+} from "../_shared/json_bytes.ts";
 import { jsonKeys, jsonRow } from "../_shared/json_text.ts";
 
 /** Options of the `json` formatter. */
@@ -44,14 +50,19 @@ export default definePlugin({
     let firstEntity = true;
     const pad = " ".repeat(indent);
     const deeper = "\n" + (single ? pad + pad : split ? "" : pad);
-    /** One row, on one line or pretty-printed (then through JSON.parse and back). */
+    // Pretty-printed rows are what JSON.parse and JSON.stringify make of the one-line text:
+    // written directly when every value is a scalar and the names come back in order.
+    let pretty = false;
+    /** One row, on one line or pretty-printed. */
     const writeRow = indent === 0
       ? (w: ByteWriter, batch: Batch, k: number) => writeJsonRow(w, keyBytes, batch, k)
-      : (w: ByteWriter, batch: Batch, k: number) =>
+      : (w: ByteWriter, batch: Batch, k: number) => {
+        if (pretty && writeJsonRowPretty(w, keyBytes, batch, k)) return;
         w.text(
           JSON.stringify(JSON.parse(jsonRow(keys, batch, k)), null, indent)
             .replaceAll("\n", deeper),
         );
+      };
     const rowPad = single ? (indent ? pad + pad : "  ") : (indent ? pad : "");
     let bytesPerRow = 128;
     return {
@@ -59,7 +70,11 @@ export default definePlugin({
       beginEntity(entity) {
         const names = entity.columns.map((c) => c.name);
         if (indent === 0) keyBytes = jsonKeyBytes(names);
-        else keys = jsonKeys(names);
+        else {
+          keys = jsonKeys(names);
+          pretty = jsonKeepsOrder(names);
+          keyBytes = jsonPrettyKeyBytes(names, pad, deeper);
+        }
         first = true;
         if (split) return;
         const open = single

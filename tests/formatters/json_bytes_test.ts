@@ -132,6 +132,10 @@ const unparseable = (v: unknown) => {
   }
 };
 
+/** The values a pretty-printed row writes without JSON.parse. */
+const scalar = (v: unknown) =>
+  v === null || ["string", "number", "boolean", "undefined"].includes(typeof v);
+
 function tables(seed: number, keep?: (v: unknown) => boolean): Table[] {
   return [
     table(
@@ -155,6 +159,22 @@ function tables(seed: number, keep?: (v: unknown) => boolean): Table[] {
       250,
       seed + 1,
       keep,
+    ),
+    // JSON.parse puts array-index names first and keeps one of a repeated name.
+    table("index names", [["b", "string"], ["2", "integer"], ["0", "string"]], 120, seed + 3, keep),
+    table(
+      "repeated names",
+      [["a", "string"], ["b", "number"], ["a", "string"]],
+      120,
+      seed + 4,
+      keep,
+    ),
+    table(
+      "scalars only",
+      [["s", "string"], ["n", "number"], ["t", "boolean"]],
+      300,
+      seed + 5,
+      scalar,
     ),
     table("no rows", [["x", "string"]], 0, seed + 2, keep),
     { schema: { name: "no columns", count: 3, columns: [] }, columns: [] },

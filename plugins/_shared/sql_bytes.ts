@@ -7,7 +7,7 @@
  */
 import type { ColumnInfo } from "../../core/types.ts";
 import type { ByteWriter } from "./byte_writer.ts";
-import { type SqlDialect, sqlLiteral, sqlString } from "./sql_text.ts";
+import { mysqlDatetime, type SqlDialect, sqlLiteral, sqlString } from "./sql_text.ts";
 
 /** Appends `NULL` (a loop of bytes: `Uint8Array.set` is slow at this size). */
 function writeNull(w: ByteWriter): void {
@@ -43,10 +43,8 @@ export function sqlLiteralWriter(
   dialect: SqlDialect,
 ): (w: ByteWriter, v: unknown) => void {
   const text = sqlLiteral(column, dialect);
-  // JSON columns and MySQL datetimes rewrite every value: the text path.
-  if (column.type === "json" || (column.type === "datetime" && dialect === "mysql")) {
-    return (w, v) => w.text(text(v));
-  }
+  // A JSON column's values all become JSON text: the text path.
+  if (column.type === "json") return (w, v) => w.text(text(v));
   const mysql = dialect === "mysql";
   // What makes a string need sqlString's escaping: a quote and NUL always; a CR
   // for SQLite; for MySQL a backslash and a CR too (and Ctrl-Z, looked for apart).
@@ -62,6 +60,13 @@ export function sqlLiteralWriter(
     w.pos--;
     w.text(sqlString(s, dialect));
   };
+  // MySQL datetimes are rewritten as MySQL reads them; other values as in any column.
+  if (column.type === "datetime" && mysql) {
+    return (w, v) => {
+      if (typeof v === "string") string(w, mysqlDatetime(v));
+      else w.text(text(v));
+    };
+  }
   return (w, v) => {
     if (typeof v === "string") string(w, v);
     else if (typeof v === "number") {

@@ -1,6 +1,8 @@
 /**
- * Fast JSON encoding of rows from columnar batches, shared by the JSON and
- * JSONL formatters.
+ * JSON text of rows from columnar batches. The JSON and JSONL formatters
+ * write the same as bytes (`json_bytes.ts`); this text form is what the JSON
+ * formatter pretty-prints (through `JSON.parse`) when a row holds an object,
+ * array or bigint.
  *
  * @module
  */

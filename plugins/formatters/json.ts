@@ -6,6 +6,15 @@
  */
 import { z } from "zod";
 import { definePlugin } from "../../core/define_plugin.ts";
+import type { Batch } from "../../core/types.ts";
+import { ByteWriter } from "../_shared/byte_writer.ts";
+import {
+  jsonKeepsOrder,
+  jsonKeyBytes,
+  jsonPrettyKeyBytes,
+  writeJsonRow,
+  writeJsonRowPretty,
+} from "../_shared/json_bytes.ts";
 import { jsonKeys, jsonRow } from "../_shared/json_text.ts";
 
 /** Options of the `json` formatter. */
@@ -36,19 +45,36 @@ export default definePlugin({
     const single = setup.layout === "single";
     const split = setup.layout === "split";
     let keys: string[] = [];
+    let keyBytes: Uint8Array[] = [];
     let first = true;
     let firstEntity = true;
     const pad = " ".repeat(indent);
-    const rowText = indent === 0
-      ? (batch: Parameters<typeof jsonRow>[1], k: number) => jsonRow(keys, batch, k)
-      : (batch: Parameters<typeof jsonRow>[1], k: number) =>
-        JSON.stringify(JSON.parse(jsonRow(keys, batch, k)), null, indent)
-          .replaceAll("\n", "\n" + (single ? pad + pad : split ? "" : pad));
+    const deeper = "\n" + (single ? pad + pad : split ? "" : pad);
+    // Pretty-printed rows are what JSON.parse and JSON.stringify make of the one-line text:
+    // written directly when every value is a scalar and the names come back in order.
+    let pretty = false;
+    /** One row, on one line or pretty-printed. */
+    const writeRow = indent === 0
+      ? (w: ByteWriter, batch: Batch, k: number) => writeJsonRow(w, keyBytes, batch, k)
+      : (w: ByteWriter, batch: Batch, k: number) => {
+        if (pretty && writeJsonRowPretty(w, keyBytes, batch, k)) return;
+        w.text(
+          JSON.stringify(JSON.parse(jsonRow(keys, batch, k)), null, indent)
+            .replaceAll("\n", deeper),
+        );
+      };
     const rowPad = single ? (indent ? pad + pad : "  ") : (indent ? pad : "");
+    let bytesPerRow = 128;
     return {
       start: () => (single ? "{" : undefined),
       beginEntity(entity) {
-        keys = jsonKeys(entity.columns.map((c) => c.name));
+        const names = entity.columns.map((c) => c.name);
+        if (indent === 0) keyBytes = jsonKeyBytes(names);
+        else {
+          keys = jsonKeys(names);
+          pretty = jsonKeepsOrder(names);
+          keyBytes = jsonPrettyKeyBytes(names, pad, deeper);
+        }
         first = true;
         if (split) return;
         const open = single
@@ -58,13 +84,24 @@ export default definePlugin({
         return open;
       },
       write(batch) {
-        if (split) return batch.length ? rowText(batch, 0) + "\n" : "";
-        let s = "";
+        // Straight into UTF-8 bytes: no long string to flatten and encode again.
+        const w = new ByteWriter(Math.ceil(bytesPerRow * batch.length * 1.1) + 1024);
+        if (split) {
+          if (batch.length) {
+            writeRow(w, batch, 0);
+            w.byte(10);
+          }
+          return w.take();
+        }
         for (let k = 0; k < batch.length; k++) {
-          s += (first ? "\n" : ",\n") + rowPad + rowText(batch, k);
+          if (!first) w.byte(44);
+          w.byte(10);
+          for (let i = 0; i < rowPad.length; i++) w.byte(32);
+          writeRow(w, batch, k);
           first = false;
         }
-        return s;
+        if (batch.length > 0) bytesPerRow = w.pos / batch.length;
+        return w.take();
       },
       // Only the separator before a row depends on whether rows came before it.
       seek(_entity, row) {

@@ -5,7 +5,8 @@
  */
 import { z } from "zod";
 import { definePlugin } from "../../core/define_plugin.ts";
-import { jsonKeys, jsonRow } from "../_shared/json_text.ts";
+import { ByteWriter } from "../_shared/byte_writer.ts";
+import { jsonKeyBytes, writeJsonRow } from "../_shared/json_bytes.ts";
 
 /**
  * One JSON object per line.
@@ -24,15 +25,21 @@ export default definePlugin({
   multiEntity: false,
   options: z.object({}).strict(),
   create() {
-    let keys: string[] = [];
+    let keys: Uint8Array[] = [];
+    let bytesPerRow = 128;
     return {
       beginEntity(entity) {
-        keys = jsonKeys(entity.columns.map((c) => c.name));
+        keys = jsonKeyBytes(entity.columns.map((c) => c.name));
       },
       write(batch) {
-        let s = "";
-        for (let k = 0; k < batch.length; k++) s += jsonRow(keys, batch, k) + "\n";
-        return s;
+        // Straight into UTF-8 bytes: no long string to flatten and encode again.
+        const w = new ByteWriter(Math.ceil(bytesPerRow * batch.length * 1.1) + 1024);
+        for (let k = 0; k < batch.length; k++) {
+          writeJsonRow(w, keys, batch, k);
+          w.byte(10);
+        }
+        if (batch.length > 0) bytesPerRow = w.pos / batch.length;
+        return w.take();
       },
       // A row's line depends on the row alone: any piece can be formatted apart.
       seek() {},

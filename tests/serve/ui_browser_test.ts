@@ -375,6 +375,8 @@ Deno.test({
       await page.waitForSelector("#validation.ok");
 
       await page.selectOption("#scenario", "hostile");
+      // #validation is still .ok from the scenario before: wait for the new one's text first.
+      await until(async () => (await page.textContent("#scenario-description")) === HOSTILE);
       await page.waitForSelector("#validation.ok");
       assert.equal(await page.textContent("#scenario-description"), HOSTILE);
       await page.click("#preview-button");

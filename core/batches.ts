@@ -42,9 +42,22 @@ export async function* entityBatches(
   const allFields = entity.fields.map((f) => f.name);
   const outFields = entity.outputs.map((f) => f.name);
   const outIndex = entity.outputs.map((f) => engine.fieldIndex.get(f.name)!);
+  // With a sandboxed plugin's field, the next batch is asked for before this
+  // one is awaited: its fields are computed while the Worker computes this
+  // one's column (the engine keeps each field's rows in order).
+  const ahead = engine.waitsOnColumns;
+  let next: Promise<unknown[][]> | undefined;
   for (let start = from; start < to; start += batchSize) {
     const length = Math.min(batchSize, to - start);
-    const columns = await engine.batch(start, length);
+    const current = next ?? engine.batch(start, length);
+    next = undefined;
+    const following = start + length;
+    if (ahead && following < to) {
+      next = engine.batch(following, Math.min(batchSize, to - following));
+      // Its failure, if any, is reported when its turn comes (never, if the caller stops first).
+      next.catch(() => {});
+    }
+    const columns = await current;
     yield {
       full: { entity: entity.name, start, length, fields: allFields, columns },
       out: {

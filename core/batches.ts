@@ -18,6 +18,13 @@ export interface BatchPair {
 }
 
 /**
+ * How many batches are computed ahead of the one awaited when a Worker
+ * computes some field: slack for the Worker, whose thread may be scheduled
+ * late on a busy machine.
+ */
+const AHEAD = 2;
+
+/**
  * Generates an entity's rows `[from, to)` batch by batch.
  *
  * @param engine The entity's engine.
@@ -42,22 +49,22 @@ export async function* entityBatches(
   const allFields = entity.fields.map((f) => f.name);
   const outFields = entity.outputs.map((f) => f.name);
   const outIndex = entity.outputs.map((f) => engine.fieldIndex.get(f.name)!);
-  // With a sandboxed plugin's field, the next batch is asked for before this
-  // one is awaited: its fields are computed while the Worker computes this
-  // one's column (the engine keeps each field's rows in order).
-  const ahead = engine.waitsOnColumns;
-  let next: Promise<unknown[][]> | undefined;
+  // With a sandboxed plugin's field, the next batches are asked for before
+  // this one is awaited: their fields are computed while the Worker computes
+  // this one's column (the engine keeps each field's rows in order).
+  const ahead = engine.waitsOnColumns ? AHEAD : 0;
+  const pending: Promise<unknown[][]>[] = [];
+  let asked = from;
   for (let start = from; start < to; start += batchSize) {
     const length = Math.min(batchSize, to - start);
-    const current = next ?? engine.batch(start, length);
-    next = undefined;
-    const following = start + length;
-    if (ahead && following < to) {
-      next = engine.batch(following, Math.min(batchSize, to - following));
-      // Its failure, if any, is reported when its turn comes (never, if the caller stops first).
-      next.catch(() => {});
+    while (asked < to && pending.length <= ahead) {
+      const batch = engine.batch(asked, Math.min(batchSize, to - asked));
+      // A failure is reported when its batch's turn comes (never, if the caller stops first).
+      batch.catch(() => {});
+      pending.push(batch);
+      asked += batchSize;
     }
-    const columns = await current;
+    const columns = await pending.shift()!;
     yield {
       full: { entity: entity.name, start, length, fields: allFields, columns },
       out: {

@@ -261,10 +261,9 @@ async function createGenerator(
       );
     },
     async column(request: ColumnRequest): Promise<unknown[]> {
-      const answer = ask(request);
-      let values: unknown[];
+      let packed: PackedColumn;
       try {
-        values = unpackColumn(await answer);
+        packed = await ask(request);
       } catch (e) {
         const remote = e instanceof SandboxFailure ? e.remote : undefined;
         // A PluginError passes through the engine as is: it names the exact row.
@@ -274,6 +273,15 @@ async function createGenerator(
         );
       }
       // Checked here, on the host: the plugin's side of the boundary is its own.
+      let values: unknown[];
+      try {
+        values = unpackColumn(packed);
+      } catch (e) {
+        throw new PluginError(
+          site(request.start, "column"),
+          new TypeError(`answered ${(e as Error).message} (checked by fabricate)`),
+        );
+      }
       const problem = Array.isArray(values) && values.length === request.length
         ? undefined
         : `answered ${

@@ -63,7 +63,10 @@ Deno.test("a sandboxed failure in a later batch comes after the batches before i
     seed: 1,
     plugins: [fixture("faulty")],
     entities: {
-      e: { count: 100, fields: { id: { sequence: {} }, v: { faulty: { mode: "throw", row: 25 } } } },
+      e: {
+        count: 100,
+        fields: { id: { sequence: {} }, v: { faulty: { mode: "throw", row: 25 } } },
+      },
     },
   };
   const plan = await prepare(failing, { batchSize: 10 });

@@ -19,10 +19,11 @@ export interface BatchPair {
 
 /**
  * How many batches are computed ahead of the one awaited when a Worker
- * computes some field: slack for the Worker, whose thread may be scheduled
- * late on a busy machine.
+ * computes some field. Measured on customers-10 with a sandboxed field: a
+ * second batch ahead costs more memory (+50 to +130 MB peak) and garbage
+ * collection than the Worker gains from the slack.
  */
-const AHEAD = 2;
+const AHEAD = 1;
 
 /**
  * Generates an entity's rows `[from, to)` batch by batch.
@@ -49,9 +50,9 @@ export async function* entityBatches(
   const allFields = entity.fields.map((f) => f.name);
   const outFields = entity.outputs.map((f) => f.name);
   const outIndex = entity.outputs.map((f) => engine.fieldIndex.get(f.name)!);
-  // With a sandboxed plugin's field, the next batches are asked for before
-  // this one is awaited: their fields are computed while the Worker computes
-  // this one's column (the engine keeps each field's rows in order).
+  // With a sandboxed plugin's field, the next batch is asked for before this
+  // one is awaited: its fields are computed while the Worker computes this
+  // one's column (the engine keeps each field's rows in order).
   const ahead = engine.waitsOnColumns ? AHEAD : 0;
   const pending: Promise<unknown[][]>[] = [];
   let asked = from;

@@ -18,6 +18,14 @@ export interface BatchPair {
 }
 
 /**
+ * How many batches are computed ahead of the one awaited when a Worker
+ * computes some field. Measured on customers-10 with a sandboxed field: a
+ * second batch ahead costs more memory (+50 to +130 MB peak) and garbage
+ * collection than the Worker gains from the slack.
+ */
+const AHEAD = 1;
+
+/**
  * Generates an entity's rows `[from, to)` batch by batch.
  *
  * @param engine The entity's engine.
@@ -42,9 +50,22 @@ export async function* entityBatches(
   const allFields = entity.fields.map((f) => f.name);
   const outFields = entity.outputs.map((f) => f.name);
   const outIndex = entity.outputs.map((f) => engine.fieldIndex.get(f.name)!);
+  // With a sandboxed plugin's field, the next batch is asked for before this
+  // one is awaited: its fields are computed while the Worker computes this
+  // one's column (the engine keeps each field's rows in order).
+  const ahead = engine.waitsOnColumns ? AHEAD : 0;
+  const pending: Promise<unknown[][]>[] = [];
+  let asked = from;
   for (let start = from; start < to; start += batchSize) {
     const length = Math.min(batchSize, to - start);
-    const columns = await engine.batch(start, length);
+    while (asked < to && pending.length <= ahead) {
+      const batch = engine.batch(asked, Math.min(batchSize, to - asked));
+      // A failure is reported when its batch's turn comes (never, if the caller stops first).
+      batch.catch(() => {});
+      pending.push(batch);
+      asked += batchSize;
+    }
+    const columns = await pending.shift()!;
     yield {
       full: { entity: entity.name, start, length, fields: allFields, columns },
       out: {

@@ -157,6 +157,17 @@ export class EntityEngine {
   readonly #batchRow: BatchRow;
   readonly #uniqueSets: (Set<unknown> | undefined)[];
   readonly #cache = new Map<number, Map<string, unknown>>();
+  /** Position of the first field that answers whole columns, or -1. */
+  readonly #firstColumn: number;
+  /** Settles when the batch asked for last is done (see {@linkcode batch}). */
+  #tail: Promise<void> = Promise.resolve();
+
+  /**
+   * Whether some field answers whole columns asynchronously (a sandboxed
+   * plugin's, computed in its Worker): then a caller gains by asking for the
+   * next batch before the current one is done (see {@linkcode batch}).
+   */
+  readonly waitsOnColumns: boolean;
 
   /**
    * @param entity The compiled entity.
@@ -166,12 +177,20 @@ export class EntityEngine {
     this.fieldIndex = new Map(entity.fields.map((f, i) => [f.name, i]));
     this.#batchRow = new BatchRow(this, new Random());
     this.#uniqueSets = entity.fields.map((f) => (f.uniqueByRetry ? new Set() : undefined));
+    this.#firstColumn = entity.fields.findIndex((f) => f.gen.column !== undefined);
+    this.waitsOnColumns = this.#firstColumn >= 0;
   }
 
   /**
    * Generates rows `[start, start + length)` as columns, in generation order
    * (`entity.fields`). Batches must be requested in order when the entity
    * has unique-by-retry fields; otherwise any order gives the same rows.
+   *
+   * Batches of an entity with {@linkcode waitsOnColumns} may overlap: while
+   * a sandboxed plugin's Worker computes one batch's column, the next batch
+   * can be asked for, and computes its fields up to its first such column.
+   * From there it waits until the batch before it is done, so each field
+   * still sees its rows in order (a unique field's set of values included).
    *
    * @param start The first row index.
    * @param length How many rows.
@@ -180,18 +199,37 @@ export class EntityEngine {
   async batch(start: number, length: number): Promise<unknown[][]> {
     const row = this.#batchRow;
     const fields = this.entity.fields;
-    row.start = start;
-    row.columns = [];
-    row.refIndexes = [];
-    for (let c = 0; c < fields.length; c++) {
-      const f = fields[c]!;
-      row.refIndexes[c] = undefined;
-      row.columns[c] = f.gen.column
-        ? await this.#columnFromBatch(f, c, start, length, row)
-        : this.#columnFromRows(f, c, start, length, row);
+    const columns: unknown[][] = [];
+    const refIndexes: (Float64Array | undefined)[] = [];
+    const before = this.#tail;
+    let done!: () => void;
+    this.#tail = new Promise((resolve) => (done = resolve));
+    try {
+      for (let c = 0; c < fields.length; c++) {
+        const f = fields[c]!;
+        refIndexes[c] = undefined;
+        if (f.gen.column) {
+          // Asked at once, so the Worker starts on it while this waits.
+          const asked = this.#askColumn(f, f.key, start, length, 0, columns, start, length);
+          if (c === this.#firstColumn) {
+            asked.catch(() => {}); // reported below, once awaited
+            await before;
+          }
+          columns[c] = await this.#columnFromBatch(f, c, start, length, columns, asked);
+        } else {
+          // The shared row context, pointed at this batch's columns (another
+          // batch may have used it while this one waited).
+          row.start = start;
+          row.columns = columns;
+          row.refIndexes = refIndexes;
+          columns[c] = this.#columnFromRows(f, c, start, length, row);
+        }
+      }
+      if (this.entity.anomalies) this.#applyAnomalies(start, length, columns);
+      return columns;
+    } finally {
+      done();
     }
-    if (this.entity.anomalies) this.#applyAnomalies(start, length, row.columns);
-    return row.columns;
   }
 
   /**
@@ -273,58 +311,85 @@ export class EntityEngine {
     return column;
   }
 
-  /** A column from a generator that answers whole columns (e.g. in a Worker). */
-  async #columnFromBatch(
+  /**
+   * Asks a generator that answers whole columns for rows `[from, from + n)`
+   * of a batch starting at `start`, and checks the count.
+   */
+  async #askColumn(
     f: CompiledField,
-    c: number,
+    key: number,
+    from: number,
+    n: number,
+    attempt: number,
+    columns: readonly unknown[][],
     start: number,
     length: number,
-    row: BatchRow,
   ): Promise<unknown[]> {
-    const usesOf = (from: number, n: number) =>
-      Object.fromEntries(f.uses.map((u) => {
-        const col = row.columns[this.fieldIndex.get(u)!]!;
+    let out: unknown;
+    try {
+      const uses = Object.fromEntries(f.uses.map((u) => {
+        const col = columns[this.fieldIndex.get(u)!]!;
         return [
           u,
           from === start && n === length ? col : col.slice(from - start, from - start + n),
         ];
       }));
-    const ask = async (key: number, from: number, n: number, attempt: number) => {
-      let out: unknown;
-      try {
-        out = await f.gen.column!({ key, start: from, length: n, attempt, uses: usesOf(from, n) });
-      } catch (e) {
-        throw this.#wrap(e, f, from, "column");
-      }
-      if (!Array.isArray(out) || out.length !== n) {
-        throw this.#wrap(
-          new Error(
-            `column() returned ${
-              Array.isArray(out) ? `${out.length} values` : typeof out
-            }; expected ${n} values`,
-          ),
-          f,
-          from,
-          "column",
-        );
-      }
-      return out as unknown[];
-    };
-    const column = await ask(f.key, start, length, 0);
+      out = await f.gen.column!({ key, start: from, length: n, attempt, uses });
+    } catch (e) {
+      throw this.#wrap(e, f, from, "column");
+    }
+    if (!Array.isArray(out) || out.length !== n) {
+      throw this.#wrap(
+        new Error(
+          `column() returned ${
+            Array.isArray(out) ? `${out.length} values` : typeof out
+          }; expected ${n} values`,
+        ),
+        f,
+        from,
+        "column",
+      );
+    }
+    return out as unknown[];
+  }
+
+  /**
+   * A column from a generator that answers whole columns (e.g. in a Worker),
+   * once `asked` (its first answer) comes: nulls, transform, unique retries.
+   */
+  async #columnFromBatch(
+    f: CompiledField,
+    c: number,
+    start: number,
+    length: number,
+    columns: readonly unknown[][],
+    asked: Promise<unknown[]>,
+  ): Promise<unknown[]> {
+    const column = await asked;
     const seen = this.#uniqueSets[c];
+    const when = f.when === undefined ? undefined : columns[this.fieldIndex.get(f.when.field)!]!;
     for (let k = 0; k < length; k++) {
       const i = start + k;
       let v = column[k];
       if (
         (f.nullable > 0 && unitAt(f.nullKey, i) < f.nullable) ||
-        (f.when !== undefined && !f.when.test(row.columns[this.fieldIndex.get(f.when.field)!]![k]))
+        (f.when !== undefined && !f.when.test(when![k]))
       ) v = null;
       else if (f.transform) v = f.transform(v);
       if (v === undefined) throw this.#wrap(new Error("column() gave undefined"), f, i, "column");
       if (seen !== undefined && v !== null) {
         for (let attempt = 1; seen.has(v); attempt++) {
           if (attempt > UNIQUE_ATTEMPTS) throw this.#uniqueExhausted(f, i, seen);
-          const [again] = await ask(attemptKey(f.key, attempt), i, 1, attempt);
+          const [again] = await this.#askColumn(
+            f,
+            attemptKey(f.key, attempt),
+            i,
+            1,
+            attempt,
+            columns,
+            start,
+            length,
+          );
           v = f.transform ? f.transform(again) : again;
         }
         seen.add(v);

@@ -218,6 +218,26 @@ export class Registry {
     return [...this.#plugins.values()];
   }
 
+  /**
+   * Adds every plugin of another registry after this one's, in its order, as
+   * {@linkcode add} does, and takes over its Workers and refused modules.
+   *
+   * @param other The registry to take in (left without Workers).
+   * @throws {FabricateError} When one of its plugins has the name of one here.
+   */
+  addAll(other: Registry): void {
+    this.#workers.push(...other.#workers.splice(0));
+    this.#refused.push(...other.#refused);
+    for (const r of other.#plugins.values()) {
+      this.add(r.plugin, r.source, r.builtin, {
+        runs: r.runs,
+        url: r.url,
+        ...(r.access ? { access: r.access } : {}),
+        ...(r.modules ? { modules: r.modules } : {}),
+      });
+    }
+  }
+
   /** A copy, so a scenario's own plugins do not leak into other runs. */
   clone(): Registry {
     const copy = new Registry();
@@ -443,34 +463,45 @@ export async function registryFor(
   cwd: string,
   options: RegistryOptions = {},
 ): Promise<Registry> {
-  let registry: Registry;
-  if (options.builtins) {
-    const only = new Set(options.builtins);
-    registry = new Registry();
-    await loadPlugins(
-      registry,
-      config.fabricate.plugins.filter((p) => only.has(p)),
-      new URL("../deno.json", import.meta.url),
-      { builtin: true },
-    );
-  } else registry = await builtinRegistry();
-  const project = await projectConfig(cwd);
-  const policy = resolvePolicy(cwd, project, options.policy);
-  const list = options.list ? { list: true } : {};
+  // The built-ins load while the project's and the scenario's plugins do, so
+  // a sandboxed plugin's Worker starts (on its own thread) meanwhile.
+  const builtins = options.builtins ? someBuiltins(options.builtins) : builtinRegistry();
+  builtins.catch(() => {}); // awaited below
+  const own = new Registry();
+  let registry: Registry | undefined;
   try {
+    const project = await projectConfig(cwd);
+    const policy = resolvePolicy(cwd, project, options.policy);
+    const list = options.list ? { list: true } : {};
     if (project?.entries.length) {
-      await loadPlugins(registry, project.entries, project.base, {
+      await loadPlugins(own, project.entries, project.base, {
         policy,
         fromConfig: true,
         ...list,
       });
     }
     if (scenarioPlugins.length) {
-      await loadPlugins(registry, scenarioPlugins, scenarioBase, { policy, ...list });
+      await loadPlugins(own, scenarioPlugins, scenarioBase, { policy, ...list });
     }
+    registry = await builtins;
+    registry.addAll(own);
+    return registry;
   } catch (e) {
-    registry.close();
+    own.close();
+    registry?.close();
     throw e;
   }
+}
+
+/** A registry of some of fabricate's own plugin modules (as listed in its deno.json). */
+async function someBuiltins(modules: readonly string[]): Promise<Registry> {
+  const only = new Set(modules);
+  const registry = new Registry();
+  await loadPlugins(
+    registry,
+    config.fabricate.plugins.filter((p) => only.has(p)),
+    new URL("../deno.json", import.meta.url),
+    { builtin: true },
+  );
   return registry;
 }

@@ -34,7 +34,7 @@ import type {
 } from "../types.ts";
 import { packColumn, packColumns, type PackedColumn, unpackColumn } from "./columns.ts";
 import { type PluginWorker, SandboxFailure } from "./plugin_worker.ts";
-import { describeValue, valueProblem } from "./value_check.ts";
+import { columnChecker, describeValue } from "./value_check.ts";
 import type {
   GeneratorInfo,
   OptionsAnswer,
@@ -234,7 +234,6 @@ async function createGenerator(
     field: setup.field,
     row,
   });
-  const total = countsOf(setup)[setup.entity] ?? 0;
   const ask = (request: ColumnRequest): Promise<PackedColumn> => {
     const transfer: ArrayBuffer[] = [];
     const uses: Record<string, PackedColumn> = {};
@@ -251,10 +250,9 @@ async function createGenerator(
       uses,
     }, transfer);
   };
-  // A field that reads no other field can be asked for the next batch ahead of
-  // time: the Worker computes it while fabricate works on the current one.
-  const ahead = !info.uses?.length;
-  let prefetched: { request: ColumnRequest; answer: Promise<PackedColumn> } | undefined;
+  // The kernel asks for the next batch while the Worker computes this one
+  // (core/batches.ts), so the Worker's time overlaps fabricate's.
+  const check = columnChecker(type, nullable);
   return {
     ...info,
     value(): never {
@@ -263,26 +261,9 @@ async function createGenerator(
       );
     },
     async column(request: ColumnRequest): Promise<unknown[]> {
-      const hit = prefetched && prefetched.request.start === request.start &&
-        prefetched.request.length === request.length &&
-        prefetched.request.key === request.key && request.attempt === 0;
-      const answer = hit ? prefetched!.answer : ask(request);
-      if (!hit) prefetched?.answer.catch(() => {});
-      prefetched = undefined;
-      const next = request.start + request.length;
-      if (ahead && request.attempt === 0 && next < total) {
-        const following = {
-          ...request,
-          start: next,
-          length: Math.min(request.length, total - next),
-        };
-        prefetched = { request: following, answer: ask(following) };
-        // Its failure, if any, is reported when that batch is asked for.
-        prefetched.answer.catch(() => {});
-      }
-      let values: unknown[];
+      let packed: PackedColumn;
       try {
-        values = unpackColumn(await answer);
+        packed = await ask(request);
       } catch (e) {
         const remote = e instanceof SandboxFailure ? e.remote : undefined;
         // A PluginError passes through the engine as is: it names the exact row.
@@ -292,6 +273,15 @@ async function createGenerator(
         );
       }
       // Checked here, on the host: the plugin's side of the boundary is its own.
+      let values: unknown[];
+      try {
+        values = unpackColumn(packed);
+      } catch (e) {
+        throw new PluginError(
+          site(request.start, "column"),
+          new TypeError(`answered ${(e as Error).message} (checked by fabricate)`),
+        );
+      }
       const problem = Array.isArray(values) && values.length === request.length
         ? undefined
         : `answered ${
@@ -303,14 +293,12 @@ async function createGenerator(
           new TypeError(`${problem} (checked by fabricate)`),
         );
       }
-      for (let k = 0; k < values.length; k++) {
-        const wrong = valueProblem(values[k], type, nullable);
-        if (wrong) {
-          throw new PluginError(
-            site(request.start + k, "column"),
-            new TypeError(`${wrong} (checked by fabricate)`),
-          );
-        }
+      const wrong = check(values);
+      if (wrong) {
+        throw new PluginError(
+          site(request.start + wrong.index, "column"),
+          new TypeError(`${wrong.problem} (checked by fabricate)`),
+        );
       }
       return values;
     },

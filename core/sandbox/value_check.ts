@@ -42,6 +42,55 @@ export function valueProblem(v: unknown, type: FieldType, nullable: boolean): st
   return isJson(v, 0) ? undefined : `returned ${describeValue(v)}, which is not a JSON value`;
 }
 
+/** The first value of a column that may not cross the boundary, and why. */
+export interface ColumnProblem {
+  /** Its position in the column. */
+  readonly index: number;
+  /** What is wrong with it, as {@linkcode valueProblem} says. */
+  readonly problem: string;
+}
+
+/**
+ * A check of whole columns for one generator: exactly {@linkcode valueProblem}
+ * on every value, with the declared type looked at once rather than per value
+ * (the host runs it on every value a sandboxed generator sends back).
+ *
+ * @param type The generator's declared type.
+ * @param nullable Whether it declared `nullable: true`.
+ * @returns A function giving a column's first problem, or undefined.
+ * @example
+ * ```ts
+ * import { columnChecker } from "./value_check.ts";
+ * const check = columnChecker("integer", false);
+ * check([1, 2, 3]); // undefined
+ * check([1, 2.5])?.index; // 1
+ * ```
+ */
+export function columnChecker(
+  type: FieldType,
+  nullable: boolean,
+): (values: readonly unknown[]) => ColumnProblem | undefined {
+  // Accepts only what valueProblem accepts; anything else is asked of it.
+  const fits: (v: unknown) => boolean = STRINGS.includes(type)
+    ? (v) => typeof v === "string"
+    : type === "integer"
+    ? (v) => Number.isInteger(v)
+    : type === "number"
+    ? (v) => typeof v === "number"
+    : type === "boolean"
+    ? (v) => typeof v === "boolean"
+    : (v) => v !== undefined && isJson(v, 0);
+  return (values) => {
+    for (let k = 0; k < values.length; k++) {
+      const v = values[k];
+      if (v === null ? nullable : fits(v)) continue;
+      const problem = valueProblem(v, type, nullable);
+      if (problem) return { index: k, problem };
+    }
+    return undefined;
+  };
+}
+
 /**
  * Whether a value is plain JSON (finite numbers, plain objects), at most 64 deep.
  *

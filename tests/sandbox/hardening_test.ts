@@ -61,6 +61,18 @@ Deno.test("a sandboxed generator that rewrites its answers is caught on the host
   assert.deepEqual(await staging(p.dir), []);
 });
 
+Deno.test("a sandboxed generator whose string column does not add up is caught on the host", async () => {
+  const p = await project([hostile("misfit")], oneField({ misfit: {} }, 30));
+  const r = await runCli(["gen", p.scenario, "--out", p.out, "--format", "jsonl"], { cwd: p.dir });
+  assert.equal(r.code, 1, r.stderr);
+  assert.match(
+    r.stderr,
+    /Plugin "misfit" failed in column\(\) for e\.v at row 0: answered a string column whose lengths do not add up to its text \(checked by fabricate\)/,
+  );
+  assert.equal(await exists(p.out), false);
+  assert.deepEqual(await staging(p.dir), []);
+});
+
 /** A copy of a hostile plugin in a fresh folder, importing fabricate's mod.ts by URL. */
 async function pluginFolder(name: string): Promise<{ dir: string; path: string }> {
   const dir = await Deno.makeTempDir({ prefix: "fabricate-plugin-" });

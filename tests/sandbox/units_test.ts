@@ -71,6 +71,59 @@ Deno.test("packColumn() moves number columns as Float64Array with a null mask", 
   }
 });
 
+Deno.test("packColumn() sends string columns as one string with the lengths, exactly", () => {
+  const hostile = [
+    "",
+    "a,b",
+    '"q"',
+    "\\",
+    "\u0000\n\r\t",
+    "\ud800",
+    "x\udc00",
+    "\ud83d\ude00",
+    "é",
+    "中文",
+    "z".repeat(10_000),
+    null,
+    "",
+  ];
+  const random = Array.from(
+    { length: 2000 },
+    (_, k) =>
+      k % 7 === 0 ? null : String.fromCharCode(
+        ...Array.from({ length: k % 23 }, (_, j) => (k * 7919 + j * 104_729) % 0x10000),
+      ),
+  );
+  for (const column of [hostile, random, ["only"], [null, "a"], ["", ""]]) {
+    const transfer: ArrayBuffer[] = [];
+    const packed = packColumn(column, transfer);
+    assert.equal(packed.t, "str");
+    assert.ok(transfer.length >= 1, "the lengths (and null mask) are moved");
+    const back = unpackColumn(structuredClone(packed, { transfer }));
+    assert.deepEqual(back, column);
+    back.forEach((v, k) => assert.ok(Object.is(v, column[k])));
+  }
+});
+
+Deno.test("unpackColumn() refuses a string column whose parts do not fit together", () => {
+  const bad = [
+    { t: "str", s: "abc", lengths: new Uint32Array([1, 1]) },
+    { t: "str", s: "abc", lengths: new Uint32Array([2, 2]) },
+    { t: "str", s: "abc", lengths: new Uint32Array([4_294_967_295, 3]) },
+    { t: "str", s: 42, lengths: new Uint32Array([2]) },
+    { t: "str", s: "ab", lengths: [1, 1] },
+    { t: "str", s: "ab", lengths: new Uint32Array([1, 1]), nulls: new Uint8Array(1) },
+    { t: "str", s: "ab", lengths: new Uint32Array([1, 1]), nulls: [0, 0] },
+  ];
+  for (const packed of bad) {
+    assert.throws(
+      () => unpackColumn(packed as unknown as Parameters<typeof unpackColumn>[0]),
+      TypeError,
+      JSON.stringify(packed),
+    );
+  }
+});
+
 Deno.test("resolvePolicy() resolves trust and grants against the project folder", () => {
   const project = {
     entries: [

@@ -63,12 +63,18 @@ function errorLines(stderr: string): string[] {
 Deno.test("a second run into a folder being written fails clearly; the first completes", async () => {
   const dir = await tempDir();
   try {
-    // Long enough that the second run starts while the first is still writing.
     await Deno.writeTextFile(`${dir}/s.yaml`, SLOW.replace("3000000", "1500000"));
     await Deno.mkdir(`${dir}/out`);
     const first = spawn(["gen", "s.yaml", "--out", "out", "-q"], dir);
     await stagingAppears(dir);
-    const second = await runCli(["gen", "s.yaml", "--out", "out", "-q"], { cwd: dir });
+    // The first run is held still while the second starts, however fast it would finish.
+    first.kill("SIGSTOP");
+    let second;
+    try {
+      second = await runCli(["gen", "s.yaml", "--out", "out", "-q"], { cwd: dir });
+    } finally {
+      first.kill("SIGCONT");
+    }
     const done = await first.output();
     assert.equal(done.code, 0, new TextDecoder().decode(done.stderr));
     assert.equal(second.code, 2, second.stderr);

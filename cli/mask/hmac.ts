@@ -8,6 +8,7 @@
  *
  * @module
  */
+import { pairAt, putUtf8 } from "../../plugins/_shared/utf8.ts";
 
 const K = new Int32Array([
   0x428a2f98,
@@ -429,29 +430,14 @@ export class KeyedHmac {
     const buf = this.#buffer;
     let p = this.#len;
     for (let i = 0; i < n; i++) {
-      let u = s.charCodeAt(i);
+      const u = s.charCodeAt(i);
       if (u < 0x80) buf[p++] = u;
-      else if (u < 0x800) {
-        buf[p++] = 0xc0 | (u >> 6);
-        buf[p++] = 0x80 | (u & 0x3f);
-      } else {
-        if (u >= 0xd800 && u <= 0xdfff) {
-          const low = u <= 0xdbff ? s.charCodeAt(i + 1) : NaN;
-          if (low >= 0xdc00 && low <= 0xdfff) {
-            const cp = 0x10000 + ((u - 0xd800) << 10) + (low - 0xdc00);
-            buf[p++] = 0xf0 | (cp >> 18);
-            buf[p++] = 0x80 | ((cp >> 12) & 0x3f);
-            buf[p++] = 0x80 | ((cp >> 6) & 0x3f);
-            buf[p++] = 0x80 | (cp & 0x3f);
-            i++;
-            continue;
-          }
-          u = 0xfffd;
-        }
-        buf[p++] = 0xe0 | (u >> 12);
-        buf[p++] = 0x80 | ((u >> 6) & 0x3f);
-        buf[p++] = 0x80 | (u & 0x3f);
-      }
+      else if (u >= 0xd800 && u <= 0xdfff) {
+        // A pair is one character; a lone surrogate is U+FFFD, as TextEncoder writes it.
+        const cp = pairAt(s, i);
+        if (cp >= 0) i++;
+        p = putUtf8(buf, p, cp >= 0 ? cp : 0xfffd);
+      } else p = putUtf8(buf, p, u);
     }
     this.#len = p;
   }

@@ -20,6 +20,7 @@ import { definePlugin } from "../../core/define_plugin.ts";
 import type { EntitySchema, FieldType } from "../../core/types.ts";
 import { isoMillis } from "../_shared/iso_millis.ts";
 import { ByteWriter } from "../_shared/byte_writer.ts";
+import { pairAt, putUtf8 } from "../_shared/utf8.ts";
 
 /** The most rows an Excel sheet holds, the header row included. */
 export const SHEET_ROWS = 1_048_576;
@@ -205,7 +206,7 @@ function putText(w: ByteWriter, s: string): void {
   const buf = w.buf;
   let p = w.pos;
   for (let i = 0; i < n; i++) {
-    let u = s.charCodeAt(i);
+    const u = s.charCodeAt(i);
     if (u < 0x80) {
       if (ESCAPED[u] === 0) {
         buf[p++] = u;
@@ -238,30 +239,15 @@ function putText(w: ByteWriter, s: string): void {
           buf[p++] = 95, buf[p++] = 120, buf[p++] = 48, buf[p++] = 48;
           buf[p++] = HEX[u >> 4]!, buf[p++] = HEX[u & 15]!, buf[p++] = 95;
       }
-    } else if (u < 0x800) {
-      buf[p++] = 0xc0 | (u >> 6);
-      buf[p++] = 0x80 | (u & 0x3f);
     } else if (u >= 0xfffe) { // _xFFFE_, _xFFFF_
       buf[p++] = 95, buf[p++] = 120, buf[p++] = 70, buf[p++] = 70, buf[p++] = 70;
       buf[p++] = u === 0xfffe ? 69 : 70, buf[p++] = 95;
-    } else {
-      if (u >= 0xd800 && u <= 0xdfff) {
-        const low = u <= 0xdbff ? s.charCodeAt(i + 1) : NaN;
-        if (low >= 0xdc00 && low <= 0xdfff) {
-          const cp = 0x10000 + ((u - 0xd800) << 10) + (low - 0xdc00);
-          buf[p++] = 0xf0 | (cp >> 18);
-          buf[p++] = 0x80 | ((cp >> 12) & 0x3f);
-          buf[p++] = 0x80 | ((cp >> 6) & 0x3f);
-          buf[p++] = 0x80 | (cp & 0x3f);
-          i++;
-          continue;
-        }
-        u = 0xfffd;
-      }
-      buf[p++] = 0xe0 | (u >> 12);
-      buf[p++] = 0x80 | ((u >> 6) & 0x3f);
-      buf[p++] = 0x80 | (u & 0x3f);
-    }
+    } else if (u >= 0xd800 && u <= 0xdfff) {
+      // A pair is one character; a lone surrogate is U+FFFD, as TextEncoder writes it.
+      const cp = pairAt(s, i);
+      if (cp >= 0) i++;
+      p = putUtf8(buf, p, cp >= 0 ? cp : 0xfffd);
+    } else p = putUtf8(buf, p, u);
   }
   w.pos = p;
 }

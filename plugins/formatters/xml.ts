@@ -25,6 +25,7 @@
 import { z } from "zod";
 import { definePlugin } from "../../core/define_plugin.ts";
 import { ByteWriter } from "../_shared/byte_writer.ts";
+import { pairAt, putUtf8 } from "../_shared/utf8.ts";
 
 const NAME_START =
   "A-Z_a-z\\u00C0-\\u00D6\\u00D8-\\u00F6\\u00F8-\\u02FF\\u0370-\\u037D\\u037F-\\u1FFF\\u200C-\\u200D" +
@@ -215,25 +216,14 @@ function writeText(w: ByteWriter, s: string): void {
         const e = ASCII_ENTITIES[u]!;
         for (let j = 0; j < e.length; j++) buf[p++] = e[j]!;
       }
-    } else if (u < 0x800) {
-      buf[p++] = 0xc0 | (u >> 6);
-      buf[p++] = 0x80 | (u & 0x3f);
     } else if (u >= 0xd800 && u <= 0xdfff) {
       // A pair is one character XML holds; a lone surrogate is dropped.
-      const low = u <= 0xdbff ? s.charCodeAt(i + 1) : NaN;
-      if (low >= 0xdc00 && low <= 0xdfff) {
-        const cp = 0x10000 + ((u - 0xd800) << 10) + (low - 0xdc00);
-        buf[p++] = 0xf0 | (cp >> 18);
-        buf[p++] = 0x80 | ((cp >> 12) & 0x3f);
-        buf[p++] = 0x80 | ((cp >> 6) & 0x3f);
-        buf[p++] = 0x80 | (cp & 0x3f);
+      const cp = pairAt(s, i);
+      if (cp >= 0) {
+        p = putUtf8(buf, p, cp);
         i++;
       }
-    } else if (u < 0xfffe) {
-      buf[p++] = 0xe0 | (u >> 12);
-      buf[p++] = 0x80 | ((u >> 6) & 0x3f);
-      buf[p++] = 0x80 | (u & 0x3f);
-    }
+    } else if (u < 0xfffe) p = putUtf8(buf, p, u);
   }
   w.pos = p;
 }

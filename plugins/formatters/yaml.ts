@@ -20,6 +20,7 @@ import { z } from "zod";
 import { definePlugin } from "../../core/define_plugin.ts";
 import type { EntitySchema } from "../../core/types.ts";
 import { ByteWriter } from "../_shared/byte_writer.ts";
+import { pairAt, putUtf8 } from "../_shared/utf8.ts";
 
 /**
  * Options of the `yaml` formatter.
@@ -237,20 +238,13 @@ function writeQuoted(w: ByteWriter, s: string): void {
         // C1 controls: \u0080–\u009f.
         buf[p++] = 92, buf[p++] = 117, buf[p++] = 48, buf[p++] = 48;
         buf[p++] = HEX[u >> 4]!, buf[p++] = HEX[u & 15]!;
-      } else {
-        buf[p++] = 0xc0 | (u >> 6);
-        buf[p++] = 0x80 | (u & 0x3f);
-      }
+      } else p = putUtf8(buf, p, u);
       continue;
     }
     if (u >= 0xd800 && u <= 0xdfff) {
-      const low = u <= 0xdbff ? s.charCodeAt(i + 1) : NaN;
-      if (low >= 0xdc00 && low <= 0xdfff) {
-        const cp = 0x10000 + ((u - 0xd800) << 10) + (low - 0xdc00);
-        buf[p++] = 0xf0 | (cp >> 18);
-        buf[p++] = 0x80 | ((cp >> 12) & 0x3f);
-        buf[p++] = 0x80 | ((cp >> 6) & 0x3f);
-        buf[p++] = 0x80 | (cp & 0x3f);
+      const cp = pairAt(s, i);
+      if (cp >= 0) {
+        p = putUtf8(buf, p, cp);
         i++;
         continue;
       }
@@ -264,9 +258,7 @@ function writeQuoted(w: ByteWriter, s: string): void {
       buf[p++] = HEX[(u >> 4) & 15]!, buf[p++] = HEX[u & 15]!;
       continue;
     }
-    buf[p++] = 0xe0 | (u >> 12);
-    buf[p++] = 0x80 | ((u >> 6) & 0x3f);
-    buf[p++] = 0x80 | (u & 0x3f);
+    p = putUtf8(buf, p, u);
   }
   buf[p++] = 34;
   w.pos = p;

@@ -14,16 +14,7 @@ import { ByteWriter, ParquetWriter } from "hyparquet-writer";
 import { parquetMetadata } from "hyparquet";
 import type { Batch, ColumnInfo, EntitySchema, MaybeChunk } from "../../core/types.ts";
 import parquet, { parquetColumn, parquetOptions } from "../../plugins/formatters/parquet.ts";
-
-/** A small seeded generator (mulberry32): the same values every run. */
-function random(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { concat, random } from "./_differential.ts";
 
 const HOSTILE = [
   "",
@@ -125,16 +116,6 @@ function reference(rows: unknown[][], rowGroupSize: number, compression: string)
   });
   pq.finish();
   return out.getBytes().slice();
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const all = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    all.set(p, at);
-    at += p.length;
-  }
-  return all;
 }
 
 /** Rows of hostile values: integers, two text columns, UUIDs. */

@@ -24,16 +24,7 @@ import type {
 } from "../../core/types.ts";
 import { isoMillis } from "../../plugins/_shared/iso_millis.ts";
 import xlsx, { xlsxOptions } from "../../plugins/formatters/xlsx.ts";
-
-/** A small seeded generator (mulberry32): the test's values are the same every run. */
-function random(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { random } from "./_differential.ts";
 
 const HOSTILE_TEXT = [
   "",

@@ -19,6 +19,7 @@ import type {
 } from "../../core/types.ts";
 import yaml from "../../plugins/formatters/yaml.ts";
 import xml from "../../plugins/formatters/xml.ts";
+import { concat } from "./_differential.ts";
 
 // ---- Reference: plugins/formatters/yaml.ts before it wrote bytes (verbatim, docs left out). ----
 
@@ -345,16 +346,6 @@ const SCENARIO = "héllo wörld";
 function bytesOf(c: MaybeChunk | undefined): Uint8Array {
   if (c instanceof Promise) throw new Error("expected a synchronous chunk");
   return c === undefined ? new Uint8Array(0) : typeof c === "string" ? utf8.encode(c) : c;
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }
 
 interface Table {

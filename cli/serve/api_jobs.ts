@@ -1,6 +1,7 @@
 /**
  * The job routes of `fabricate serve`: start, list, status, cancel, the
- * active toggle, file and .zip downloads, the report, and cleanup.
+ * active toggle, file and .zip downloads, the report (and, with a token, a
+ * one-time ticket that opens it in a new tab: report_tickets.ts), and cleanup.
  *
  * A file is served only when its path is one the job wrote (exactly, after
  * decoding) and, links resolved, it still lies in the job's output folder:

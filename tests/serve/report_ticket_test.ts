@@ -32,8 +32,11 @@ async function job(server: Server, headers: Record<string, string>, report = tru
 }
 
 /** waitJob with headers (the token). */
-// deno-lint-ignore no-explicit-any
-async function waitJobWith(server: Server, id: string, headers: Record<string, string>): Promise<any> {
+async function waitJobWith(
+  server: Server,
+  id: string,
+  headers: Record<string, string>,
+): Promise<{ id: string; status: string; error: unknown }> {
   for (let i = 0; i < 2400; i++) {
     const { status, body } = await api(server, "GET", `api/jobs/${id}`, undefined, headers);
     assert.equal(status, 200, JSON.stringify(body));
@@ -151,9 +154,12 @@ Deno.test("serve's report tickets open one job's report once, and nothing else",
       // HEAD would spend it without showing the report: the token decides instead.
       assert.equal((await bare(server, url, "HEAD")).status, 401);
       // A state-changing request with the ticket is still unauthorized.
-      const del = await fetch(new URL(`api/jobs/${a}/data?confirm=${a}&ticket=${ticket}`, server.url), {
-        method: "DELETE",
-      });
+      const del = await fetch(
+        new URL(`api/jobs/${a}/data?confirm=${a}&ticket=${ticket}`, server.url),
+        {
+          method: "DELETE",
+        },
+      );
       assert.equal(del.status, 401);
       await del.body?.cancel();
       // Other parameters beside it: refused (and spent).

@@ -515,13 +515,13 @@ function reportLink(a, job) {
   if (!sessionStorage.getItem(TOKEN_KEY)) return;
   a.onclick = async (event) => {
     event.preventDefault();
-    const tab = window.open("", "_blank");
+    const tab = globalThis.open("", "_blank");
     if (tab) tab.opener = null;
     try {
       const { url } = await api("POST", jobPath(job, "/report-ticket"));
       const href = new URL(url, location.href).href;
       if (tab) tab.location.replace(href);
-      else window.open(href, "_blank", "noopener,noreferrer");
+      else globalThis.open(href, "_blank", "noopener,noreferrer");
     } catch (e) {
       tab?.close();
       showMessage(`Cannot open the report: ${e.message}`);

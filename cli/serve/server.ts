@@ -1,7 +1,8 @@
 /**
  * The HTTP server of `fabricate serve`: `Deno.serve` on 127.0.0.1 by
  * default, the request guards (Host header against DNS rebinding, Origin
- * on state-changing requests, the bearer token), routing over the route
+ * on state-changing requests, the bearer token, for which only a one-time
+ * report ticket may stand in on `GET /api/jobs/:id/report`), routing over the route
  * lists of `api_*.ts` and `ui.ts` (`GET` routes also answer `HEAD`; a
  * known path with another method is 405), and JSON errors: an
  * {@linkcode HttpError} becomes its status, anything else a 500 whose body

@@ -128,6 +128,7 @@ export default async function serveCommand(args: string[]): Promise<number> {
     targets,
     ...(values["allow-remote-db"] ? { allowRemoteDb: true } : {}),
     ...(workers !== undefined ? { workers } : {}),
+    ...ticketLifetime(),
   });
   console.log(`Listening on ${server.url}`);
   console.error(
@@ -147,6 +148,22 @@ export default async function serveCommand(args: string[]): Promise<number> {
     for (const s of signals) Deno.removeSignalListener(s, stop);
   }
   return 0;
+}
+
+/**
+ * FABRICATE_SERVE_TICKET_MS shortens a report ticket's lifetime (tests of
+ * expiry); it cannot lengthen it beyond the 60 s default.
+ */
+function ticketLifetime(): { reportTicketMs?: number } {
+  const raw = Deno.env.get("FABRICATE_SERVE_TICKET_MS");
+  if (raw === undefined || raw === "") return {};
+  const ms = Number(raw);
+  if (!/^\d+$/.test(raw) || ms < 1 || ms > 60_000) {
+    throw new UsageError(
+      `Expected FABRICATE_SERVE_TICKET_MS from 1 to 60000, got "${raw}"`,
+    );
+  }
+  return { reportTicketMs: ms };
 }
 
 async function readToken(file: string | undefined): Promise<string | undefined> {

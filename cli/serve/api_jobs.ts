@@ -1,6 +1,7 @@
 /**
  * The job routes of `fabricate serve`: start, list, status, cancel, the
- * active toggle, file and .zip downloads, the report, and cleanup.
+ * active toggle, file and .zip downloads, the report (and, with a token, a
+ * one-time ticket that opens it in a new tab: report_tickets.ts), and cleanup.
  *
  * A file is served only when its path is one the job wrote (exactly, after
  * decoding) and, links resolved, it still lies in the job's output folder:
@@ -11,6 +12,7 @@
  */
 import { activeSchema, jobRequestSchema, readJson } from "./api_schema.ts";
 import type { Job, JobManager } from "./jobs.ts";
+import type { ReportTickets } from "./report_tickets.ts";
 import { HttpError, type Route, route, type ServeContext } from "./route.ts";
 import { zipStream } from "./zip_stream.ts";
 
@@ -147,7 +149,8 @@ function decodePath(raw: string | undefined): string {
   }
 }
 
-async function reportFile(ctx: ServeContext, id: string, name: string): Promise<Response> {
+/** The job, if it has the report file `name` to serve. */
+function withReport(ctx: ServeContext, id: string, name: string): Job {
   const job = downloadable(ctx, id);
   if (!job.files.some((f) => f.path === name)) {
     throw new HttpError(
@@ -156,6 +159,11 @@ async function reportFile(ctx: ServeContext, id: string, name: string): Promise<
       `Job ${id} has no report: start it with "report": true`,
     );
   }
+  return job;
+}
+
+async function reportFile(ctx: ServeContext, id: string, name: string): Promise<Response> {
+  const job = withReport(ctx, id, name);
   const path = await safeFile(ctx, job, name);
   // The report runs its own scripts (charts): sandboxed, it gets an opaque
   // origin and cannot call this API with the page's credentials.
@@ -238,6 +246,23 @@ export const jobRoutes: Route[] = [
     "/api/jobs/:id/report",
     ({ params, ctx }) => reportFile(ctx, params.id!, "report.html"),
   ),
+  route("POST", "/api/jobs/:id/report-ticket", async ({ params, ctx }) => {
+    const tickets = ctx.services.reportTickets as ReportTickets | undefined;
+    if (!tickets) {
+      throw new HttpError(
+        404,
+        "not_found",
+        "No token is required here: open /api/jobs/:id/report directly",
+      );
+    }
+    const job = withReport(ctx, params.id!, "report.html");
+    await safeFile(ctx, job, "report.html");
+    const ticket = await tickets.issue(job.id);
+    return Response.json({
+      url: `/api/jobs/${encodeURIComponent(job.id)}/report?ticket=${ticket}`,
+      expires_in_ms: tickets.lifetimeMs,
+    }, { status: 201 });
+  }),
   route(
     "GET",
     "/api/jobs/:id/report.json",

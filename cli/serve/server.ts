@@ -1,7 +1,8 @@
 /**
  * The HTTP server of `fabricate serve`: `Deno.serve` on 127.0.0.1 by
  * default, the request guards (Host header against DNS rebinding, Origin
- * on state-changing requests, the bearer token), routing over the route
+ * on state-changing requests, the bearer token, for which only a one-time
+ * report ticket may stand in on `GET /api/jobs/:id/report`), routing over the route
  * lists of `api_*.ts` and `ui.ts` (`GET` routes also answer `HEAD`; a
  * known path with another method is 405), and JSON errors: an
  * {@linkcode HttpError} becomes its status, anything else a 500 whose body
@@ -14,6 +15,7 @@ import { editorRoutes } from "./api_editor.ts";
 import { jobRoutes } from "./api_jobs.ts";
 import { scenarioRoutes } from "./api_scenarios.ts";
 import { JobManager } from "./jobs.ts";
+import { ReportTickets } from "./report_tickets.ts";
 import { HttpError, type Route, type ServeContext } from "./route.ts";
 import type { ServeTarget } from "./targets.ts";
 import { uiRoutes } from "./ui.ts";
@@ -46,6 +48,8 @@ export interface ServeOptions {
   allowRemoteDb?: boolean;
   /** Worker threads per job (default: gen's choice). */
   workers?: number;
+  /** Lifetime of a report ticket in ms (default and most 60,000; shorter for tests). */
+  reportTicketMs?: number;
 }
 
 /** A running server. */
@@ -118,6 +122,13 @@ export async function serve(options: ServeOptions = {}): Promise<ServeHandle> {
 
   const routes = [...apiRoutes, ...editorRoutes, ...uiRoutes];
   const tokenDigest = options.token === undefined ? undefined : await digest(options.token);
+  // With a token, the UI opens report.html in a new tab through a one-time ticket.
+  const tickets = tokenDigest
+    ? new ReportTickets(
+      options.reportTicketMs !== undefined ? { lifetimeMs: options.reportTicketMs } : {},
+    )
+    : undefined;
+  if (tickets) ctx.services.reportTickets = tickets;
   // Host headers that name this server, known once listening; none for a wildcard address.
   const hosts: { allowed?: Set<string> } = {};
   const server = Deno.serve({
@@ -129,7 +140,9 @@ export async function serve(options: ServeOptions = {}): Promise<ServeHandle> {
       const url = new URL(request.url);
       guardHost(request, hosts.allowed);
       guardOrigin(request);
-      if (tokenDigest && url.pathname.startsWith("/api/")) await guardToken(request, tokenDigest);
+      if (tokenDigest && url.pathname.startsWith("/api/")) {
+        if (!await guardTicket(request, url, tickets!)) await guardToken(request, tokenDigest);
+      }
       return withHeaders(await dispatch(routes, request, url, ctx), url);
     } catch (e) {
       if (e instanceof HttpError) return withHeaders(e.toResponse(), undefined);
@@ -227,6 +240,31 @@ function guardOrigin(request: Request): void {
   if (foreign) {
     throw new HttpError(403, "cross_origin", "Requests that change state must come from this page");
   }
+}
+
+/** `GET /api/jobs/:id/report?ticket=…`, and nothing else, may stand in for the token. */
+const TICKETED = new URLPattern({ pathname: "/api/jobs/:id/report" });
+
+/**
+ * True when the request opens a job's report with a valid ticket (which it
+ * spends); false when it carries no ticket for the report, so the token
+ * decides. A ticket that does not open this report is a 401.
+ */
+async function guardTicket(request: Request, url: URL, tickets: ReportTickets): Promise<boolean> {
+  const ticket = url.searchParams.get("ticket");
+  if (ticket === null || request.method !== "GET") return false;
+  const match = TICKETED.exec(url);
+  if (!match) return false;
+  // Spent even when the request is refused for its other parameters.
+  const valid = await tickets.redeem(match.pathname.groups.id!, ticket);
+  if (!valid || [...url.searchParams.keys()].length !== 1) {
+    throw new HttpError(
+      401,
+      "bad_ticket",
+      "That report ticket is spent, expired or for another report: open the report again from the page",
+    );
+  }
+  return true;
 }
 
 async function guardToken(request: Request, expected: Uint8Array): Promise<void> {

@@ -454,7 +454,7 @@ Deno.test({
       await page.waitForSelector("body[data-ready]");
       assert.equal(await page.isHidden("#token-form"), true);
 
-      // Everything after works with it: preview, a run, a download.
+      // Everything after works with it: preview, a run, a download, the report.
       await page.selectOption("#scenario", "customers-10");
       await page.waitForSelector("#validation.ok");
       await page.fill('input[data-entity="customers"]', "50");
@@ -469,6 +469,29 @@ Deno.test({
       ]);
       const text = await Deno.readTextFile(await download.path());
       assert.ok(text.trim().split("\n").every((l) => typeof JSON.parse(l) === "object"));
+
+      // "View report" opens the report in a new tab (through a one-time ticket) and it draws.
+      const [report] = await Promise.all([
+        context.waitForEvent("page"),
+        page.click("#report-link"),
+      ]);
+      const reportSeen = watch(report);
+      await report.waitForLoadState("load");
+      await report.waitForSelector(".uplot canvas");
+      const charts = await report.$$eval(".chart", (cs) => cs.length);
+      const drawn = await report.$$eval(".uplot", (cs) => cs.length);
+      assert.ok(charts > 3, `charts: ${charts}`);
+      assert.equal(drawn, charts, "every chart is drawn");
+      assert.equal(await report.evaluate(`window.opener`), null, "cut from the page");
+      const opened = new URL(report.url());
+      assert.match(opened.pathname, /^\/api\/jobs\/[^/]+\/report$/);
+      assert.match(opened.searchParams.get("ticket") ?? "", /^[0-9a-f]{64}$/);
+      assert.deepEqual(reportSeen.problems, []);
+      await report.close();
+      // The ticket in its address is spent.
+      const again = await fetch(opened);
+      assert.equal(again.status, 401);
+      await again.body?.cancel();
 
       // Without the token the API answers 401 (checked outside the browser).
       const bare = await fetch(new URL("api/jobs", server.url));

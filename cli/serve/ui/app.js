@@ -503,6 +503,32 @@ function downloadLink(a, href, filename) {
   };
 }
 
+/**
+ * "View report": a new tab cannot send the token, so with one the page asks
+ * for a one-time ticket (60 s, this job's report only) and opens the report
+ * with it. The tab is opened at the click (no pop-up blocker) and cut from
+ * this page before it loads the report.
+ */
+function reportLink(a, job) {
+  a.href = jobPath(job, "/report");
+  a.onclick = null;
+  if (!sessionStorage.getItem(TOKEN_KEY)) return;
+  a.onclick = async (event) => {
+    event.preventDefault();
+    const tab = globalThis.open("", "_blank");
+    if (tab) tab.opener = null;
+    try {
+      const { url } = await api("POST", jobPath(job, "/report-ticket"));
+      const href = new URL(url, location.href).href;
+      if (tab) tab.location.replace(href);
+      else globalThis.open(href, "_blank", "noopener,noreferrer");
+    } catch (e) {
+      tab?.close();
+      showMessage(`Cannot open the report: ${e.message}`);
+    }
+  };
+}
+
 function showResults(job) {
   const results = $("results");
   results.hidden = job.status !== "succeeded";
@@ -527,12 +553,7 @@ function showResults(job) {
   downloadLink(zip, jobPath(job, "/download"), `${job.id}.zip`);
   const report = $("report-link");
   report.hidden = !(job.links?.report ?? job.request?.report);
-  if (sessionStorage.getItem(TOKEN_KEY)) {
-    // A new tab cannot send the token: the report downloads instead.
-    report.removeAttribute("target");
-    report.setAttribute("download", "report.html");
-    downloadLink(report, jobPath(job, "/report"), "report.html");
-  } else report.href = jobPath(job, "/report");
+  reportLink(report, job);
   $("active").checked = job.active !== false;
   const inactive = job.active === false;
   for (const a of [...list.querySelectorAll("a"), zip]) {

@@ -118,8 +118,9 @@ function sexedPick(faker: Faker, path: string, sex: string | undefined): Pick | 
  *
  * @example Pick a German first name from a row's stream
  * ```ts
- * import { fakerFor } from "./faker_for.ts";
+ * import { fakerFor, loadFakerLocales } from "./faker_for.ts";
  * import { Random } from "../../core/random.ts";
+ * await loadFakerLocales(); // "de" is not English
  * const { fast } = fakerFor("de", new Date("2025-01-01"));
  * const firstName = fast.method("person.firstName", [])!;
  * const random = new Random();

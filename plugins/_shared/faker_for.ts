@@ -5,7 +5,10 @@
  *
  * @module
  */
-import { allLocales, base, Faker, type LocaleDefinition } from "@faker-js/faker";
+import type { Faker, LocaleDefinition } from "@faker-js/faker";
+// English alone: the package's root module builds a faker for each of its ~70 locales on import
+// (~50 ms), paid by every run and every generation Worker; the others load when a scenario names one.
+import { faker as fakerEN } from "@faker-js/faker/locale/en";
 import type { Random } from "../../core/random.ts";
 import { FastFaker } from "./faker_fast.ts";
 
@@ -21,18 +24,46 @@ export interface BoundFaker {
 
 const instances = new Map<string, BoundFaker>();
 
+/** Faker's class (the English faker's own). */
+const FakerClass = fakerEN.constructor as typeof Faker;
+
+/** Every locale's definitions, once loaded ({@linkcode loadFakerLocales}). */
+let allLocales: Record<string, LocaleDefinition> | undefined;
+
+/**
+ * Loads every faker locale (English alone is loaded up front); call before
+ * {@linkcode fakerLocales}, {@linkcode normaliseLocale} or
+ * {@linkcode fakerFor} with another locale than `en`.
+ *
+ * @example
+ * ```ts
+ * import { fakerLocales, loadFakerLocales } from "./faker_for.ts";
+ * await loadFakerLocales();
+ * fakerLocales().length > 50; // true
+ * ```
+ */
+export async function loadFakerLocales(): Promise<void> {
+  allLocales ??= (await import("@faker-js/faker")).allLocales as Record<string, LocaleDefinition>;
+}
+
+function locales(): Record<string, LocaleDefinition> {
+  if (!allLocales) throw new Error("Faker's locales are not loaded (loadFakerLocales)");
+  return allLocales;
+}
+
 /**
  * The faker locale names, e.g. `en`, `de_AT`, `ar`.
  *
  * @returns The names.
  * @example
  * ```ts
- * import { fakerLocales } from "./faker_for.ts";
+ * import { fakerLocales, loadFakerLocales } from "./faker_for.ts";
+ * await loadFakerLocales();
  * fakerLocales().includes("de"); // true
  * ```
  */
 export function fakerLocales(): string[] {
-  return Object.keys(allLocales).filter((l) => l !== "base");
+  return Object.keys(locales()).filter((l) => l !== "base");
 }
 
 /**
@@ -43,15 +74,16 @@ export function fakerLocales(): string[] {
  * @returns Faker's name for it, or `undefined`.
  * @example
  * ```ts
- * import { normaliseLocale } from "./faker_for.ts";
+ * import { loadFakerLocales, normaliseLocale } from "./faker_for.ts";
+ * await loadFakerLocales();
  * normaliseLocale("en-us"); // "en_US"
  * ```
  */
 export function normaliseLocale(locale: string): string | undefined {
   const [lang, region, ...rest] = locale.replace(/-/g, "_").split("_");
   const name = [lang?.toLowerCase(), region?.toUpperCase(), ...rest].filter(Boolean).join("_");
-  if (name in allLocales) return name;
-  return locale in allLocales ? locale : undefined;
+  if (name in locales()) return name;
+  return locale in locales() ? locale : undefined;
 }
 
 /**
@@ -63,8 +95,9 @@ export function normaliseLocale(locale: string): string | undefined {
  * @returns The bound faker.
  * @example
  * ```ts
- * import { fakerFor } from "./faker_for.ts";
+ * import { fakerFor, loadFakerLocales } from "./faker_for.ts";
  * import { Random } from "../../core/random.ts";
+ * await loadFakerLocales(); // "de" is not English
  * const { faker, use } = fakerFor("de", new Date("2025-01-01"));
  * const random = new Random();
  * random.reseed(1, 0);
@@ -76,17 +109,21 @@ export function fakerFor(locale: string, referenceDate: Date): BoundFaker {
   const key = `${locale}@${referenceDate.getTime()}`;
   let bound = instances.get(key);
   if (bound) return bound;
-  const locales = allLocales as Record<string, LocaleDefinition>;
+  // English is the English faker's definitions: en over base, merged as faker merges a chain.
   const chain: LocaleDefinition[] = [];
-  const parts = locale.split("_");
-  for (let n = parts.length; n > 0; n--) {
-    const l = locales[parts.slice(0, n).join("_")];
-    if (l) chain.push(l);
+  if (locale === "en") chain.push(fakerEN.rawDefinitions);
+  else {
+    const all = locales();
+    const parts = locale.split("_");
+    for (let n = parts.length; n > 0; n--) {
+      const l = all[parts.slice(0, n).join("_")];
+      if (l) chain.push(l);
+    }
+    if (!locale.startsWith("en")) chain.push(all.en!);
+    chain.push(all.base!);
   }
-  if (!locale.startsWith("en")) chain.push(locales.en!);
-  chain.push(base);
   let current: Random | undefined;
-  const faker = new Faker({
+  const faker = new FakerClass({
     locale: chain,
     randomizer: {
       next: () => current!.next(),

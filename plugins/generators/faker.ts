@@ -11,7 +11,7 @@ import { PluginInputError } from "../../core/errors.ts";
 import { Random } from "../../core/random.ts";
 import type { FieldType } from "../../core/types.ts";
 import { didYouMean } from "../../core/did_you_mean.ts";
-import { fakerFor, fakerLocales, normaliseLocale } from "../_shared/faker_for.ts";
+import { fakerFor, fakerLocales, loadFakerLocales, normaliseLocale } from "../_shared/faker_for.ts";
 
 const METHOD = /^[a-zA-Z]+\.[a-zA-Z]+$/;
 
@@ -78,8 +78,10 @@ export default definePlugin({
   version: "2.0.0",
   description: "Any faker method (module.method) with args, in any faker locale",
   options: fakerOptions,
-  create({ method, args, type }, setup) {
-    const locale = normaliseLocale(setup.locale);
+  async create({ method, args, type }, setup) {
+    // English is loaded up front; any other locale loads faker's every locale.
+    if (setup.locale !== "en") await loadFakerLocales();
+    const locale = setup.locale === "en" ? "en" : normaliseLocale(setup.locale);
     if (!locale) {
       throw new PluginInputError(`Unknown locale "${setup.locale}" for faker`, {
         hint: didYouMean(setup.locale, fakerLocales(), "locales"),

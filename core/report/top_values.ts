@@ -39,7 +39,7 @@ export class SpaceSaving {
   /** Entry + 1 per slot of the index (0: empty); linear probing from the hash's low bits. */
   readonly #index: Int32Array;
   readonly #mask: number;
-  readonly #sorted: Float64Array;
+  readonly #scratch: Float64Array;
   #size = 0;
   #floor = 0;
 
@@ -50,7 +50,7 @@ export class SpaceSaving {
     this.#keys = new Int32Array(room);
     this.#counts = new Float64Array(room);
     this.#names = new Array<string | undefined>(room).fill(undefined);
-    this.#sorted = new Float64Array(room);
+    this.#scratch = new Float64Array(room);
     let size = 2;
     while (size < 2 * room) size *= 2;
     this.#index = new Int32Array(size);
@@ -89,10 +89,9 @@ export class SpaceSaving {
     const size = this.#size;
     const counts = this.#counts;
     // The slots-th largest count (the largest when there are no slots).
-    const sorted = this.#sorted.subarray(0, size);
-    sorted.set(counts.subarray(0, size));
-    sorted.sort();
-    const threshold = sorted[size - Math.max(this.slots, 1)]!;
+    const scratch = this.#scratch;
+    scratch.set(counts.subarray(0, size));
+    const threshold = select(scratch, size, size - Math.max(this.slots, 1));
     let above = 0;
     for (let e = 0; e < size; e++) if (counts[e]! > threshold) above++;
     // Keep counts above the threshold, and ties at it (first come first) until the slots are full.
@@ -135,4 +134,35 @@ export class SpaceSaving {
       .sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0))
       .slice(0, n);
   }
+}
+
+/**
+ * The k-th smallest of `a[0 … n)` (Hoare's selection; reorders `a`).
+ *
+ * @param a The numbers (no NaN).
+ * @param n How many of them.
+ * @param k The rank, from 0.
+ * @returns The number that a sort would put at `k`.
+ */
+function select(a: Float64Array, n: number, k: number): number {
+  let lo = 0;
+  let hi = n - 1;
+  while (lo < hi) {
+    const pivot = a[(lo + hi) >>> 1]!;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (a[i]! < pivot) i++;
+      while (a[j]! > pivot) j--;
+      if (i <= j) {
+        const t = a[i]!;
+        a[i++] = a[j]!;
+        a[j--] = t;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else return a[k]!;
+  }
+  return a[k]!;
 }

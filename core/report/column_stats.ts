@@ -9,6 +9,7 @@
 import { hash32, HyperLogLog } from "./hyperloglog.ts";
 import { SpaceSaving, type ValueCount } from "./top_values.ts";
 import { type HistogramData, StreamingHistogram } from "./histogram.ts";
+import { isoInstant } from "./iso_instant.ts";
 
 /** Distinct values counted exactly (with their counts) before estimating. */
 export const EXACT_DISTINCT_CAP = 10_000;
@@ -22,8 +23,14 @@ export const DAY_CAP = 20_000;
 const KEY_MAX = 200;
 
 const DAY_MS = 86_400_000;
-const ISO_DATE =
-  /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
+
+// The kinds a column has seen, as bits (no Set per value).
+const K_NUMBER = 1;
+const K_BOOLEAN = 2;
+const K_DATE = 4;
+const K_STRING = 8;
+const K_JSON = 16;
+const KIND_NAMES: ColumnKind[] = ["number", "boolean", "date", "string", "json"];
 
 /** What a column holds, from its non-null values. */
 export type ColumnKind = "number" | "date" | "boolean" | "string" | "json" | "mixed" | "empty";
@@ -74,7 +81,8 @@ export interface ColumnReport {
 export class ColumnStats {
   #count = 0;
   #nulls = 0;
-  #kinds = new Set<ColumnKind>();
+  /** The kinds seen, as K_* bits. */
+  #kinds = 0;
   // Numbers.
   #numbers = 0;
   #sum = 0;
@@ -118,7 +126,7 @@ export class ColumnStats {
     let key: string;
     if (typeof v === "number" || typeof v === "bigint") {
       const n = Number(v);
-      this.#kinds.add("number");
+      this.#kinds |= K_NUMBER;
       key = String(v);
       if (Number.isFinite(n)) {
         this.#numbers++;
@@ -133,23 +141,23 @@ export class ColumnStats {
         this.#numHist.add(n);
       }
     } else if (typeof v === "boolean") {
-      this.#kinds.add("boolean");
+      this.#kinds |= K_BOOLEAN;
       key = v ? "true" : "false";
     } else if (typeof v === "string") {
       key = v;
-      const t = ISO_DATE.test(v) ? Date.parse(v.length === 10 ? v + "T00:00:00Z" : v) : NaN;
+      const t = isoInstant(v);
       if (!Number.isNaN(t)) {
-        this.#kinds.add("date");
+        this.#kinds |= K_DATE;
         this.#addDate(t, v);
       } else {
-        this.#kinds.add("string");
+        this.#kinds |= K_STRING;
       }
       this.#strings++;
       this.#lenSum += v.length;
       if (v.length < this.#lenMin) this.#lenMin = v.length;
       if (v.length > this.#lenMax) this.#lenMax = v.length;
     } else {
-      this.#kinds.add("json");
+      this.#kinds |= K_JSON;
       key = v instanceof Date ? v.toISOString() : JSON.stringify(v) ?? String(v);
     }
     this.#count_(key.length > KEY_MAX ? `${key.slice(0, KEY_MAX)}…#${hash32(key)}` : key);
@@ -193,11 +201,11 @@ export class ColumnStats {
 
   /** @returns The column's report. */
   result(): ColumnReport {
-    const kinds = [...this.#kinds];
-    const kind: ColumnKind = kinds.length === 0
+    const kinds = this.#kinds;
+    const kind: ColumnKind = kinds === 0
       ? "empty"
-      : kinds.length === 1
-      ? kinds[0]!
+      : (kinds & (kinds - 1)) === 0
+      ? KIND_NAMES[31 - Math.clz32(kinds)]!
       : "mixed";
     const out: ColumnReport = {
       name: this.name,

@@ -29,13 +29,18 @@ export interface HistogramData {
  * ```
  */
 export class StreamingHistogram {
-  #bins = new Map<number, number>();
+  // Bins k → count: sparse in a Map while bins change (or are too large to subtract exactly),
+  // dense in `#dense` (bin `#lo + i` at `i`) once they hold still, the common case.
+  #bins: Map<number, number> | undefined = new Map();
+  #dense: Float64Array;
   #width = 2 ** -20;
   #lo = Infinity;
   #hi = -Infinity;
 
   /** @param maxBins Most bins kept (default 64). */
-  constructor(readonly maxBins = 64) {}
+  constructor(readonly maxBins = 64) {
+    this.#dense = new Float64Array(Math.max(maxBins, 1));
+  }
 
   /**
    * Counts a value (non-finite values are ignored).
@@ -46,15 +51,44 @@ export class StreamingHistogram {
     if (!Number.isFinite(v)) return;
     // Dividing by a power of two is exact, so the bin of a value never depends on order.
     const k = Math.floor(v / this.#width);
-    this.#bins.set(k, (this.#bins.get(k) ?? 0) + 1);
+    if (k >= this.#lo && k <= this.#hi && this.#bins === undefined) {
+      this.#dense[k - this.#lo]!++;
+      return;
+    }
+    const bins = this.#sparse();
+    bins.set(k, (bins.get(k) ?? 0) + 1);
     if (k < this.#lo) this.#lo = k;
     if (k > this.#hi) this.#hi = k;
     while (this.#hi - this.#lo + 1 > this.maxBins) this.#double();
+    this.#densify();
+  }
+
+  /** The bins as a Map (leaving dense mode). */
+  #sparse(): Map<number, number> {
+    if (this.#bins) return this.#bins;
+    const bins = new Map<number, number>();
+    for (let i = 0; i <= this.#hi - this.#lo; i++) {
+      const n = this.#dense[i]!;
+      if (n > 0) bins.set(this.#lo + i, n);
+    }
+    return this.#bins = bins;
+  }
+
+  /** Back to dense mode when the bins fit and `k - lo` is exact. */
+  #densify(): void {
+    const bins = this.#bins!;
+    if (
+      !Number.isSafeInteger(this.#lo) || !Number.isSafeInteger(this.#hi) ||
+      this.#hi - this.#lo >= this.#dense.length
+    ) return;
+    this.#dense.fill(0);
+    for (const [k, n] of bins) this.#dense[k - this.#lo] = n;
+    this.#bins = undefined;
   }
 
   #double(): void {
     const next = new Map<number, number>();
-    for (const [k, n] of this.#bins) {
+    for (const [k, n] of this.#sparse()) {
       const j = Math.floor(k / 2);
       next.set(j, (next.get(j) ?? 0) + n);
     }
@@ -71,11 +105,12 @@ export class StreamingHistogram {
    * @returns The histogram, or undefined when empty.
    */
   result(minWidth = 0): HistogramData | undefined {
-    if (this.#bins.size === 0) return undefined;
+    const bins = this.#sparse();
+    if (bins.size === 0) return undefined;
     // Aligned power-of-two bins merge exactly into wider ones.
     while (this.#width < minWidth) this.#double();
     const counts: number[] = [];
-    for (let k = this.#lo; k <= this.#hi; k++) counts.push(this.#bins.get(k) ?? 0);
+    for (let k = this.#lo; k <= this.#hi; k++) counts.push(this.#bins!.get(k) ?? 0);
     return { start: this.#lo * this.#width, width: this.#width, counts };
   }
 }

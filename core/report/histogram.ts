@@ -37,7 +37,7 @@ export class StreamingHistogram {
   #lo = Infinity;
   #hi = -Infinity;
 
-  /** @param maxBins Most bins kept (default 64). */
+  /** @param maxBins Most bins kept (default 64; values either side of zero need two). */
   constructor(readonly maxBins = 64) {
     this.#dense = new Float64Array(Math.max(maxBins, 1));
   }
@@ -49,6 +49,10 @@ export class StreamingHistogram {
    */
   add(v: number): void {
     if (!Number.isFinite(v)) return;
+    // Bin numbers stay safe integers (a larger one is inexact, or Infinity past ~1.7e302, and
+    // `result` could not step through the bins): widen first. Each bin is still floor(v / width)
+    // at the final width, so order does not matter and results that worked before are the same.
+    while (!(Math.abs(v / this.#width) < 2 ** 53)) this.#double();
     // Dividing by a power of two is exact, so the bin of a value never depends on order.
     const k = Math.floor(v / this.#width);
     if (k >= this.#lo && k <= this.#hi && this.#bins === undefined) {
@@ -59,7 +63,10 @@ export class StreamingHistogram {
     bins.set(k, (bins.get(k) ?? 0) + 1);
     if (k < this.#lo) this.#lo = k;
     if (k > this.#hi) this.#hi = k;
-    while (this.#hi - this.#lo + 1 > this.maxBins) this.#double();
+    // Bins -1 and 0 never merge (they hold values either side of zero): two is the least.
+    while (this.#hi - this.#lo + 1 > this.maxBins && !(this.#lo === -1 && this.#hi === 0)) {
+      this.#double();
+    }
     this.#densify();
   }
 

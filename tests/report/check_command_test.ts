@@ -121,6 +121,37 @@ Deno.test("report writes into the folder, never overwrites silently, and --force
   await Deno.remove(tmp, { recursive: true });
 });
 
+Deno.test("gen --report and report end on huge constant numbers (histogram bins past 2^53)", async () => {
+  // A constant 1e10 column once made the histogram step through bins forever.
+  const tmp = await Deno.makeTempDir({ prefix: "fabricate-check-" });
+  try {
+    await Deno.writeTextFile(
+      `${tmp}/big.yaml`,
+      `name: big\nentities:\n  a:\n    count: 50\n    fields:\n      id: { sequence: {} }\n` +
+        `      big: { constant: 10000000000 }\n      huge: { constant: 1.0e+303 }\n`,
+    );
+    const config = new URL("../../deno.json", import.meta.url).pathname;
+    const cli = new URL("../../cli.ts", import.meta.url).pathname;
+    const run = (args: string[]) =>
+      new Deno.Command(Deno.execPath(), {
+        args: ["run", "-P=cli", "--no-prompt", "--quiet", "--config", config, cli, ...args],
+        cwd: tmp,
+        stdout: "piped",
+        stderr: "piped",
+        signal: AbortSignal.timeout(120_000), // a hang fails the test instead of the CI run
+      }).output();
+    const gen = await run(["gen", "big.yaml", "--format", "csv", "--out", "out", "--report", "-q"]);
+    assert.equal(gen.code, 0, new TextDecoder().decode(gen.stderr));
+    const report = JSON.parse(await Deno.readTextFile(`${tmp}/out/report.json`));
+    const text = JSON.stringify(report);
+    assert.ok(text.includes("10000000000"), "the big column is in the report");
+    const again = await run(["report", "out", "--out", `${tmp}/again`]);
+    assert.equal(again.code, 0, new TextDecoder().decode(again.stderr));
+  } finally {
+    await Deno.remove(tmp, { recursive: true });
+  }
+});
+
 Deno.test("gen --report refuses stdout and database targets", async () => {
   const tmp = await Deno.makeTempDir({ prefix: "fabricate-check-" });
   const stdout = await runCli([

@@ -56,6 +56,41 @@ Deno.test("StreamingHistogram counts every value once whatever the order", () =>
   assert.equal(h.counts[k], values.filter((v) => v >= lo && v < lo + h.width).length);
 });
 
+Deno.test("StreamingHistogram ends on huge magnitudes and on values either side of zero with one bin", () => {
+  // Bin numbers past 2^53 (a constant 1e10 column at the first width) or past the largest double
+  // (1e303) once made result() step forever; the width now grows first.
+  for (
+    const values of [
+      [1e10],
+      [1e20, 1e20 + 1e5],
+      [1e303],
+      [-1e308, 1e308],
+      // (Below -2^1023 a bin's lower edge, -2^1024, is not a double: start is then -Infinity.)
+      [Number.MAX_VALUE, 0, -8e307],
+      [5, 1e300, -7],
+      [1e10, -1e10],
+    ]
+  ) {
+    const a = new StreamingHistogram();
+    const b = new StreamingHistogram();
+    for (const v of values) a.add(v);
+    for (const v of [...values].reverse()) b.add(v);
+    const h = a.result(1)!;
+    assert.deepEqual(b.result(1), h, `${values}: the same bins whatever the order`);
+    assert.ok(h.counts.length <= 64, `${values}`);
+    assert.equal(h.counts.reduce((x, y) => x + y, 0), values.length);
+    for (const v of values) {
+      const k = Math.floor(v / h.width) - h.start / h.width; // start is a whole number of widths
+      assert.ok(k >= 0 && k < h.counts.length && h.counts[k]! > 0, `${v} inside the bins`);
+    }
+  }
+  // One bin cannot hold both -1 and 1 (bins never straddle zero): two is the least it can do.
+  const one = new StreamingHistogram(1);
+  one.add(-1);
+  one.add(1);
+  assert.deepEqual(one.result()?.counts, [1, 1]);
+});
+
 Deno.test("ColumnStats is exact up to the cap, then estimates and says so", () => {
   const small = new ColumnStats("v");
   for (let i = 0; i < EXACT_DISTINCT_CAP * 2; i++) small.add(i % EXACT_DISTINCT_CAP);

@@ -14,19 +14,6 @@ const TRUE = utf8.encode("true");
 const FALSE = utf8.encode("false");
 
 /**
- * Appends short bytes (a key, a keyword): a plain loop beats
- * `Uint8Array.set` at these sizes.
- */
-function put(w: ByteWriter, bytes: Uint8Array): void {
-  const n = bytes.length;
-  if (w.pos + n > w.buf.length) w.reserve(n);
-  const buf = w.buf;
-  let p = w.pos;
-  for (let i = 0; i < n; i++) buf[p++] = bytes[i]!;
-  w.pos = p;
-}
-
-/**
  * Appends a string as a JSON string, quotes included. A string with a
  * quote, a backslash, a control character or a surrogate goes through
  * `JSON.stringify` (which escapes lone surrogates as `\udxxx`); any other is
@@ -97,9 +84,9 @@ export function writeJsonValue(w: ByteWriter, v: unknown): void {
   else if (typeof v === "number") {
     if (Number.isInteger(v)) w.integer(v);
     else if (Number.isFinite(v)) w.text(String(v));
-    else put(w, NULL);
-  } else if (v === null || v === undefined) put(w, NULL);
-  else if (typeof v === "boolean") put(w, v ? TRUE : FALSE);
+    else w.smallBytes(NULL);
+  } else if (v === null || v === undefined) w.smallBytes(NULL);
+  else if (typeof v === "boolean") w.smallBytes(v ? TRUE : FALSE);
   else if (typeof v === "bigint") w.text(String(v));
   // JSON.stringify gives undefined for a function or symbol; the text form wrote "undefined".
   else w.text(String(JSON.stringify(v)));
@@ -148,7 +135,7 @@ export function writeJsonRow(
   const n = cols.length;
   if (n === 0) w.byte(123);
   for (let c = 0; c < n; c++) {
-    put(w, keys[c]!);
+    w.smallBytes(keys[c]!);
     writeJsonValue(w, cols[c]![k]);
   }
   w.byte(125);
@@ -244,9 +231,9 @@ export function writeJsonRowPretty(
       w.pos = start;
       return false;
     }
-    put(w, keys[c]!);
+    w.smallBytes(keys[c]!);
     writeJsonValue(w, v);
   }
-  put(w, keys[n]!);
+  w.smallBytes(keys[n]!);
   return true;
 }

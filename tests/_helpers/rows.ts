@@ -74,26 +74,36 @@ export interface CliResult {
 const CLI = new URL("../../cli.ts", import.meta.url).pathname;
 const CONFIG = new URL("../../deno.json", import.meta.url).pathname;
 
+/** How {@linkcode spawnCli} and {@linkcode runCli} start the CLI. */
+export interface CliOptions {
+  /** Working folder (default: this process's). */
+  cwd?: string;
+  /** Environment variables added to `NO_COLOR=1`. */
+  env?: Record<string, string>;
+  /** Deno flags added to the `cli` permission set (e.g. `--allow-net=127.0.0.1`). */
+  denoFlags?: string[];
+  /** Kills the process when aborted (e.g. `AbortSignal.timeout(…)`, so a hang fails a test). */
+  signal?: AbortSignal;
+  /** `"null"` drops stdout (a child that is never read to its end); default piped. */
+  stdout?: "piped" | "null";
+  /** `"null"` drops stderr; default piped. */
+  stderr?: "piped" | "null";
+}
+
 /**
- * Runs `deno run -P=cli --no-prompt cli.ts <args>` as a real process, with NO_COLOR.
- * `denoFlags` adds Deno flags (e.g. `--allow-net=127.0.0.1`) to the `cli`
- * permission set.
+ * Starts `deno run -P=cli --no-prompt cli.ts <args>` as a real process, with
+ * NO_COLOR and (unless told otherwise) stdout and stderr piped, for tests
+ * that signal it or watch it run.
  *
  * @example
  * ```ts ignore
- * const { code, stderr } = await runCli(["gen", "quickstart", "--dry-run"], { cwd: dir });
+ * const child = spawnCli(["gen", "big.yaml", "--out", "out"], { cwd: dir });
+ * child.kill("SIGINT");
+ * const { code } = await child.output();
  * ```
  */
-export async function runCli(
-  args: string[],
-  options: {
-    cwd?: string;
-    env?: Record<string, string>;
-    stdin?: string;
-    denoFlags?: string[];
-  } = {},
-): Promise<CliResult> {
-  const command = new Deno.Command(Deno.execPath(), {
+export function spawnCli(args: string[], options: CliOptions = {}): Deno.ChildProcess {
+  return new Deno.Command(Deno.execPath(), {
     args: [
       "run",
       "-P=cli",
@@ -107,10 +117,24 @@ export async function runCli(
     ],
     cwd: options.cwd ?? Deno.cwd(),
     env: { NO_COLOR: "1", ...(options.env ?? {}) },
-    stdout: "piped",
-    stderr: "piped",
-  });
-  const out = await command.output();
+    stdin: "null",
+    stdout: options.stdout ?? "piped",
+    stderr: options.stderr ?? "piped",
+    ...(options.signal ? { signal: options.signal } : {}),
+  }).spawn();
+}
+
+/**
+ * Runs the CLI as {@linkcode spawnCli} starts it and waits for it; stderr
+ * without Deno's config-permissions warning.
+ *
+ * @example
+ * ```ts ignore
+ * const { code, stderr } = await runCli(["gen", "quickstart", "--dry-run"], { cwd: dir });
+ * ```
+ */
+export async function runCli(args: string[], options: CliOptions = {}): Promise<CliResult> {
+  const out = await spawnCli(args, options).output();
   const dec = new TextDecoder();
   return {
     code: out.code,

@@ -33,26 +33,9 @@ export async function maskDbCase(
   await loadInto("quickstart", `sqlite:${dir}/src.db`, {
     counts: { customers, orders: rows - customers, products: 200 },
   });
-  await Deno.writeTextFile(
+  await Deno.copyFile(
+    new URL("../fixtures/mask_quickstart_tables.yaml", import.meta.url),
     `${dir}/mask.yaml`,
-    `tables:
-  customers:
-    id: hash
-    first_name: { fake: person.firstName }
-    last_name: { fake: person.lastName }
-    email: email
-    country: keep
-    birthdate: { shift_dates: { days: 30, by: id } }
-    vip: keep
-    note: redact
-  orders:
-    id: keep
-    customer_id: hash
-    product_id: keep
-    quantity: keep
-    status: keep
-    created_at: { shift_dates: { days: 30, by: customer_id } }
-`,
   );
   Deno.env.set("FABRICATE_MASK_KEY", "bench-key-0123456789abcdef");
   const t0 = performance.now();

@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { runCli } from "../_helpers/rows.ts";
+import { runCli, spawnCli } from "../_helpers/rows.ts";
 import {
   mariadb,
   mysqlEnv,
@@ -28,24 +28,10 @@ const KEY = "test-key-0123456789abcdef";
 const OTHER_KEY = "another-key-0123456789abcdef";
 const COUNTS = ["--count", "customers=300", "--count", "orders=1500", "--count", "products=40"];
 
-const RULES = `tables:
-  customers:
-    id: hash
-    first_name: { fake: person.firstName }
-    last_name: { fake: person.lastName }
-    email: email
-    country: keep
-    birthdate: { shift_dates: { days: 30, by: id } }
-    vip: keep
-    note: redact
-  orders:
-    id: keep
-    customer_id: hash
-    product_id: keep
-    quantity: keep
-    status: keep
-    created_at: { shift_dates: { days: 30, by: customer_id } }
-`;
+/** Masking rules for quickstart's customers and orders (shared with the mask-db bench case). */
+const RULES = await Deno.readTextFile(
+  new URL("../fixtures/mask_quickstart_tables.yaml", import.meta.url),
+);
 
 /** The rules plus a table whose primary key every row redacts alike: the load fails there. */
 const FAILING = RULES + `  maskdb_codes:
@@ -697,27 +683,10 @@ Deno.test({
       );
       await Deno.writeTextFile(`${dir}/big.yaml`, "tables:\n  big: { id: hash, name: email }\n");
       await mariadb(`CREATE DATABASE ${dst}`);
-      const child = new Deno.Command(Deno.execPath(), {
-        args: [
-          "run",
-          "-P=cli",
-          "--no-prompt",
-          "--quiet",
-          "--config",
-          new URL("../../deno.json", import.meta.url).pathname,
-          new URL("../../cli.ts", import.meta.url).pathname,
-          "mask",
-          "big.yaml",
-          "--from",
-          "sqlite:src.db",
-          "--to",
-          mysqlUrl(dst),
-        ],
-        cwd: dir,
-        env: { FABRICATE_MASK_KEY: KEY, NO_COLOR: "1" },
-        stdout: "null",
-        stderr: "piped",
-      }).spawn();
+      const child = spawnCli(
+        ["mask", "big.yaml", "--from", "sqlite:src.db", "--to", mysqlUrl(dst)],
+        { cwd: dir, env: { FABRICATE_MASK_KEY: KEY }, stdout: "null" },
+      );
       // Wait (up to a minute) for rows in the staging table: the load is under way.
       let loading = false;
       for (let i = 0; i < 600 && !loading; i++) {

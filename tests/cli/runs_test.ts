@@ -5,7 +5,7 @@
  * nothing at the final path and no staging left behind.
  */
 import assert from "node:assert/strict";
-import { runCli } from "../_helpers/rows.ts";
+import { runCli, spawnCli } from "../_helpers/rows.ts";
 import { folderTarget } from "../../core/output.ts";
 import { FabricateError } from "../../core/errors.ts";
 
@@ -33,16 +33,6 @@ async function names(dir: string): Promise<string[]> {
   return out.sort();
 }
 
-function spawn(args: string[], cwd: string): Deno.ChildProcess {
-  return new Deno.Command(Deno.execPath(), {
-    args: [...ARGS, ...args],
-    cwd,
-    env: { NO_COLOR: "1" },
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-}
-
 /** Waits until a staging folder shows up in `dir` (the run is writing). */
 async function stagingAppears(dir: string): Promise<string> {
   for (let i = 0; i < 600; i++) {
@@ -65,7 +55,7 @@ Deno.test("a second run into a folder being written fails clearly; the first com
   try {
     await Deno.writeTextFile(`${dir}/s.yaml`, SLOW.replace("3000000", "1500000"));
     await Deno.mkdir(`${dir}/out`);
-    const first = spawn(["gen", "s.yaml", "--out", "out", "-q"], dir);
+    const first = spawnCli(["gen", "s.yaml", "--out", "out", "-q"], { cwd: dir });
     await stagingAppears(dir);
     // The first run is held still while the second starts, however fast it would finish.
     first.kill("SIGSTOP");
@@ -114,7 +104,9 @@ for (const [signal, code] of [["SIGTERM", 143], ["SIGHUP", 129], ["SIGINT", 130]
     const dir = await tempDir();
     try {
       await Deno.writeTextFile(`${dir}/s.yaml`, SLOW);
-      const child = spawn(["gen", "s.yaml", "--out", "out", "-q", "--batch-size", "2000"], dir);
+      const child = spawnCli(["gen", "s.yaml", "--out", "out", "-q", "--batch-size", "2000"], {
+        cwd: dir,
+      });
       await stagingAppears(dir);
       child.kill(signal);
       const result = await child.output();
@@ -133,7 +125,9 @@ Deno.test("SIGKILL leaves staging behind; the next run into the same parent remo
   const dir = await tempDir();
   try {
     await Deno.writeTextFile(`${dir}/s.yaml`, SLOW);
-    const child = spawn(["gen", "s.yaml", "--out", "out", "-q", "--batch-size", "2000"], dir);
+    const child = spawnCli(["gen", "s.yaml", "--out", "out", "-q", "--batch-size", "2000"], {
+      cwd: dir,
+    });
     const staging = await stagingAppears(dir);
     child.kill("SIGKILL");
     await child.output();

@@ -6,11 +6,8 @@
  * same bytes as an uninterrupted run.
  */
 import assert from "node:assert/strict";
-import { runCli } from "../_helpers/rows.ts";
+import { runCli, spawnCli } from "../_helpers/rows.ts";
 import { duckdb, sqlText } from "../formatters/_roundtrip.ts";
-
-const CLI = new URL("../../cli.ts", import.meta.url).pathname;
-const CONFIG = new URL("../../deno.json", import.meta.url).pathname;
 
 async function tempDir(): Promise<string> {
   return await Deno.makeTempDir({ prefix: "fabricate-scale-" });
@@ -249,31 +246,18 @@ for (
       await Deno.writeTextFile(`${dir}/s.yaml`, scenario);
       const args = ["s.yaml", ...format, "--batch-size", "5000"];
       await gen([...args, "--out", "ref", "-q"], dir);
-      const child = new Deno.Command(Deno.execPath(), {
-        args: [
-          "run",
-          "-P=cli",
-          "--no-prompt",
-          "--quiet",
-          "--config",
-          CONFIG,
-          CLI,
-          "gen",
-          ...args,
-          "--out",
-          "out",
-          "--resumable",
-          "--checkpoint-every",
-          "20ms",
-          "--workers",
-          workers,
-          "-q",
-        ],
-        cwd: dir,
-        env: { NO_COLOR: "1" },
-        stdout: "piped",
-        stderr: "piped",
-      }).spawn();
+      const child = spawnCli([
+        "gen",
+        ...args,
+        "--out",
+        "out",
+        "--resumable",
+        "--checkpoint-every",
+        "20ms",
+        "--workers",
+        workers,
+        "-q",
+      ], { cwd: dir });
       await checkpointed(dir, mark);
       child.kill(signal);
       const stopped = await child.output();

@@ -7,13 +7,11 @@
  * Ctrl-C.
  */
 import assert from "node:assert/strict";
-import { runCli } from "../_helpers/rows.ts";
+import { runCli, spawnCli } from "../_helpers/rows.ts";
 import { exists, oneField, project } from "./_setup.ts";
 
 const HOSTILE = new URL("../fixtures/plugins/hostile/", import.meta.url);
 const hostile = (name: string) => new URL(`${name}.ts`, HOSTILE).pathname;
-const CLI = new URL("../../cli.ts", import.meta.url).pathname;
-const CONFIG = new URL("../../deno.json", import.meta.url).pathname;
 const MOD = new URL("../../mod.ts", import.meta.url).href;
 const ESCAPED = "/tmp/fabricate-ESCAPED.sh";
 
@@ -143,29 +141,10 @@ Deno.test("Ctrl-C stops a run whose sandboxed plugin is stuck in a loop", async 
   const p = await project([hostile("spin")], oneField({ spin: { row: 13 } }, 40), {
     output: { format: "jsonl" },
   });
-  const child = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "-P=cli",
-      "--no-prompt",
-      "--quiet",
-      "--config",
-      CONFIG,
-      CLI,
-      "gen",
-      p.scenario,
-      "--out",
-      p.out,
-      "--batch-size",
-      "10",
-      "--plugin-timeout",
-      "600",
-    ],
-    cwd: p.dir,
-    env: { NO_COLOR: "1" },
-    stdout: "null",
-    stderr: "piped",
-  }).spawn();
+  const child = spawnCli(
+    ["gen", p.scenario, "--out", p.out, "--batch-size", "10", "--plugin-timeout", "600"],
+    { cwd: p.dir, stdout: "null" },
+  );
   let stderr = "";
   const reader = child.stderr.pipeThrough(new TextDecoderStream()).getReader();
   while (!stderr.includes("spinning at row 13")) {

@@ -12,7 +12,7 @@
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import { needsProgram } from "../formatters/_roundtrip.ts";
-import { runCli } from "../_helpers/rows.ts";
+import { runCli, spawnCli } from "../_helpers/rows.ts";
 
 // playwright-core probes /proc/sys/fs/binfmt_misc/WSLInterop when loaded, a
 // path Deno refuses to stat without --allow-all (NotCapable); for that probe
@@ -31,9 +31,6 @@ type Page = Awaited<ReturnType<Browser["newPage"]>>;
 
 const browserBin = await needsProgram("chromium", "Debian package chromium");
 
-const CLI = new URL("../../cli.ts", import.meta.url).pathname;
-const CONFIG = new URL("../../deno.json", import.meta.url).pathname;
-
 interface Server {
   url: string;
   dir: string;
@@ -45,26 +42,7 @@ interface Server {
 async function startServer(env: Record<string, string> = {}): Promise<Server> {
   const tmp = await Deno.makeTempDir({ prefix: "serve-ui-browser-" });
   const dir = `${tmp}/ws`;
-  const child = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "-P=cli",
-      "--no-prompt",
-      "--quiet",
-      "--config",
-      CONFIG,
-      CLI,
-      "serve",
-      "--port",
-      "0",
-      "--dir",
-      dir,
-    ],
-    cwd: tmp,
-    env: { NO_COLOR: "1", ...env },
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
+  const child = spawnCli(["serve", "--port", "0", "--dir", dir], { cwd: tmp, env });
   const stderr = new Response(child.stderr).text();
   const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
   let seen = "";

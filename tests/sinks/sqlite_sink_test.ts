@@ -5,7 +5,7 @@
  * nothing, dry run, existing tables, the ledger with db status and cleanup.
  */
 import assert from "node:assert/strict";
-import { runCli } from "../_helpers/rows.ts";
+import { runCli, spawnCli } from "../_helpers/rows.ts";
 import { FAMILY, sqlite, sqlite3, VIOLATING } from "./_db.ts";
 
 async function exists(path: string): Promise<boolean> {
@@ -116,26 +116,10 @@ Deno.test({
 
 /** Starts loading 2,000,000 customers-10 rows into a SQLite file with the real CLI. */
 function loadLarge(db: string, stderr: "null" | "piped"): Deno.ChildProcess {
-  return new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "-P=cli",
-      "--no-prompt",
-      "--quiet",
-      "--config",
-      new URL("../../deno.json", import.meta.url).pathname,
-      new URL("../../cli.ts", import.meta.url).pathname,
-      "gen",
-      "customers-10",
-      "--count",
-      "customers=2000000",
-      "--to",
-      `sqlite:${db}`,
-      "-q",
-    ],
-    stdout: "null",
-    stderr,
-  }).spawn();
+  return spawnCli(
+    ["gen", "customers-10", "--count", "customers=2000000", "--to", `sqlite:${db}`, "-q"],
+    { stdout: "null", stderr },
+  );
 }
 
 /** Waits (up to a minute) for the rollback journal, which appears once rows are being written. */
